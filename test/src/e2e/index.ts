@@ -1,0 +1,3 @@
+export * from './containerd';
+export * from './cri-client';
+export * from './oci-image';
