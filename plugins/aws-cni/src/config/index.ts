@@ -1,0 +1,2 @@
+export * from './net-conf';
+export * from './pod-identity';

@@ -1,0 +1,2 @@
+export * from './aws-result';
+export * from './prev-result';
