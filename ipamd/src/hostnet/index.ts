@@ -1,0 +1,7 @@
+export * from './desired-rules';
+export * from './firewall-diff';
+export * from './host-firewall';
+export * from './host-network-reconciler';
+export * from './ip-rule-diff';
+export * from './iptables-save';
+export * from './settings';
