@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+import { type NetConf, type NetConfList } from '../spec/types/net-conf';
+import conflistSchema from './schemas/conflist.schema.json';
+import netConfSchema from './schemas/net-conf.schema.json';
+import { createValidator, type ValidateFunction, type Validator } from './validator';
+
+/** The SDK's base NetConf validator (spec keys + every well-known runtimeConfig capability). */
+export function netConfValidator(): Validator<NetConf> {
+  return createValidator<NetConf>({
+    name: 'network configuration',
+    schema: netConfSchema,
+    precompiled: () => (require('../generated/net-conf.validator') as { validate: ValidateFunction }).validate,
+  });
+}
+
+/** The conflist validator (used by the chain loader). */
+export function conflistValidator(): Validator<NetConfList> {
+  return createValidator<NetConfList>({
+    name: 'network configuration list',
+    schema: conflistSchema,
+    precompiled: () => (require('../generated/conflist.validator') as { validate: ValidateFunction }).validate,
+  });
+}
+
+export { conflistSchema, netConfSchema };
