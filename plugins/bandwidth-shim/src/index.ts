@@ -1,1 +1,6 @@
-export {};
+// SPDX-License-Identifier: Apache-2.0
+export * from './config';
+export * from './handlers';
+export * from './kernel';
+export * from './plan';
+export * from './cni';
