@@ -50,7 +50,7 @@ export const IPAMD_API_CALLS: readonly ApiCall[] = Object.freeze([
     verb: 'get',
     when: [],
     purpose:
-      "GET the node named MY_NODE_NAME: status.capacity.pods (maxPods), the unschedulable taint, and the ENIConfig annotation/label",
+      'GET the node named MY_NODE_NAME: status.capacity.pods (maxPods), the unschedulable taint, and the ENIConfig annotation/label',
   },
   {
     id: 'record-event',

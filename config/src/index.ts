@@ -16,3 +16,6 @@ export * from './render/image-ref';
 export * from './render/validate';
 export * from './render/render-manifests';
 export * from './render/to-yaml';
+export * from './max-pods';
+export * from './cli/cli-io';
+export * from './cli/render-cli';

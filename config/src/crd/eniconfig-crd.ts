@@ -53,7 +53,7 @@ export function eniConfigCrd(labels: Readonly<Record<string, string>> = {}): ICu
                   type: 'object',
                   required: ['subnet'],
                   properties: {
-                    subnet: { type: 'string', description: 'subnet ID for new ENIs, in the node\'s availability zone' },
+                    subnet: { type: 'string', description: "subnet ID for new ENIs, in the node's availability zone" },
                     securityGroups: {
                       type: 'array',
                       items: { type: 'string' },

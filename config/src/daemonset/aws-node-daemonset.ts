@@ -76,7 +76,11 @@ export function awsNodeDaemonSet(o: DaemonSetOptions): IDaemonSet {
                     matchExpressions: [
                       { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] },
                       { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm64'] },
-                      { key: 'eks.amazonaws.com/compute-type', operator: 'NotIn', values: ['fargate', 'hybrid', 'auto'] },
+                      {
+                        key: 'eks.amazonaws.com/compute-type',
+                        operator: 'NotIn',
+                        values: ['fargate', 'hybrid', 'auto'],
+                      },
                     ],
                   },
                 ],

@@ -77,7 +77,8 @@ export function checkEnvValue(kind: EnvValueKind, value: string): string | undef
       } catch {
         return `expected a JSON object such as {"team":"net"}, got '${value}'`;
       }
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return `expected a JSON object, got '${value}'`;
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+        return `expected a JSON object, got '${value}'`;
       const nonString = Object.entries(parsed).find(([, v]) => typeof v !== 'string');
       return nonString ? `tag '${nonString[0]}' must have a string value` : undefined;
     }

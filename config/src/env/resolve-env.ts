@@ -44,7 +44,12 @@ export function resolveEnv(overrides: Readonly<Record<string, string>>, opts: Re
     }
     const spec = envVarSpec(name);
     if (!spec) {
-      problems.push(`unknown variable '${name}'${didYouMean(name, ENV_VARS.map((v) => v.name))}`);
+      problems.push(
+        `unknown variable '${name}'${didYouMean(
+          name,
+          ENV_VARS.map((v) => v.name),
+        )}`,
+      );
       continue;
     }
     const bad = checkEnvValue(spec.kind, value);
@@ -55,7 +60,8 @@ export function resolveEnv(overrides: Readonly<Record<string, string>>, opts: Re
 
   const derived: Record<string, string> = {};
   if (opts.version !== undefined) derived.VPC_CNI_VERSION = opts.version;
-  if (parseGoBool(overrides.ENABLE_IPv6 ?? '') === true && overrides.ENABLE_IPv4 === undefined) derived.ENABLE_IPv4 = 'false';
+  if (parseGoBool(overrides.ENABLE_IPv6 ?? '') === true && overrides.ENABLE_IPv4 === undefined)
+    derived.ENABLE_IPv4 = 'false';
 
   const values: Record<string, string> = {};
   for (const spec of ENV_VARS) {
@@ -93,11 +99,14 @@ function crossCheck(values: Readonly<Record<string, string>>): string[] {
     envFlag(values, 'ENABLE_PREFIX_DELEGATION') &&
     !['WARM_IP_TARGET', 'WARM_PREFIX_TARGET', 'MINIMUM_IP_TARGET'].some((n) => envInt(values, n) > 0)
   ) {
-    problems.push('ENABLE_PREFIX_DELEGATION=true needs WARM_IP_TARGET, WARM_PREFIX_TARGET or MINIMUM_IP_TARGET above 0');
+    problems.push(
+      'ENABLE_PREFIX_DELEGATION=true needs WARM_IP_TARGET, WARM_PREFIX_TARGET or MINIMUM_IP_TARGET above 0',
+    );
   }
   if (v6) {
     for (const n of ['AWS_VPC_ENI_MTU', 'POD_MTU']) {
-      if (values[n] !== undefined && Number(values[n]) < 1280) problems.push(`${n}: must be at least 1280 in IPv6 mode, got ${values[n]}`);
+      if (values[n] !== undefined && Number(values[n]) < 1280)
+        problems.push(`${n}: must be at least 1280 in IPv6 mode, got ${values[n]}`);
     }
   }
   const prefix = values.AWS_VPC_K8S_CNI_VETHPREFIX ?? '';

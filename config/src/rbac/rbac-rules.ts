@@ -54,6 +54,8 @@ export function grantsOf(rules: readonly IPolicyRule[]): Grant[] {
 /** The grants `calls` need, in the same form as {@link grantsOf}. */
 export function grantsNeeded(calls: readonly ApiCall[]): Grant[] {
   return [
-    ...new Set(calls.map((c) => (c.kind === 'resource' ? `${c.group}/${c.resource}:${c.verb}` : `url:${c.path}:${c.verb}`))),
+    ...new Set(
+      calls.map((c) => (c.kind === 'resource' ? `${c.group}/${c.resource}:${c.verb}` : `url:${c.path}:${c.verb}`)),
+    ),
   ].sort();
 }

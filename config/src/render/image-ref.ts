@@ -15,7 +15,9 @@ export function imageTag(image: string): string {
 /** Checks an image reference's shape (non-empty, no spaces, no empty tag); returns it or throws naming `what`. */
 export function checkImage(image: string, what: string): string {
   if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(image) || image.endsWith(':') || image.endsWith('@')) {
-    throw new ManifestError(`${what}: '${image}' is not an image reference such as registry.example.com/vpc-cni-ts:v0.1.0`);
+    throw new ManifestError(
+      `${what}: '${image}' is not an image reference such as registry.example.com/vpc-cni-ts:v0.1.0`,
+    );
   }
   return image;
 }

@@ -54,7 +54,9 @@ export function renderManifests(opts: RenderOptions = {}): RenderedManifests {
     throw new ManifestError(`--namespace: '${namespace}' is not a valid namespace name`);
   }
   if (opts.roleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(opts.roleArn)) {
-    throw new ManifestError(`--role-arn: '${opts.roleArn}' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+    throw new ManifestError(
+      `--role-arn: '${opts.roleArn}' is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`,
+    );
   }
   const version = imageTag(image);
   const env = resolveEnv(opts.set ?? {}, { version });
@@ -65,7 +67,10 @@ export function renderManifests(opts: RenderOptions = {}): RenderedManifests {
     'app.kubernetes.io/version': labelValue(version),
     'k8s-app': NAME,
   };
-  const scope = opts.rbac === 'all-features' ? ({ mode: 'all-features' } as const) : ({ mode: 'settings', env: env.values } as const);
+  const scope =
+    opts.rbac === 'all-features'
+      ? ({ mode: 'all-features' } as const)
+      : ({ mode: 'settings', env: env.values } as const);
   const rules = rulesFor(enabledCalls(IPAMD_API_CALLS, scope));
   const objects: KubeObject[] = [];
   if (opts.includeCrd ?? true) objects.push(eniConfigCrd({ 'app.kubernetes.io/part-of': 'vpc-cni-ts' }));

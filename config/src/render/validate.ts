@@ -22,7 +22,8 @@ const validators: Readonly<Record<string, Validator>> = {
 /** The ENIConfig CRD's schema, checked by hand (custom resources are not in kubernetes-models). */
 function checkEniConfig(o: EniConfig): void {
   const problems: string[] = [];
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(o.metadata?.name ?? '')) problems.push('metadata.name must be a DNS subdomain');
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(o.metadata?.name ?? ''))
+    problems.push('metadata.name must be a DNS subdomain');
   if (typeof o.spec?.subnet !== 'string' || o.spec.subnet === '') problems.push('spec.subnet is required');
   const sgs: unknown = o.spec?.securityGroups;
   if (sgs !== undefined && !(Array.isArray(sgs) && sgs.every((s) => typeof s === 'string'))) {
@@ -44,7 +45,9 @@ export function validateObjects(objects: readonly KubeObject[]): void {
     try {
       validate(obj);
     } catch (err) {
-      throw new ManifestError(`${id} does not match the Kubernetes schema: ${(err as Error).message}`, 1, { cause: err });
+      throw new ManifestError(`${id} does not match the Kubernetes schema: ${(err as Error).message}`, 1, {
+        cause: err,
+      });
     }
   }
 }

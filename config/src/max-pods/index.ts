@@ -1,0 +1,3 @@
+export * from './max-pods';
+export * from './vcpu-estimate';
+export * from './max-pods-cli';
