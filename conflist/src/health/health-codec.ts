@@ -31,7 +31,10 @@ export function decodeHealthResponse(buf: Buffer): ServingStatus {
     const wire = tag & 7;
     if (tag >>> 3 === 1 && wire === 0) status = varint();
     else if (wire === 0) varint();
-    else if (wire === 2) i += varint();
+    else if (wire === 2) {
+      const len = varint(); // read first: `i += varint()` would add to the old i
+      i += len;
+    }
     else if (wire === 1) i += 8;
     else if (wire === 5) i += 4;
     else throw new Error(`unsupported wire type ${wire} in HealthCheckResponse`);
