@@ -1,0 +1,4 @@
+export * from './grpc-unix-client';
+export * from './ipamd-client';
+export * from './messages';
+export * from './proto-wire';
