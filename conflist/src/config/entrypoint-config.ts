@@ -14,7 +14,7 @@ export interface EntrypointConfig extends PathsConfig {
   readonly hostCniConfDirPath: string;
   /** `VPC_CNI_TS_IPAMD` (default `<plugin dir>/aws-k8s-agent`): ipamd executable; a `.js` file runs under Node. */
   readonly ipamdPath: string;
-  /** `VPC_CNI_TS_IPAMD_SOCKET` (default `/var/run/aws-node/ipamd.sock`): where ipamd's gRPC health answers. */
+  /** `IPAMD_SOCKET_PATH` (default `/var/run/aws-node/ipamd.sock`): ipamd's gRPC socket; ipamd reads the same variable. */
   readonly ipamdSocket: string;
   /** Values that were ignored in favour of their default. */
   readonly warnings: readonly string[];
@@ -50,7 +50,7 @@ export function readEntrypointConfig(env: EnvSource, cwd: string): EntrypointCon
     conflist: { ...conflist, warnings: [] },
     hostCniConfDirPath: r.string('HOST_CNI_CONFDIR_PATH', '/host/etc/cni/net.d'),
     ipamdPath: r.string('VPC_CNI_TS_IPAMD', path.join(paths.pluginSourceDir, 'aws-k8s-agent')),
-    ipamdSocket: r.string('VPC_CNI_TS_IPAMD_SOCKET', '/var/run/aws-node/ipamd.sock'),
+    ipamdSocket: r.string('IPAMD_SOCKET_PATH', '/var/run/aws-node/ipamd.sock'),
     warnings: [],
   };
   if (r.problems.length) throw new ConfigError(r.problems);
