@@ -1,4 +1,5 @@
 export * from './desired-rules';
+export * from './eni-network';
 export * from './firewall-diff';
 export * from './host-firewall';
 export * from './host-network-reconciler';
