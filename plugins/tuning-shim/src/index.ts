@@ -1,1 +1,5 @@
-export {};
+// SPDX-License-Identifier: Apache-2.0
+export * from './cni';
+export * from './config';
+export * from './handlers';
+export * from './kernel';

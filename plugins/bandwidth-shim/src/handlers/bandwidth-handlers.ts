@@ -34,7 +34,7 @@ function tbfMismatch(what: string, want: TbfParams, got: ObservedTbf | undefined
 /** ADD/DEL/CHECK of bandwidth-shim over a {@link ShapingKernel}. */
 export function bandwidthHandlers(kernel: ShapingKernel, mac: () => string = () => randomMac()): CniHandlers {
   return {
-    supportedVersions: versionsStartingFrom('0.3.0').filter((v) => v !== '1.1.0'),
+    supportedVersions: versionsStartingFrom('0.3.0'),
 
     async add(req: CniRequest): Promise<AnyResult> {
       const cfg = parseBandwidthConfig(req.config);
