@@ -106,6 +106,7 @@ export function awsNodeDaemonSet(o: DaemonSetOptions): IDaemonSet {
               image: o.image,
               imagePullPolicy: 'IfNotPresent',
               command: [IMAGE_LAYOUT.entrypoint],
+              workingDir: IMAGE_LAYOUT.appDir,
               ...(metricsOn ? { ports: [{ containerPort: METRICS_PORT, name: 'metrics', protocol: 'TCP' }] } : {}),
               livenessProbe: probe(60),
               readinessProbe: probe(1),

@@ -5,6 +5,8 @@
 export const IMAGE_LAYOUT = Object.freeze({
   /** Entrypoint of the aws-node container (ENTRYPOINT of the image). */
   entrypoint: '/app/aws-vpc-cni',
+  /** Working directory of the entrypoint: it installs the plugins it finds there (aws-cni, egress-cni, ...). */
+  appDir: '/app',
   /** Init step executable; its working directory holds the plugins it installs. */
   init: '/init/aws-vpc-cni-init',
   initWorkingDir: '/init',

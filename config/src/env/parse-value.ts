@@ -24,7 +24,8 @@ export function parseGoInt(value: string): number | undefined {
 }
 
 function parseDecimalInt(value: string): number | undefined {
-  if (!/^[+-]?\d+$/.test(value)) return undefined;
+  // No leading '+': the entrypoint compares some of these as strings with "0", where "+5" would fail.
+  if (!/^-?\d+$/.test(value)) return undefined;
   const n = Number(value);
   return Number.isSafeInteger(n) ? n : undefined;
 }
