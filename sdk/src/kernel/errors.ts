@@ -75,9 +75,9 @@ export function invalidArgument(op: string, detail: string, object?: string): ne
 }
 
 const PATTERNS: ReadonlyArray<readonly [RegExp, KernelErrorKind]> = [
-  [/file exists|already exists|exists already|already assigned/i, 'exists'],
+  [/file exists|already exists|exists already|already assigned|exclusivity flag on/i, 'exists'],
   [/unknown device type|operation not supported|not supported|classifier not found|unknown qdisc|specified qdisc kind is unknown/i, 'not-supported'],
-  [/cannot find device|no such device|does not exist|no such file or directory|no such process|cannot assign requested address|cannot open network namespace|not found|cannot find specified|no chain\/target\/match|could not process rule: no such/i, 'not-found'],
+  [/cannot find device|handle of zero|no such device|does not exist|no such file or directory|no such process|cannot assign requested address|cannot open network namespace|not found|cannot find specified|no chain\/target\/match|could not process rule: no such/i, 'not-found'],
   [/invalid argument|is a garbage|is expected|invalid |error: .*expected|bad |unknown|not a valid|illegal|too long|syntax error|numerical result out of range/i, 'invalid-argument'],
 ];
 

@@ -145,12 +145,3 @@ export function ipBatchLine(op: KernelOp, current: NetnsRef, selfPid: number): s
   }
   return w.join(' ');
 }
-
-/** Parses `ip`/`tc` batch stderr: the 1-based failing line ("Command failed -:N") and the message before it. */
-export function parseBatchFailure(stderr: string): { line?: number; message: string } {
-  const lines = stderr.split('\n');
-  const idx = lines.findIndex((l) => /^Command failed -:\d+/.test(l.trim()));
-  if (idx < 0) return { message: stderr.trim() };
-  const line = Number(/-:(\d+)/.exec(lines[idx])![1]);
-  return { line, message: lines.slice(0, idx).join('\n').trim() };
-}

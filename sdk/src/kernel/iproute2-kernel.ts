@@ -18,7 +18,8 @@ import { BatchRecorder } from './batch-recorder';
 import { type NetnsRef, describeNetns, netnsByName, netnsFileExists } from './netns';
 import { commandInNetns } from './ns-exec';
 import { type KernelOp, describeOp, sysctlOp, sysctlPath } from './ops';
-import { type Step, ipBatchLine, parseBatchFailure, planSteps } from './iproute2-commands';
+import { type Step, ipBatchLine, planSteps } from './iproute2-commands';
+import { runLineBatch } from './line-batch';
 import { parseAddresses, parseLinks, parseNeighbours, parseRoutes, parseRules, splitJsonValues } from './iproute2-parse';
 import { type ProcessRunner, SpawnRunner } from './process-runner';
 import { type SysctlIoOptions, readSysctlValue, writeSysctls } from './sysctl-io';
@@ -107,54 +108,17 @@ export class IpRoute2Kernel implements Kernel {
     }
   }
 
-  /**
-   * Runs a step's lines in `ip -batch -`. ip stops at the first failing line ("Command failed -:N"); when that
-   * operation tolerates the failure (existOk / missingOk), the rest is run again from the next line.
-   */
-  private async runIpStep(ns: NetnsRef, step: Step): Promise<{ spawns: number; tolerated: number }> {
-    const lines = step.ops.map((op) => ipBatchLine(op, ns, this.selfPid));
-    const base = step.kind === 'ip6' ? ['-6', '-batch', '-'] : ['-batch', '-'];
-    let from = 0;
-    let spawns = 0;
-    let tolerated = 0;
-    while (from < lines.length) {
-      const [cmd, args] = this.ipCommand(ns, base);
-      spawns++;
-      const r = await this.runner.run(cmd, args, { input: `${lines.slice(from).join('\n')}\n`, timeoutMs: this.timeoutMs });
-      if (r.code === 0) break;
-      const f = parseBatchFailure(r.stderr);
-      if (f.line === undefined || f.line < 1 || f.line > lines.length - from) {
-        // The process failed as a whole: most often the namespace cannot be entered.
-        const kind = classifyErrorText(f.message);
-        throw new KernelError({
-          kind,
-          op: `run ip batch (${lines.length - from} operations)`,
-          netns: describeNetns(ns),
-          detail: cleanErrorText(f.message),
-          opIndex: step.first + from,
-          applied: step.first + from,
-        });
-      }
-      const i = from + f.line - 1;
-      const op = step.ops[i];
-      const kind = classifyErrorText(f.message);
-      if (op.tolerate && op.tolerate === kind) {
-        tolerated++;
-        from = i + 1;
-        continue;
-      }
-      const d = describeOp(op);
-      throw new KernelError({
-        kind,
-        op: d.op,
-        object: d.object,
-        netns: describeNetns(ns),
-        detail: cleanErrorText(f.message),
-        opIndex: step.first + i,
-        applied: step.first + i,
-      });
-    }
-    return { spawns, tolerated };
+  /** Runs a step's lines in one `ip [-6] -batch -` (see line-batch.ts for tolerated failures). */
+  private runIpStep(ns: NetnsRef, step: Step): Promise<{ spawns: number; tolerated: number }> {
+    const lines = step.ops.map((op) => ({ text: ipBatchLine(op, ns, this.selfPid), tolerate: op.tolerate, ...describeOp(op) }));
+    return runLineBatch(lines, {
+      runner: this.runner,
+      command: this.ipCommand(ns, step.kind === 'ip6' ? ['-6', '-batch', '-'] : ['-batch', '-']),
+      netns: describeNetns(ns),
+      firstIndex: step.first,
+      timeoutMs: this.timeoutMs,
+      tool: step.kind === 'ip6' ? 'ip -6 batch' : 'ip batch',
+    });
   }
 
   // ---- namespaces -----------------------------------------------------------------------------------------------
