@@ -164,7 +164,8 @@ export function runManifestsCli(argv: readonly string[], io: CliIo): number {
       case '--help':
       case '-h':
       case 'help':
-        (command === undefined ? io.stderr : io.stdout)(RENDER_USAGE);
+        if (command === undefined) io.stderr(RENDER_USAGE);
+        else io.stdout(RENDER_USAGE);
         return command === undefined ? 2 : 0;
       default:
         throw new ManifestError(`unknown command '${command}' (expected render, vars or api-calls)`);

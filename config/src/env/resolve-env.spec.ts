@@ -44,7 +44,9 @@ describe('resolveEnv', () => {
   });
 
   it('rejects unknown names with a suggestion, and downward-API names', () => {
-    expect(problems({ WARM_IP_TARGE: '1' })).toMatch(/^unknown variable 'WARM_IP_TARGE'; did you mean 'WARM_IP_TARGET'/);
+    expect(problems({ WARM_IP_TARGE: '1' })).toMatch(
+      /^unknown variable 'WARM_IP_TARGE'; did you mean 'WARM_IP_TARGET'/,
+    );
     expect(problems({ MY_NODE_NAME: 'n' })).toMatch(
       /MY_NODE_NAME cannot be set: it comes from the pod's spec.nodeName/,
     );
