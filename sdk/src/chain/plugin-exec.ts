@@ -50,12 +50,16 @@ export interface SpawnExecOptions {
   readonly timeoutMs?: number;
 }
 
-/** The default {@link PluginExec}: spawn, write stdin, collect output; retries "text file busy" 5 times like libcni. */
+/**
+ * The default {@link PluginExec}: spawn, write stdin, collect output; retries "text file busy" 5 times like libcni.
+ * A path ending in `.js` is run with the current node binary (handy for compiled plugins in tests).
+ */
 export function spawnExec(opts: SpawnExecOptions = {}): PluginExec {
   const timeout = opts.timeoutMs ?? 60_000;
   const once = (path: string, env: Readonly<Record<string, string>>, stdin: string): Promise<ExecOutput> =>
     new Promise((resolve, reject) => {
-      const child = spawn(path, [], { env, stdio: ['pipe', 'pipe', 'pipe'], timeout });
+      const [cmd, argv] = path.endsWith('.js') ? [process.execPath, [path]] : [path, []];
+      const child = spawn(cmd, argv, { env, stdio: ['pipe', 'pipe', 'pipe'], timeout });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (c: Buffer) => out.push(c));
