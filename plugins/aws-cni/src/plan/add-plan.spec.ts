@@ -36,7 +36,7 @@ describe('planAdd, regular IPv4 pod on the primary ENI', () => {
     const keys = plan.ops.map((o) => (o.op === 'sysctl.set' ? o.key : o.op === 'link.up' ? `up:${o.name}` : ''));
     const upIdx = keys.indexOf(`up:${veth}`);
     for (const k of ['accept_ra', 'accept_redirects', 'forwarding']) {
-      const i = keys.indexOf(`net.ipv6.conf.${veth}.${k}`);
+      const i = keys.indexOf(`net/ipv6/conf/${veth}/${k}`);
       expect(i).toBeGreaterThan(-1);
       expect(i).toBeLessThan(upIdx);
     }
@@ -81,8 +81,8 @@ describe('planAdd, IPv6 pod', () => {
   const plan = planAdd(input({ ips: [{ address: 'fd99::5', family: 6, deviceNumber: 0, routeTable: 254 }], networkPolicyMode: '' }));
   it('enables IPv6 in the pod, uses fe80::1 and /128, and waits for DAD last on the pod side', () => {
     const pod = plan.ops.filter((o) => 'ns' in o && o.ns === 'pod');
-    expect(pod[0]).toEqual({ op: 'sysctl.set', ns: 'pod', key: 'net.ipv6.conf.eth0.disable_ipv6', value: '0', ignoreMissing: false });
-    expect(pod[1]).toEqual({ op: 'sysctl.set', ns: 'pod', key: 'net.ipv6.conf.lo.disable_ipv6', value: '0', ignoreMissing: false });
+    expect(pod[0]).toEqual({ op: 'sysctl.set', ns: 'pod', key: 'net/ipv6/conf/eth0/disable_ipv6', value: '0', ignoreMissing: false });
+    expect(pod[1]).toEqual({ op: 'sysctl.set', ns: 'pod', key: 'net/ipv6/conf/lo/disable_ipv6', value: '0', ignoreMissing: false });
     expect(pod).toContainEqual({ op: 'route.replace', ns: 'pod', family: 6, dst: 'fe80::1/128', dev: 'eth0', scope: 'link' });
     expect(pod).toContainEqual({ op: 'addr.add', ns: 'pod', dev: 'eth0', cidr: 'fd99::5/128' });
     expect(pod).toContainEqual({ op: 'neigh.replace', ns: 'pod', dev: 'eth0', ip: 'fe80::1', lladdr: MAC });
@@ -142,7 +142,7 @@ describe('planAdd, branch ENI (security groups for pods)', () => {
   it('sets the VLAN IPv6 knobs before bringing it up', () => {
     const ops = planAdd(input(alloc)).ops;
     const up = ops.findIndex((o) => o.op === 'link.up' && o.name === 'vlan.eth.7');
-    const ra = ops.findIndex((o) => o.op === 'sysctl.set' && o.key === 'net.ipv6.conf.vlan.eth.7.accept_ra');
+    const ra = ops.findIndex((o) => o.op === 'sysctl.set' && o.key === 'net/ipv6/conf/vlan.eth.7/accept_ra');
     expect(ra).toBeGreaterThan(-1);
     expect(ra).toBeLessThan(up);
   });

@@ -101,8 +101,8 @@ function vethOps(itf: PlannedInterface, mtu: number): KernelOp[] {
   ];
   if (family === 6) {
     ops.push(
-      { op: 'sysctl.set', ns: 'pod', key: `net.ipv6.conf.${dev}.disable_ipv6`, value: '0', ignoreMissing: false },
-      { op: 'sysctl.set', ns: 'pod', key: 'net.ipv6.conf.lo.disable_ipv6', value: '0', ignoreMissing: false },
+      { op: 'sysctl.set', ns: 'pod', key: `net/ipv6/conf/${dev}/disable_ipv6`, value: '0', ignoreMissing: false },
+      { op: 'sysctl.set', ns: 'pod', key: 'net/ipv6/conf/lo/disable_ipv6', value: '0', ignoreMissing: false },
     );
   }
   ops.push(
@@ -124,9 +124,9 @@ function vethOps(itf: PlannedInterface, mtu: number): KernelOp[] {
 /** IPv6 knobs set on a host-side link before it comes up (ENOENT tolerated when IPv6 is absent). */
 function hostLinkSysctls(link: string): KernelOp[] {
   return [
-    { op: 'sysctl.set', ns: 'host', key: `net.ipv6.conf.${link}.accept_ra`, value: '0', ignoreMissing: true },
-    { op: 'sysctl.set', ns: 'host', key: `net.ipv6.conf.${link}.accept_redirects`, value: '1', ignoreMissing: true },
-    { op: 'sysctl.set', ns: 'host', key: `net.ipv6.conf.${link}.forwarding`, value: '0', ignoreMissing: true },
+    { op: 'sysctl.set', ns: 'host', key: `net/ipv6/conf/${link}/accept_ra`, value: '0', ignoreMissing: true },
+    { op: 'sysctl.set', ns: 'host', key: `net/ipv6/conf/${link}/accept_redirects`, value: '1', ignoreMissing: true },
+    { op: 'sysctl.set', ns: 'host', key: `net/ipv6/conf/${link}/forwarding`, value: '0', ignoreMissing: true },
   ];
 }
 

@@ -20,7 +20,7 @@ export type KernelOp =
       readonly podName: string;
       readonly mtu: number;
     }
-  /** Write a sysctl under /proc/sys (key with dots or slashes); `ignoreMissing` tolerates ENOENT (no IPv6). */
+  /** Write a sysctl under /proc/sys (slash form: link names may contain dots, e.g. vlan.eth.7); `ignoreMissing` tolerates ENOENT (no IPv6). */
   | { readonly op: 'sysctl.set'; readonly ns: Side; readonly key: string; readonly value: string; readonly ignoreMissing: boolean }
   | { readonly op: 'link.up'; readonly ns: Side; readonly name: string }
   /** Add an address (CIDR with prefix) to a link; `nodad` skips IPv6 duplicate address detection. */
