@@ -188,7 +188,12 @@ export class IpRoute2Kernel implements Kernel {
     const out: Route[] = [];
     const defaultTable = table === 'all' || table === 'main' ? 254 : Number(table);
     for (const f of families) {
-      out.push(...parseRoutes(await this.query(netns, [`-${f}`, 'route', 'show', 'table', table], 'routes'), defaultTable).map((r) => ({ ...r, family: f })));
+      const json = await this.query(netns, [`-${f}`, 'route', 'show', 'table', table], 'routes').catch((e: unknown) => {
+        // A table that never had a route of this family "does not exist": that is an empty list.
+        if (e instanceof KernelError && /table does not exist/i.test(e.detail)) return [];
+        throw e;
+      });
+      out.push(...parseRoutes(json, defaultTable).map((r) => ({ ...r, family: f })));
     }
     return out;
   }
