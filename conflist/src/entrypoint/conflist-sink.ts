@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 
 import { writeFileAtomic } from '../fs';
@@ -10,12 +11,13 @@ export interface ConflistSink {
   write(conflist: AwsConflist): Promise<string>;
 }
 
-/** Adapter: `<dir>/10-aws.conflist`, written atomically. */
+/** Adapter: `<dir>/10-aws.conflist`, written atomically (the directory is created if missing). */
 export class DirConflistSink implements ConflistSink {
   constructor(private readonly dir: string) {}
 
   async write(conflist: AwsConflist): Promise<string> {
     const file = path.join(this.dir, CONFLIST_FILE_NAME);
+    await fsp.mkdir(this.dir, { recursive: true });
     await writeFileAtomic(file, renderConflist(conflist));
     return file;
   }

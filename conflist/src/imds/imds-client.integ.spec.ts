@@ -10,11 +10,11 @@ function imdsServer(paths: Record<string, string>, opts: { fail5xx?: number } = 
   let failures = opts.fail5xx ?? 0;
   const server = createServer((req, res) => {
     hits.push(`${req.method} ${req.url}`);
-    if (req.method === 'PUT' && req.url === '/latest/api/token') return res.end('tok-1');
-    if (req.headers['x-aws-ec2-metadata-token'] !== 'tok-1') return res.writeHead(401).end();
-    if (failures-- > 0) return res.writeHead(503).end();
+    if (req.method === 'PUT' && req.url === '/latest/api/token') return void res.end('tok-1');
+    if (req.headers['x-aws-ec2-metadata-token'] !== 'tok-1') return void res.writeHead(401).end();
+    if (failures-- > 0) return void res.writeHead(503).end();
     const key = req.url?.replace('/latest/meta-data/', '') ?? '';
-    if (key in paths) return res.end(paths[key]);
+    if (key in paths) return void res.end(paths[key]);
     res.writeHead(404).end();
   });
   return new Promise((resolve) =>
