@@ -5,3 +5,4 @@ export * from './errors';
 export * from './imds';
 export * from './logger';
 export * from './metrics';
+export * from './host-network';
