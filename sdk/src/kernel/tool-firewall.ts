@@ -81,8 +81,7 @@ export class ToolFirewall implements Firewall {
     const tool = family === 6 ? this.o.ip6tablesRestore : this.o.iptablesRestore;
     const r = await this.run(netns, tool, ['--noflush', '-w', String(this.o.lockWaitSeconds)], plan.text);
     if (r.code !== 0) {
-      const m = /line (\d+) failed/.exec(r.stderr);
-      const line = m ? plan.text.split('\n')[Number(m[1]) - 1] : undefined;
+      const line = restoreFailureLine(plan.text, r.stderr);
       throw new KernelError({
         kind: classifyErrorText(r.stderr),
         op: `ip${family === 6 ? '6' : ''}tables-restore`,
@@ -131,4 +130,19 @@ export class ToolFirewall implements Firewall {
     }
     return parseNftTable(JSON.parse(r.stdout), family, name);
   }
+}
+
+/**
+ * The restore line an error points at: legacy says "line N failed", nft says "Error occurred at line: N" and
+ * often points at the COMMIT of the failing table, in which case that table's whole block is named.
+ */
+export function restoreFailureLine(text: string, stderr: string): string | undefined {
+  const m = /line (\d+) failed/.exec(stderr) ?? /Error occurred at line: (\d+)/.exec(stderr);
+  if (!m) return undefined;
+  const lines = text.split('\n');
+  const n = Number(m[1]) - 1;
+  if (lines[n] !== 'COMMIT') return lines[n];
+  let start = n - 1;
+  while (start > 0 && !lines[start].startsWith('*')) start--;
+  return lines.slice(start, n).join('; ');
 }
