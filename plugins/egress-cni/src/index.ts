@@ -1,1 +1,9 @@
-export {};
+// SPDX-License-Identifier: Apache-2.0
+export * from './cni';
+export * from './config/egress-config';
+export * from './handlers';
+export * from './ip/ip-math';
+export * from './ipam';
+export * from './kernel';
+export * from './log/file-logger';
+export * from './plan';

@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
+export * from './egress-kernel';
+export * from './exec';
+export * from './ip-egress-kernel';
