@@ -94,7 +94,8 @@ export class TcTrafficControl implements TrafficControl {
 
   async listQdiscs(netns: NetnsRef, dev?: string): Promise<Qdisc[]> {
     const args = ['qdisc', 'show', ...(dev ? ['dev', validateIfName(dev)] : [])];
-    return parseQdiscs(await this.query(netns, args, 'qdiscs'));
+    const list = parseQdiscs(await this.query(netns, args, 'qdiscs'));
+    return dev ? list.map((q) => ({ ...q, dev: q.dev || dev })) : list;
   }
 
   async listFilters(netns: NetnsRef, dev: string, parent: 'ingress' | 'root'): Promise<TcFilter[]> {
