@@ -104,6 +104,7 @@ describe('vpc-cni-manifests render', () => {
   it('prints usage for --help (exit 0) and with no command (exit 2)', () => {
     expect(run('--help')).toMatchObject({ code: 0 });
     expect(run('--help').io.out).toMatch(/^usage: vpc-cni-manifests/);
+    expect(run('render', '--set', 'X=1', '--help')).toMatchObject({ code: 0, io: { err: '' } });
     const none = run();
     expect(none.code).toBe(2);
     expect(none.io.err).toMatch(/^usage:/);

@@ -135,6 +135,10 @@ function listApiCalls(args: readonly string[], io: CliIo): void {
  */
 export function runManifestsCli(argv: readonly string[], io: CliIo): number {
   const [command, ...rest] = argv;
+  if (command !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    io.stdout(RENDER_USAGE);
+    return 0;
+  }
   try {
     switch (command) {
       case 'render': {
