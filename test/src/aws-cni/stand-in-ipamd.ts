@@ -3,13 +3,15 @@
  * also checks the plugin's hand-written codec against protobufjs). It hands out addresses from a list, keyed like
  * ipamd by (NetworkName, ContainerID, IfName), and can be told to misbehave.
  */
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { rmSync } from 'node:fs';
 
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
-const FIXTURES = resolve(__dirname, '../../src/aws-cni/fixtures');
+/** ipamd's own proto files (the contract) when present, else this folder's copies. Works from src/ and dist/. */
+const IPAMD_PROTO = resolve(__dirname, '../../../ipamd/proto');
+const FIXTURES = existsSync(join(IPAMD_PROTO, 'rpc.proto')) ? IPAMD_PROTO : resolve(__dirname, '../../src/aws-cni/fixtures');
 
 export interface StandInBranch {
   readonly vlanId: number;

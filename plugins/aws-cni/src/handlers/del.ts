@@ -62,7 +62,7 @@ export async function cmdDel(deps: AwsCniDeps, ctx: CmdContext<AwsCniNetConf>): 
     };
   } catch (e) {
     if (e instanceof CniError) throw e;
-    if (e instanceof GrpcCallError && e.message.includes(UNKNOWN_POD)) {
+    if (e instanceof GrpcCallError && (e.message.includes(UNKNOWN_POD) || e.code === 5 /* NOT_FOUND */)) {
       log.info('ipamd does not know the pod: already released');
     } else {
       log.warn('ipamd unavailable or failed on DelNetwork; tearing down from prevResult', { err: (e as Error).message });

@@ -1,0 +1,82 @@
+import { CniError, CniErrorCode, type CmdContext, type PluginHandlers, type PluginInfo, ALL_VERSIONS } from '@vpc-cni-ts/sdk';
+import { IpRoute2Kernel, type Kernel } from '@vpc-cni-ts/sdk/kernel';
+
+import { type AwsCniNetConf, NetConfError, parseNetConf } from './config/net-conf';
+import { cmdAdd } from './handlers/add';
+import { cmdCheck } from './handlers/check';
+import { cmdDel } from './handlers/del';
+import { type AwsCniDeps } from './handlers/deps';
+import { DEFAULT_IPAMD_SOCKET, type IpamdClient, LeanIpamdClient } from './ipamd/ipamd-client';
+import { createLogger, openLogSink } from './log/plugin-logger';
+import { randomLocalMac } from './plan/random-mac';
+
+/** Environment variable (shared with ipamd) overriding the socket path; upstream has none. */
+export const IPAMD_SOCKET_ENV = 'IPAMD_SOCKET_PATH';
+
+/**
+ * Static facts: every spec version (upstream declares version.All), K8S_* CNI_ARGS, and config parsing with the
+ * hand-written validator (no schema compiler at start-up). Bad config is code 7 naming the field.
+ */
+export const AWS_CNI_INFO: PluginInfo<AwsCniNetConf> = {
+  supportedVersions: [...ALL_VERSIONS],
+  about: 'aws-cni: wires pods into the AWS VPC through ipamd (vpc-cni-ts)',
+  parseConfig: (raw) => {
+    try {
+      return parseNetConf(raw);
+    } catch (e) {
+      if (e instanceof NetConfError) throw new CniError(CniErrorCode.InvalidNetworkConfig, `invalid aws-cni config: ${e.message}`);
+      throw e;
+    }
+  },
+};
+
+/** Overridable parts of the composition root (tests inject fakes). */
+export interface AwsCniFactories {
+  readonly kernel?: () => Kernel;
+  readonly ipamd?: (socketPath: string) => IpamdClient;
+  readonly randomMac?: () => string;
+}
+
+/**
+ * The composition root of the aws-cni executable: a plain factory, no DI container (architecture decision 5:
+ * nothing heavy on the hot path). Dependencies are built per invocation from the parsed config (log file and
+ * level) and the environment (IPAMD_SOCKET_PATH), and closed afterwards.
+ */
+export function createAwsCniHandlers(f: AwsCniFactories = {}): PluginHandlers<AwsCniNetConf> {
+  const withDeps = async <T>(ctx: CmdContext<AwsCniNetConf>, fn: (d: AwsCniDeps) => Promise<T>): Promise<T> => {
+    const sink = openLogSink(ctx.conf.pluginLogFile);
+    const log = createLogger(sink, ctx.conf.pluginLogLevel, { plugin: 'aws-cni', command: ctx.command });
+    const socket = ctx.env[IPAMD_SOCKET_ENV] || DEFAULT_IPAMD_SOCKET;
+    const ipamd = (f.ipamd ?? ((s) => new LeanIpamdClient({ socketPath: s })))(socket);
+    const deps: AwsCniDeps = {
+      kernel: (f.kernel ?? (() => new IpRoute2Kernel()))(),
+      ipamd,
+      log,
+      randomMac: f.randomMac ?? (() => randomLocalMac()),
+      clientVersion: '',
+    };
+    try {
+      return await fn(deps);
+    } catch (e) {
+      log.error(`${ctx.command} failed`, { err: (e as Error).message });
+      throw e;
+    } finally {
+      ipamd.close();
+      log.close();
+    }
+  };
+  return {
+    add: (ctx) => withDeps(ctx, (d) => cmdAdd(d, ctx)),
+    del: (ctx) => withDeps(ctx, (d) => cmdDel(d, ctx)),
+    check: (ctx) => withDeps(ctx, (d) => cmdCheck(d, ctx)),
+    status: (ctx) =>
+      withDeps(ctx, async (d) => {
+        try {
+          const s = await d.ipamd.health();
+          if (s !== 1) throw new Error(`health status ${s}`);
+        } catch (e) {
+          throw new CniError(CniErrorCode.PluginNotAvailable, `ipamd is not serving on ${d.ipamd.target}: ${(e as Error).message}`);
+        }
+      }),
+  };
+}
