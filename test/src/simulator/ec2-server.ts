@@ -56,6 +56,7 @@ async function answerEc2(body: string, core: SimulatorCore, requestId: string): 
     if (p.bool('DryRun')) {
       throw new Ec2Error('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
     }
+    core.world.settle();
     const out = handler(p, core.world);
     controls.finished(action, true);
     return { status: 200, xml: successXml(action, requestId, out) };

@@ -591,7 +591,7 @@ export class World {
       throw invalidCombination('Only one of SecondaryPrivateIpAddressCount, PrivateIpAddress, Ipv4PrefixCount and Ipv4Prefix may be specified.');
     }
     const wantPrefixes = req.prefixCount !== undefined || !!req.prefixes?.length;
-    const n = req.count ?? req.prefixCount ?? req.addresses?.length ?? req.prefixes?.length ?? 0;
+    const n = req.count ?? req.prefixCount ?? (req.addresses?.length || req.prefixes?.length || 0);
     if (n < 1) throw invalidValue('The number of addresses or prefixes to assign must be at least 1.');
     if (wantPrefixes && eni.attachment) {
       const inst = this.instances.get(eni.attachment.instanceId)!;
@@ -704,7 +704,7 @@ export class World {
     if (given > 1) throw invalidCombination('Only one of Ipv6AddressCount, Ipv6Addresses, Ipv6PrefixCount and Ipv6Prefix may be specified.');
     const pool6 = subnet.pool6;
     if (!pool6) throw invalidValue(`Subnet '${subnet.subnetId}' has no IPv6 CIDR block.`);
-    const n = req.count ?? req.prefixCount ?? req.addresses?.length ?? req.prefixes?.length ?? 0;
+    const n = req.count ?? req.prefixCount ?? (req.addresses?.length || req.prefixes?.length || 0);
     if (n < 1) throw invalidValue('The number of IPv6 addresses or prefixes to assign must be at least 1.');
     const limit = this.slots6Limit(eni);
     const used = eni.ipv6Addresses.length + eni.ipv6Prefixes.length;
