@@ -2,7 +2,7 @@
 import type { IpamdConfig } from '../config';
 import { statsOf, type Datastore } from '../datastore';
 import type { Eni } from '../domain/types';
-import { planPool, targetsFrom, type IncreasePlan, type PoolTargets } from '../planner';
+import { planIncrease, planPool, targetsFrom, type IncreasePlan, type PoolTargets } from '../planner';
 import { Ec2Error, isEc2Error, type AssignedAddresses, type Clock, type Ec2Api, type HostNetwork, type Imds, type ImdsInterface, type Logger, type Metrics } from '../ports';
 import { GrowthGate, backoffDelay, retry, type PoolBlock } from './backoff';
 import type { NodeInfo } from './node-info';
@@ -184,7 +184,9 @@ export class PoolManager {
     if (b && (this.gate.current() || now - b.until < this.d.config.timing.poolTickMs * 2)) {
       return { reason: b.reason, detail: b.detail, retryInMs: Math.max(0, b.until - now) };
     }
-    if (this.blocked === 'eni-limit') {
+    const live = this.d.config.pool.disableNetworkResourceProvisioning ? undefined : planIncrease(this.targets, this.d.datastore.snapshot(now));
+    if (live?.kind === 'blocked' && live.reason === 'max-pods') return { reason: 'max-pods', detail: `the node holds max-pods (${this.targets.maxPods}) addresses` };
+    if (this.blocked === 'eni-limit' || (live?.kind === 'blocked' && live.reason === 'eni-limit')) {
       return { reason: 'eni-limit', detail: `all ${this.targets.maxEnis} ENIs ipamd may use are attached and full (instance ${this.d.node.identity.instanceType}, MAX_ENI=${this.d.config.pool.maxEni ?? 'unset'})` };
     }
     return undefined;
@@ -256,7 +258,7 @@ export class PoolManager {
         if (fallback) got = await this.assignFallback(p.eniId, room, p.addressesWanted);
         else {
           try {
-            got = await this.d.ec2.assignPrivateIpAddresses(p.eniId, p.unit === 'prefix' ? { prefixCount: p.count } : { ipCount: p.count });
+            got = await this.assignWithRetryOfOne(p.eniId, p.unit, p.count);
           } catch (e) {
             if (p.unit !== 'prefix' || !isEc2Error(e, 'no-contiguous-cidr')) throw e;
             this.countError(e);
@@ -288,6 +290,18 @@ export class PoolManager {
     } catch (e) {
       this.growthFailed(e, this.d.node.primarySubnetId);
       return { increased: 0 };
+    }
+  }
+
+  /** Upstream `tryAssignIPs`: when asking for several fails for lack of room, try once with a single slot. */
+  private async assignWithRetryOfOne(eniId: string, unit: 'ip' | 'prefix', count: number): Promise<AssignedAddresses> {
+    const req = (n: number) => (unit === 'prefix' ? { prefixCount: n } : { ipCount: n });
+    try {
+      return await this.d.ec2.assignPrivateIpAddresses(eniId, req(count));
+    } catch (e) {
+      if (count <= 1 || !isEc2Error(e, 'subnet-full', 'no-contiguous-cidr')) throw e;
+      this.countError(e);
+      return await this.d.ec2.assignPrivateIpAddresses(eniId, req(1));
     }
   }
 
