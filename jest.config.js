@@ -26,6 +26,7 @@ const packages = {
   'egress-cni': 'plugins/egress-cni',
   'bandwidth-shim': 'plugins/bandwidth-shim',
   'tuning-shim': 'plugins/tuning-shim',
+  manifests: 'config',
 };
 const moduleNameMapper = {};
 for (const [name, dir] of Object.entries(packages)) {
@@ -33,9 +34,14 @@ for (const [name, dir] of Object.entries(packages)) {
   moduleNameMapper[`^@vpc-cni-ts/${name}/(.*)$`] = `<rootDir>/${dir}/src/$1`;
 }
 
+// ES-module-only dependencies (@kubernetes/client-node 1.x and its own) are compiled to CommonJS for jest, which
+// cannot require() an ES module; at run time Node 20 loads them natively.
+const esmOnly = ['@kubernetes/client-node', '@jsep-plugin', 'jose', 'jsep', 'jsonpath-plus', 'oauth4webapi', 'openid-client', 'rfc4648'];
+
 const common = {
   rootDir: path.resolve(__dirname),
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -1,0 +1,2 @@
+export * from './kube-standin';
+export * from './policy';
