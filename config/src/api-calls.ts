@@ -29,7 +29,9 @@ export type ApiCall = (ResourceCall | NonResourceCall) & {
 /**
  * The exact list of Kubernetes API calls ipamd makes: the contract between ipamd's Kubernetes adapter and the
  * ClusterRole, which is derived from this table (see `rbac/rbac-rules.ts`). ipamd reads single objects by name with
- * GET (no informers, no list/watch), so the ClusterRole needs no list or watch at all. Facts from upstream-notes
+ * GET (no informers, no list/watch), so the ClusterRole needs no list or watch at all. Mirrors the `KubeApi` port in
+ * `ipamd/src/kube/kube-api.ts` (probe, getNode, getEniConfig, getPod, patchPodAnnotation, getCniNode,
+ * patchCniNodeFeatures, createPodEvent). Facts from upstream-notes
  * 4.1, 4.7, 4.9 and 3.4. Adding a call to ipamd means adding a row here.
  */
 export const IPAMD_API_CALLS: readonly ApiCall[] = Object.freeze([
@@ -60,17 +62,8 @@ export const IPAMD_API_CALLS: readonly ApiCall[] = Object.freeze([
     namespaced: true,
     verb: 'create',
     when: [],
-    purpose: 'POST events on the aws-node pod (MY_POD_NAME), e.g. Warning MissingIAMPermissions naming the EC2 API',
-  },
-  {
-    id: 'repeat-event',
-    kind: 'resource',
-    group: '',
-    resource: 'events',
-    namespaced: true,
-    verb: 'patch',
-    when: [],
-    purpose: 'PATCH count/lastTimestamp of an event already recorded instead of creating a duplicate',
+    purpose:
+      'POST events on the aws-node pod (MY_POD_NAME), e.g. Warning MissingIAMPermissions naming the EC2 API; each is a new Event (no count patching)',
   },
   {
     id: 'read-pod',

@@ -45,13 +45,8 @@ describe('ClusterRole derived from the API calls table', () => {
     }
   });
 
-  it('matches the notes: core nodes get, events create/patch always; pods patch only for ANNOTATE_POD_IP; cninodes for SGP', () => {
-    expect(grantsOf(clusterRole({}).rules ?? [])).toEqual([
-      '/events:create',
-      '/events:patch',
-      '/nodes:get',
-      'url:/version:get',
-    ]);
+  it('matches the notes: core nodes get, events create always; pods patch only for ANNOTATE_POD_IP; cninodes for SGP', () => {
+    expect(grantsOf(clusterRole({}).rules ?? [])).toEqual(['/events:create', '/nodes:get', 'url:/version:get']);
     expect(grantsOf(clusterRole(FLAG_SETS['pod ENI']).rules ?? [])).toEqual(
       expect.arrayContaining(['vpcresources.k8s.aws/cninodes:get', 'vpcresources.k8s.aws/cninodes:patch', '/pods:get']),
     );
