@@ -1,3 +1,5 @@
+import type { KubeApi } from '@vpc-cni-ts/ipamd/kube';
+
 /** Kubernetes API verbs ipamd may use. */
 export type ApiVerb = 'get' | 'list' | 'watch' | 'create' | 'patch' | 'update' | 'delete';
 
@@ -117,3 +119,18 @@ export const IPAMD_API_CALLS: readonly ApiCall[] = Object.freeze([
     purpose: 'merge-PATCH spec.features with SecurityGroupsForPods (and CustomNetworking=<ENIConfig>), optimistic lock',
   },
 ] satisfies ApiCall[]);
+
+/**
+ * Which rows of {@link IPAMD_API_CALLS} each method of ipamd's `KubeApi` port uses. Typed over `keyof KubeApi`, so
+ * a method added to the port fails to compile here until its calls (and thereby its RBAC) are listed.
+ */
+export const KUBE_API_METHOD_CALLS: Readonly<Record<keyof KubeApi, readonly string[]>> = Object.freeze({
+  probe: ['probe-api-server'],
+  getNode: ['read-own-node'],
+  getEniConfig: ['read-eniconfig'],
+  getPod: ['read-pod'],
+  patchPodAnnotation: ['annotate-pod-ip'],
+  getCniNode: ['read-cninode'],
+  patchCniNodeFeatures: ['request-cninode-feature'],
+  createPodEvent: ['record-event'],
+});

@@ -1,5 +1,5 @@
 import type { IClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
-import { IPAMD_API_CALLS, type ApiCall } from '../api-calls';
+import { IPAMD_API_CALLS, KUBE_API_METHOD_CALLS, type ApiCall } from '../api-calls';
 import { ENV_VARS } from '../env/env-vars';
 import { renderManifests } from '../render/render-manifests';
 import { enabledCalls, grantsNeeded, grantsOf, rulesFor } from './rbac-rules';
@@ -105,5 +105,14 @@ describe('rulesFor / enabledCalls', () => {
     expect(enabledCalls(calls, { mode: 'settings', env: { F: 'TRUE' } })).toHaveLength(1);
     expect(enabledCalls(calls, { mode: 'settings', env: { F: 'false' } })).toHaveLength(0);
     expect(enabledCalls(calls, { mode: 'settings', env: {} })).toHaveLength(0);
+  });
+});
+
+describe("ipamd's KubeApi port", () => {
+  it('maps every method to rows of the table, and every row to a method', () => {
+    const ids = new Set(IPAMD_API_CALLS.map((c) => c.id));
+    const used = Object.values(KUBE_API_METHOD_CALLS).flat();
+    expect(used.filter((id) => !ids.has(id))).toEqual([]);
+    expect([...ids].filter((id) => !used.includes(id))).toEqual([]);
   });
 });
