@@ -163,15 +163,23 @@ function ruleText(action: '-A' | '-I' | '-D', chain: string, args: readonly stri
 
 const BUILTIN = new Set(['INPUT', 'OUTPUT', 'FORWARD', 'PREROUTING', 'POSTROUTING']);
 
+/** The outcome of planning: the restore text (empty when nothing changes) and the state it leads to. */
+export interface IptablesPlan {
+  readonly text: string;
+  readonly changes: number;
+  /** The tables after the change (canonical rule words). */
+  readonly after: Map<IptablesTable, IptablesTableState>;
+}
+
 /**
- * Plans the restore text for `ops` against `current` (from iptables-save). Returns `undefined` when nothing needs
- * to change. Ops are applied in order to a model of the state, so later ops see earlier ones.
+ * Plans the restore text for `ops` against `current` (from iptables-save). Ops are applied in order to a model of
+ * the state, so later ops see earlier ones; ops already satisfied produce no line (`changes` 0, `text` "").
  */
 export function planIptablesRestore(
   family: IptablesFamily,
   current: ReadonlyMap<IptablesTable, IptablesTableState>,
   ops: readonly IptablesOp[],
-): { text: string; changes: number } | undefined {
+): IptablesPlan {
   // Working model: table -> chain -> rules (canonical).
   const model = new Map<IptablesTable, Map<string, string[][]>>();
   const tableModel = (t: IptablesTable) => {
@@ -267,7 +275,9 @@ export function planIptablesRestore(
       }
     }
   }
-  if (changes === 0) return undefined;
+  const after = new Map<IptablesTable, IptablesTableState>(current);
+  for (const [t, chains] of model) after.set(t, { table: t, chains });
+  if (changes === 0) return { text: '', changes, after };
   const text = [...lines].map(([t, ls]) => [`*${t}`, ...ls, 'COMMIT'].join('\n')).join('\n');
-  return { text: `${text}\n`, changes };
+  return { text: `${text}\n`, changes, after };
 }

@@ -77,7 +77,7 @@ export class ToolFirewall implements Firewall {
     planIptablesRestore(family, new Map(), ops);
     const state = await this.save(netns, family);
     const plan = planIptablesRestore(family, state, ops);
-    if (!plan) return { changes: 0, spawns: 1 };
+    if (plan.changes === 0) return { changes: 0, spawns: 1 };
     const tool = family === 6 ? this.o.ip6tablesRestore : this.o.iptablesRestore;
     const r = await this.run(netns, tool, ['--noflush', '-w', String(this.o.lockWaitSeconds)], plan.text);
     if (r.code !== 0) {
