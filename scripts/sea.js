@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Turns ncc bundles into Node single-executable applications (SEA), so the plugins run on hosts without Node.js.
+//
+//   node scripts/sea.js [--out DIR] [--each] [--only a,b] [--work DIR]
+//
+// Default: ONE multicall executable DIR/vpc-cni holding the four plugin bundles (plugins/<p>/dist/bin/<p>.js),
+// plus hard links aws-cni, egress-cni, bandwidth-shim, tuning-shim to it (each SEA carries a whole Node binary,
+// ~99 MB, so one shared file instead of four). DIR defaults to conflist/dist/standalone.
+// --each also builds one SEA per plugin under DIR/each/ (the bench compares both forms).
+// Needs the bundles first (npm run bundle). Slow and large: not part of `npm run bundle`; run `npm run standalone`.
+'use strict';
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { multicallSource } = require('./sea-multicall');
+
+const ROOT = path.resolve(__dirname, '..');
+const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+const PLUGINS = ['aws-cni', 'egress-cni', 'bandwidth-shim', 'tuning-shim'];
+const MULTICALL = 'vpc-cni';
+
+const bundlePath = (name) => path.join(ROOT, 'plugins', name, 'dist', 'bin', `${name}.js`);
+
+/**
+ * Builds one SEA from a CommonJS main script.
+ * @param {string} main path of the main script
+ * @param {string} out path of the executable to write
+ * @param {string} work scratch directory
+ */
+function buildSea(main, out, work) {
+  fs.mkdirSync(work, { recursive: true });
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const blob = path.join(work, `${path.basename(out)}.blob`);
+  const config = path.join(work, `${path.basename(out)}.sea-config.json`);
+  fs.writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'pipe', env });
+  const tmp = `${out}.tmp-${process.pid}`;
+  fs.copyFileSync(process.execPath, tmp);
+  fs.chmodSync(tmp, 0o755);
+  const postject = require.resolve('postject/dist/cli.js', { paths: [ROOT] });
+  // postject prints a harmless "Can't find string offset for section name '.note.100'" on this node build
+  execFileSync(process.execPath, [postject, tmp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  fs.renameSync(tmp, out);
+  fs.rmSync(blob, { force: true });
+  fs.rmSync(config, { force: true });
+}
+
+/** Replaces `dst` with a hard link to `src` (copy if the filesystem refuses links). */
+function linkOrCopy(src, dst) {
+  fs.rmSync(dst, { force: true });
+  try {
+    fs.linkSync(src, dst);
+  } catch {
+    fs.copyFileSync(src, dst);
+    fs.chmodSync(dst, 0o755);
+  }
+}
+
+/**
+ * Builds the multicall executable `<outDir>/vpc-cni` and links the plugin names to it.
+ * @returns {string} the multicall path
+ */
+function buildMulticall(outDir, plugins = PLUGINS, work = path.join(outDir, '.work')) {
+  const entries = plugins.map((name) => ({ name, file: bundlePath(name) }));
+  for (const e of entries) if (!fs.existsSync(e.file)) throw new Error(`${e.file} is missing: run npm run bundle first`);
+  fs.mkdirSync(work, { recursive: true });
+  const main = path.join(work, 'vpc-cni-main.js');
+  fs.writeFileSync(main, multicallSource(entries));
+  const out = path.join(outDir, MULTICALL);
+  buildSea(main, out, work);
+  for (const name of plugins) linkOrCopy(out, path.join(outDir, name));
+  fs.rmSync(work, { recursive: true, force: true });
+  return out;
+}
+
+/** Builds one SEA per plugin into `<outDir>/<name>`. */
+function buildEach(outDir, plugins = PLUGINS, work = path.join(outDir, '.work')) {
+  for (const name of plugins) {
+    if (!fs.existsSync(bundlePath(name))) throw new Error(`${bundlePath(name)} is missing: run npm run bundle first`);
+    buildSea(bundlePath(name), path.join(outDir, name), work);
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+function main(argv) {
+  const arg = (flag) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const outDir = path.resolve(arg('--out') ?? path.join(ROOT, 'conflist', 'dist', 'standalone'));
+  const plugins = arg('--only')?.split(',') ?? PLUGINS;
+  const t0 = Date.now();
+  const out = buildMulticall(outDir, plugins);
+  console.log(`built ${out} (${(fs.statSync(out).size / 1e6).toFixed(1)} MB) + links ${plugins.join(', ')} in ${Date.now() - t0} ms`);
+  if (argv.includes('--each')) {
+    buildEach(path.join(outDir, 'each'), plugins);
+    console.log(`built one SEA per plugin in ${path.join(outDir, 'each')}`);
+  }
+}
+
+module.exports = { buildSea, buildMulticall, buildEach, PLUGINS, MULTICALL, FUSE, bundlePath };
+
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (err) {
+    console.error(`sea: ${err.message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Standalone executables: start-up of each plugin (CNI VERSION) as a Node single-executable application, in both
+ * forms scripts/sea.js can build (one multicall `vpc-cni` shared through hard links, or one SEA per plugin),
+ * beside `node <bundle>.js` measured in the same run. Runs are interleaved (one of each form per round) so load
+ * from other processes hits every form alike. Builds its SEAs in a temp dir and removes them.
+ */
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+import { benchEnv, stats, timedSpawn } from './stats';
+import { type BenchRow, type BenchSuite } from './suite';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
+
+interface SeaScript {
+  PLUGINS: string[];
+  bundlePath(name: string): string;
+  buildMulticall(outDir: string): string;
+  buildEach(outDir: string): void;
+}
+
+export const suite: BenchSuite = {
+  name: 'standalone (SEA) plugin start-up, CNI VERSION',
+  async run() {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sea = require(path.join(REPO, 'scripts', 'sea.js')) as SeaScript;
+    const missing = sea.PLUGINS.map(sea.bundlePath).filter((f) => !existsSync(f));
+    if (missing.length) return { skipped: `bundles missing (npm run bundle): ${missing.join(', ')}` };
+    const dir = mkdtempSync(path.join(tmpdir(), 'vct-bench-sea-'));
+    try {
+      const t0 = Date.now();
+      const multicall = sea.buildMulticall(path.join(dir, 'multi'));
+      const buildMs = Date.now() - t0;
+      sea.buildEach(path.join(dir, 'each'));
+      const env = benchEnv({ CNI_COMMAND: 'VERSION' });
+      const forms = sea.PLUGINS.flatMap((p) => [
+        { plugin: p, form: 'node', cmd: process.execPath, args: [sea.bundlePath(p)] },
+        { plugin: p, form: 'each', cmd: path.join(dir, 'each', p), args: [] },
+        { plugin: p, form: 'multi', cmd: path.join(dir, 'multi', p), args: [] },
+      ]);
+      const samples = new Map<string, number[]>(forms.map((f) => [`${f.plugin}/${f.form}`, []]));
+      const opts = { env: { ...env, PATH: '/nonexistent' }, input: '' };
+      for (let i = -2; i < ROUNDS; i++) {
+        for (const f of forms) {
+          const ms = timedSpawn(f.cmd, f.args, f.form === 'node' ? { env, input: '' } : opts);
+          if (i >= 0) samples.get(`${f.plugin}/${f.form}`)!.push(ms);
+        }
+      }
+      const rows: BenchRow[] = [];
+      for (const p of sea.PLUGINS) {
+        const ref = { ...stats(samples.get(`${p}/node`)!), label: `node ${p}.js` };
+        rows.push({ name: `${p}: multicall vpc-cni (hard link)`, ours: stats(samples.get(`${p}/multi`)!), reference: ref, unit: 'ms' });
+        rows.push({ name: `${p}: one SEA per plugin`, ours: stats(samples.get(`${p}/each`)!), reference: ref, unit: 'ms' });
+      }
+      const mb = (f: string): string => (statSync(f).size / 1e6).toFixed(1);
+      const eachTotal = sea.PLUGINS.reduce((a, p) => a + statSync(path.join(dir, 'each', p)).size, 0) / 1e6;
+      rows.push({
+        name: 'disk',
+        ours: stats([Number(mb(multicall))]),
+        reference: { ...stats([eachTotal]), label: 'one SEA per plugin, total' },
+        unit: 'MB',
+        note: `multicall build ${buildMs} ms; Node ${process.version}; runs interleaved, ${ROUNDS} rounds, PATH=/nonexistent for the SEAs`,
+      });
+      return rows;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
