@@ -50,7 +50,7 @@ export function ipBatch(plan: ShapingPlan): string[] {
 }
 
 const tbf = (dev: string, p: TbfParams): string =>
-  `qdisc add dev ${dev} root handle 1: tbf rate ${p.rateBytes}bps burst ${p.burstBytes} limit ${p.limitBytes}`;
+  `qdisc add dev ${dev} root handle 1: tbf rate ${p.rateBytes}bps burst ${p.tcBurstBytes} limit ${p.limitBytes}`;
 
 /**
  * `tc -batch` lines. Debian's reference build installs the u32 filter with a second, unreachable mirred action

@@ -10,7 +10,7 @@ describe('tbfParams (reference createTBF math)', () => {
     [1_000_000_000, 80_000_000, 125_000_000, 10_000_000, 1_250_000, 13_125_000],
   ])('rate %d burst %d', (rate, burst, rb, bb, ticks, limit) => {
     const p = tbfParams(rate, burst);
-    expect(p).toEqual({ rateBytes: rb, burstBytes: bb, bufferTicks: ticks, limitBytes: limit, clamped: false });
+    expect(p).toEqual({ rateBytes: rb, burstBytes: bb, tcBurstBytes: bb, bufferTicks: ticks, limitBytes: limit, clamped: false });
   });
 
   it('truncates non-multiples of 8 like integer division', () => {
@@ -26,6 +26,14 @@ describe('tbfParams (reference createTBF math)', () => {
     expect(p.burstBytes).toBeGreaterThan(300_000_000);
     expect(p.burstBytes).toBeLessThan(536_870_911);
     expect(p.limitBytes).toBe(Math.trunc(1_250_000 * 0.025) + p.burstBytes);
+  });
+
+  it('hands tc the byte count that lands on the reference tick count when ticks truncate', () => {
+    // containerd's burst at 50 Mbit/s: the reference truncates to 1342177265 ticks = 85899344960 ns.
+    const p = tbfParams(50_000_000, 4_294_967_295);
+    expect(p.bufferTicks).toBe(1_342_177_265);
+    expect(p.burstBytes).toBe(536_870_911);
+    expect(p.tcBurstBytes).toBe(536_870_906);
   });
 
   it('does not clamp the same burst at a high rate', () => {

@@ -18,6 +18,12 @@ export interface TbfParams {
   readonly burstBytes: number;
   /** Bucket size in scheduler ticks, as the kernel stores it. */
   readonly bufferTicks: number;
+  /**
+   * The `burst` to hand `tc`. tc sends the bucket in bytes (TCA_TBF_BURST) and the kernel converts it to time
+   * exactly, while the reference sends truncated ticks; this is the byte count whose exact time lands on the
+   * reference's tick count, so both kernels hold the same bucket (equal to burstBytes whenever the math is exact).
+   */
+  readonly tcBurstBytes: number;
   /** Queue limit in bytes (`limit <n>`): rate × 25 ms + burst. */
   readonly limitBytes: number;
   /**
@@ -48,7 +54,12 @@ export function tbfParams(rateBits: number, burstBits: number, ticksPerUsec = DE
   }
   const latencyUsec = TIME_UNITS_PER_SEC * (LATENCY_MS / 1000);
   const limitBytes = Math.min(MAX_UINT32, u32((rateBytes * latencyUsec) / TIME_UNITS_PER_SEC) + burstBytes);
-  return { rateBytes, burstBytes, bufferTicks, limitBytes, clamped };
+  // ns per tick is 1000 / ticksPerUsec (64 on every current kernel); ceil(ns × rate / 1e9) in exact integers.
+  const nsPerTickTimes1000 = BigInt(Math.round((1000 * 1000) / ticksPerUsec));
+  const num = BigInt(bufferTicks) * nsPerTickTimes1000 * BigInt(rateBytes);
+  const den = 1_000_000_000_000n;
+  const tcBurstBytes = Number((num + den - 1n) / den);
+  return { rateBytes, burstBytes, tcBurstBytes, bufferTicks, limitBytes, clamped };
 }
 
 /** Reads ticks per microsecond from /proc/net/psched text the way vishvananda/netlink does (`initClock`). */

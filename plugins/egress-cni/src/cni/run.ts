@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { CniError, CniErrorCode, toCniError } from '@vpc-cni-ts/sdk/errors';
+import { versionAtLeast } from '@vpc-cni-ts/sdk/spec';
 
 import { type CniHandlers, type CniIo, type CniRequest } from './request';
 
@@ -50,6 +51,9 @@ export async function runCni(handlers: CniHandlers, io: CniIo): Promise<number> 
         CniErrorCode.IncompatibleCniVersion,
         `incompatible CNI versions: config is "${v}", plugin supports [${handlers.supportedVersions.join(' ')}]`,
       );
+    }
+    if (command === 'CHECK' && !versionAtLeast(v, '0.4.0')) {
+      throw new CniError(CniErrorCode.IncompatibleCniVersion, `config version "${v}" does not allow CHECK (it exists from 0.4.0 on)`);
     }
     const req: CniRequest = {
       command,
