@@ -14,6 +14,10 @@ describe('calculateMaxPods', () => {
     expect(calculateMaxPods({ instanceType: type }).maxPods).toBe(pods);
   });
 
+  it('accepts upper-case type names', () => {
+    expect(calculateMaxPods({ instanceType: 'M5.Large' })).toMatchObject({ instanceType: 'm5.large', maxPods: 29 });
+  });
+
   it('counts /28 prefixes with prefix delegation and caps the recommendation by vCPUs', () => {
     const r = calculateMaxPods({ instanceType: 'm5.large', prefixDelegation: true, cpus: 2 });
     expect(r).toMatchObject({ maxPods: 434, prefixDelegation: true, cap: 110, recommended: 110, cpusSource: 'given' });

@@ -48,7 +48,8 @@ export function kubeletCap(cpus: number): number {
  * out-of-range numbers. Pure.
  */
 export function calculateMaxPods(req: MaxPodsRequest): MaxPodsReport {
-  const limits = lookupInstanceLimits(req.instanceType);
+  // EC2 type names are lower case; accept M5.Large too.
+  const limits = lookupInstanceLimits(req.instanceType) ?? lookupInstanceLimits(req.instanceType.toLowerCase());
   if (!limits) throw unknownType(req.instanceType);
   if (req.maxEni !== undefined && !(Number.isInteger(req.maxEni) && req.maxEni >= 1)) {
     throw new ManifestError(`--max-eni must be a whole number of at least 1, got ${req.maxEni}`);
