@@ -40,8 +40,10 @@ export function planDel(target: TeardownTarget): KernelOp[] {
         from: address,
         ...(ip.routeTable !== undefined && ip.routeTable > 0 && target.vlanId === undefined ? { table: ip.routeTable } : {}),
       },
-      { op: 'route.delete', ns: 'host', family, dst: hostCidr(address), table: MAIN_TABLE },
     );
+    // The main-table host route goes with the veth anyway; delete it explicitly when we know the device.
+    const dev = target.hostVeths[index];
+    if (dev) ops.push({ op: 'route.delete', ns: 'host', family, dst: hostCidr(address), dev, table: MAIN_TABLE });
     if (index > 0) ops.push({ op: 'rule.delete-all', ns: 'pod', family, priority: PRIO_POD_MULTI_NIC, from: address });
   });
   for (const name of new Set(target.hostVeths)) ops.push({ op: 'link.delete', ns: 'host', name });
