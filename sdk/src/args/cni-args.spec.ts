@@ -3,15 +3,25 @@ import { formatCniArgs, parseCniArgs } from './cni-args';
 
 describe('parseCniArgs', () => {
   it('reads the kubernetes keys in any order, with IgnoreUnknown', () => {
-    const a = parseCniArgs('K8S_POD_UID=u1;IgnoreUnknown=1;K8S_POD_NAME=web;FOO=bar;K8S_POD_NAMESPACE=ns;K8S_POD_INFRA_CONTAINER_ID=c1');
-    expect(a).toMatchObject({ K8S_POD_NAME: 'web', K8S_POD_NAMESPACE: 'ns', K8S_POD_INFRA_CONTAINER_ID: 'c1', K8S_POD_UID: 'u1', ignoreUnknown: true });
+    const a = parseCniArgs(
+      'K8S_POD_UID=u1;IgnoreUnknown=1;K8S_POD_NAME=web;FOO=bar;K8S_POD_NAMESPACE=ns;K8S_POD_INFRA_CONTAINER_ID=c1',
+    );
+    expect(a).toMatchObject({
+      K8S_POD_NAME: 'web',
+      K8S_POD_NAMESPACE: 'ns',
+      K8S_POD_INFRA_CONTAINER_ID: 'c1',
+      K8S_POD_UID: 'u1',
+      ignoreUnknown: true,
+    });
     expect(a.values.get('FOO')).toBe('bar');
   });
   it.each(['1', 'true', 'True', 'TRUE'])('IgnoreUnknown=%s ignores unknown keys', (v) => {
     expect(parseCniArgs(`IgnoreUnknown=${v};X=1`).ignoreUnknown).toBe(true);
   });
   it('rejects unknown keys without IgnoreUnknown, naming them (code 4)', () => {
-    expect(() => parseCniArgs('K8S_POD_NAME=a;X=1;Y=2')).toThrow(expect.objectContaining({ code: 4, message: expect.stringContaining('[X, Y]') }));
+    expect(() => parseCniArgs('K8S_POD_NAME=a;X=1;Y=2')).toThrow(
+      expect.objectContaining({ code: 4, message: expect.stringContaining('[X, Y]') }),
+    );
     expect(() => parseCniArgs('IgnoreUnknown=0;X=1')).toThrow(/unknown args \[X\]/);
   });
   it('accepts plugin-declared keys, case-sensitively', () => {
@@ -27,6 +37,11 @@ describe('parseCniArgs', () => {
     expect(() => parseCniArgs(p)).toThrow(expect.objectContaining({ code: 4, message: expect.stringContaining(p) }));
   });
   it('formats pairs', () => {
-    expect(formatCniArgs([['IgnoreUnknown', '1'], ['K8S_POD_NAME', 'x']])).toBe('IgnoreUnknown=1;K8S_POD_NAME=x');
+    expect(
+      formatCniArgs([
+        ['IgnoreUnknown', '1'],
+        ['K8S_POD_NAME', 'x'],
+      ]),
+    ).toBe('IgnoreUnknown=1;K8S_POD_NAME=x');
   });
 });

@@ -37,7 +37,10 @@ export function parseCniArgs(raw: string | undefined, opts: ParseCniArgsOptions 
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      throw new CniError(CniErrorCode.InvalidEnvironmentVariables, `CNI_ARGS: invalid pair "${pair}": expected KEY=VALUE`);
+      throw new CniError(
+        CniErrorCode.InvalidEnvironmentVariables,
+        `CNI_ARGS: invalid pair "${pair}": expected KEY=VALUE`,
+      );
     }
     values.set(pair.slice(0, eq), pair.slice(eq + 1));
   }

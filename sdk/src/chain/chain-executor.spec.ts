@@ -30,9 +30,12 @@ class FakePlugins implements PluginExec, PluginFinder {
     this.calls.push({ type, command: env.CNI_COMMAND, conf, env: { ...env } });
     const fail = this.failures.get(`${type}:${env.CNI_COMMAND}`);
     if (fail) return fail;
-    if (env.CNI_COMMAND === 'VERSION') return { stdout: JSON.stringify({ cniVersion: '1.1.0', supportedVersions: ['1.0.0'] }), stderr: '', code: 0 };
+    if (env.CNI_COMMAND === 'VERSION')
+      return { stdout: JSON.stringify({ cniVersion: '1.1.0', supportedVersions: ['1.0.0'] }), stderr: '', code: 0 };
     if (env.CNI_COMMAND !== 'ADD') return { stdout: '', stderr: '', code: 0 };
-    const prev = (conf.prevResult as { interfaces?: unknown[]; ips?: unknown[] }) ?? { ips: [{ address: '10.99.0.2/24' }] };
+    const prev = (conf.prevResult as { interfaces?: unknown[]; ips?: unknown[] }) ?? {
+      ips: [{ address: '10.99.0.2/24' }],
+    };
     const result = { ...prev, cniVersion: conf.cniVersion, interfaces: [...(prev.interfaces ?? []), { name: type }] };
     return { stdout: JSON.stringify(result), stderr: 'logs go here', code: 0 };
   }
@@ -54,7 +57,10 @@ const RT: RuntimeConf = {
   containerId: 'ctr1',
   netns: '/run/netns/vct',
   ifName: 'eth0',
-  args: [['IgnoreUnknown', '1'], ['K8S_POD_NAME', 'web']],
+  args: [
+    ['IgnoreUnknown', '1'],
+    ['K8S_POD_NAME', 'web'],
+  ],
   capabilityArgs: { portMappings: [{ hostPort: 80, containerPort: 8080 }], bandwidth: { ingressRate: 8 }, mac: 'x' },
 };
 
@@ -65,23 +71,58 @@ describe('ChainExecutor', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'vct-sdk-chain-'));
     fake = new FakePlugins();
-    chain = new ChainExecutor({ binDirs: ['/fake', '/other'], cacheDir: dir, exec: fake, finder: fake, baseEnv: { PATH: '/bin', HOME: undefined } });
+    chain = new ChainExecutor({
+      binDirs: ['/fake', '/other'],
+      cacheDir: dir,
+      exec: fake,
+      finder: fake,
+      baseEnv: { PATH: '/bin', HOME: undefined },
+    });
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('ADD runs in order, threads prevResult, injects name/version/runtimeConfig, caches the final result', async () => {
     const result = await chain.add(LIST, RT);
     expect(fake.commands()).toEqual(['main:ADD', 'shaper:ADD', 'static:ADD']);
-    expect(result).toEqual({ cniVersion: '1.1.0', ips: [{ address: '10.99.0.2/24' }], interfaces: [{ name: 'main' }, { name: 'shaper' }, { name: 'static' }] });
+    expect(result).toEqual({
+      cniVersion: '1.1.0',
+      ips: [{ address: '10.99.0.2/24' }],
+      interfaces: [{ name: 'main' }, { name: 'shaper' }, { name: 'static' }],
+    });
     const [a, b, c] = fake.calls;
-    expect(a.conf).toEqual({ type: 'main', capabilities: { portMappings: true }, mtu: 9001, name: 'vct-net', cniVersion: '1.1.0', runtimeConfig: { portMappings: [{ hostPort: 80, containerPort: 8080 }] } });
+    expect(a.conf).toEqual({
+      type: 'main',
+      capabilities: { portMappings: true },
+      mtu: 9001,
+      name: 'vct-net',
+      cniVersion: '1.1.0',
+      runtimeConfig: { portMappings: [{ hostPort: 80, containerPort: 8080 }] },
+    });
     expect(b.conf.runtimeConfig).toEqual({ bandwidth: { ingressRate: 8 } });
     expect((b.conf.prevResult as { interfaces: unknown[] }).interfaces).toEqual([{ name: 'main' }]);
     expect(c.conf.runtimeConfig).toEqual({ bandWidth: { ingressRate: 1 } }); // static passes through
-    expect(a.env).toEqual({ PATH: '/bin', CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'ctr1', CNI_NETNS: '/run/netns/vct', CNI_IFNAME: 'eth0', CNI_ARGS: 'IgnoreUnknown=1;K8S_POD_NAME=web', CNI_PATH: '/fake:/other' });
+    expect(a.env).toEqual({
+      PATH: '/bin',
+      CNI_COMMAND: 'ADD',
+      CNI_CONTAINERID: 'ctr1',
+      CNI_NETNS: '/run/netns/vct',
+      CNI_IFNAME: 'eth0',
+      CNI_ARGS: 'IgnoreUnknown=1;K8S_POD_NAME=web',
+      CNI_PATH: '/fake:/other',
+    });
     const file = join(dir, 'results', 'vct-net-ctr1-eth0');
     const cached = JSON.parse(readFileSync(file, 'utf8'));
-    expect(cached).toMatchObject({ kind: 'cniCacheV1', containerId: 'ctr1', ifName: 'eth0', networkName: 'vct-net', netns: '/run/netns/vct', cniArgs: [['IgnoreUnknown', '1'], ['K8S_POD_NAME', 'web']] });
+    expect(cached).toMatchObject({
+      kind: 'cniCacheV1',
+      containerId: 'ctr1',
+      ifName: 'eth0',
+      networkName: 'vct-net',
+      netns: '/run/netns/vct',
+      cniArgs: [
+        ['IgnoreUnknown', '1'],
+        ['K8S_POD_NAME', 'web'],
+      ],
+    });
     expect(JSON.parse(Buffer.from(cached.config, 'base64').toString())).toMatchObject({ name: 'vct-net' });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(await chain.cachedResult(LIST, RT)).toEqual(result);
@@ -92,7 +133,14 @@ describe('ChainExecutor', () => {
     fake.calls = [];
     await chain.check(LIST, RT);
     await chain.del(LIST, RT);
-    expect(fake.commands()).toEqual(['main:CHECK', 'shaper:CHECK', 'static:CHECK', 'static:DEL', 'shaper:DEL', 'main:DEL']);
+    expect(fake.commands()).toEqual([
+      'main:CHECK',
+      'shaper:CHECK',
+      'static:CHECK',
+      'static:DEL',
+      'shaper:DEL',
+      'main:DEL',
+    ]);
     for (const c of fake.calls) expect((c.conf.prevResult as { interfaces: unknown[] }).interfaces).toHaveLength(3);
     expect(await chain.cachedResult(LIST, RT)).toBeUndefined();
     fake.calls = [];
@@ -101,17 +149,30 @@ describe('ChainExecutor', () => {
   });
 
   it('a failing plugin is named, keeps its code, and nothing is cached', async () => {
-    fake.failures.set('shaper:ADD', { stdout: JSON.stringify({ code: 11, msg: 'try later', details: 'd' }), stderr: '', code: 1 });
-    await expect(chain.add(LIST, RT)).rejects.toMatchObject({ code: 11, message: 'plugin 1:shaper failed (add): try later', details: 'd' });
+    fake.failures.set('shaper:ADD', {
+      stdout: JSON.stringify({ code: 11, msg: 'try later', details: 'd' }),
+      stderr: '',
+      code: 1,
+    });
+    await expect(chain.add(LIST, RT)).rejects.toMatchObject({
+      code: 11,
+      message: 'plugin 1:shaper failed (add): try later',
+      details: 'd',
+    });
     expect(fake.commands()).toEqual(['main:ADD', 'shaper:ADD']);
     expect(await chain.cachedResult(LIST, RT)).toBeUndefined();
   });
 
   it('a plugin crashing without JSON gives its stderr; a missing plugin is named', async () => {
     fake.failures.set('main:ADD', { stdout: '', stderr: 'segfault\n', code: 2 });
-    await expect(chain.add(LIST, RT)).rejects.toMatchObject({ code: 999, message: expect.stringMatching(/plugin 0:main failed \(add\): netplugin failed with exit code 2: segfault/) });
+    await expect(chain.add(LIST, RT)).rejects.toMatchObject({
+      code: 999,
+      message: expect.stringMatching(/plugin 0:main failed \(add\): netplugin failed with exit code 2: segfault/),
+    });
     const bad = parseConflist({ cniVersion: '1.0.0', name: 'n', plugins: [{ type: 'missing' }] });
-    await expect(chain.add(bad, RT)).rejects.toThrow(/plugin 0:missing failed \(add\): failed to find plugin "missing"/);
+    await expect(chain.add(bad, RT)).rejects.toThrow(
+      /plugin 0:missing failed \(add\): failed to find plugin "missing"/,
+    );
   });
 
   it('refuses invalid attachment identifiers before running anything', async () => {
@@ -134,7 +195,10 @@ describe('ChainExecutor', () => {
 
   it('STATUS keeps the plugin code (50) and is a no-op before 1.1.0', async () => {
     fake.failures.set('shaper:STATUS', { stdout: JSON.stringify({ code: 50, msg: 'not ready' }), stderr: '', code: 1 });
-    await expect(chain.status(LIST)).rejects.toMatchObject({ code: 50, message: expect.stringContaining('plugin 1:shaper') });
+    await expect(chain.status(LIST)).rejects.toMatchObject({
+      code: 50,
+      message: expect.stringContaining('plugin 1:shaper'),
+    });
     fake.calls = [];
     await chain.status(parseConflist({ cniVersion: '1.0.0', name: 'n', plugins: [{ type: 'shaper' }] }));
     expect(fake.calls).toHaveLength(0);
@@ -165,7 +229,10 @@ describe('ChainExecutor', () => {
 
 describe('parseConflist', () => {
   it('picks the highest usable version from cniVersions', () => {
-    expect(parseConflist({ name: 'n', cniVersion: '0.4.0', cniVersions: ['1.0.0', '9.0.0'], plugins: [{ type: 'x' }] }).cniVersion).toBe('1.0.0');
+    expect(
+      parseConflist({ name: 'n', cniVersion: '0.4.0', cniVersions: ['1.0.0', '9.0.0'], plugins: [{ type: 'x' }] })
+        .cniVersion,
+    ).toBe('1.0.0');
     expect(parseConflist({ name: 'n', plugins: [{ type: 'x' }] }).cniVersion).toBe('0.1.0');
   });
   it('up-converts a single-plugin config', () => {
@@ -187,6 +254,9 @@ describe('buildPluginConfig', () => {
     const list = { name: 'n', cniVersion: '1.0.0' };
     const p = { type: 't', capabilities: { mac: true }, runtimeConfig: { static: 1 }, name: 'ignored' };
     expect(buildPluginConfig(list, p, { capabilityArgs: { mac: 'aa' } }).runtimeConfig).toEqual({ mac: 'aa' });
-    expect(buildPluginConfig(list, p, { capabilityArgs: { ips: [] } })).toMatchObject({ name: 'n', runtimeConfig: { static: 1 } });
+    expect(buildPluginConfig(list, p, { capabilityArgs: { ips: [] } })).toMatchObject({
+      name: 'n',
+      runtimeConfig: { static: 1 },
+    });
   });
 });

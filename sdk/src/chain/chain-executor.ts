@@ -97,7 +97,10 @@ export class ChainExecutor {
       throw err.withContext(`${step} failed (${command.toLowerCase()})`);
     }
     if (text && json === undefined) {
-      throw new CniError(CniErrorCode.DecodingFailure, `${step} (${command.toLowerCase()}) printed invalid JSON: ${text.slice(0, 200)}`);
+      throw new CniError(
+        CniErrorCode.DecodingFailure,
+        `${step} (${command.toLowerCase()}) printed invalid JSON: ${text.slice(0, 200)}`,
+      );
     }
     return json;
   }
@@ -158,12 +161,21 @@ export class ChainExecutor {
   async check(list: LoadedConflist, rt: RuntimeConf): Promise<void> {
     this.validate(list, rt);
     if (!versionAtLeast(list.cniVersion, '0.4.0')) {
-      throw new CniError(CniErrorCode.IncompatibleCniVersion, `configuration version "${list.cniVersion}" does not support the CHECK command`);
+      throw new CniError(
+        CniErrorCode.IncompatibleCniVersion,
+        `configuration version "${list.cniVersion}" does not support the CHECK command`,
+      );
     }
     if (list.disableCheck) return;
     const prevResult = await this.cachedPrevResult(list, rt);
     for (const [i, p] of list.plugins.entries()) {
-      await this.invoke(stepName(i, p), p.type, 'CHECK', rt, buildPluginConfig(list, p, { prevResult, capabilityArgs: rt.capabilityArgs }));
+      await this.invoke(
+        stepName(i, p),
+        p.type,
+        'CHECK',
+        rt,
+        buildPluginConfig(list, p, { prevResult, capabilityArgs: rt.capabilityArgs }),
+      );
     }
   }
 
@@ -173,7 +185,13 @@ export class ChainExecutor {
     const prevResult = versionAtLeast(list.cniVersion, '0.4.0') ? await this.cachedPrevResult(list, rt) : undefined;
     const steps = [...list.plugins.entries()].reverse();
     for (const [i, p] of steps) {
-      await this.invoke(stepName(i, p), p.type, 'DEL', rt, buildPluginConfig(list, p, { prevResult, capabilityArgs: rt.capabilityArgs }));
+      await this.invoke(
+        stepName(i, p),
+        p.type,
+        'DEL',
+        rt,
+        buildPluginConfig(list, p, { prevResult, capabilityArgs: rt.capabilityArgs }),
+      );
     }
     await this.cache.remove(this.key(list, rt));
   }
@@ -199,7 +217,13 @@ export class ChainExecutor {
     for (const e of entries) {
       if (opts.validAttachments && valid.has(`${e.containerId}\u0000${e.ifName}`)) continue;
       try {
-        await this.del(list, { containerId: e.containerId, ifName: e.ifName, netns: e.netns ?? '', args: e.cniArgs, capabilityArgs: e.capabilityArgs });
+        await this.del(list, {
+          containerId: e.containerId,
+          ifName: e.ifName,
+          netns: e.netns ?? '',
+          args: e.cniArgs,
+          capabilityArgs: e.capabilityArgs,
+        });
       } catch (err) {
         errors.push(toCniError(err).message);
       }
@@ -221,20 +245,31 @@ export class ChainExecutor {
 
   /** Asks a plugin which versions it supports (libcni probe: stdin `{"cniVersion":"1.1.0"}`, dummy env). */
   async version(type: string): Promise<VersionInfo> {
-    const out = (await this.invoke(`plugin ${type}`, type, 'VERSION', { netns: 'dummy', ifName: 'dummy' }, { cniVersion: CURRENT_VERSION })) as
-      | Partial<VersionInfo>
-      | undefined;
+    const out = (await this.invoke(
+      `plugin ${type}`,
+      type,
+      'VERSION',
+      { netns: 'dummy', ifName: 'dummy' },
+      { cniVersion: CURRENT_VERSION },
+    )) as Partial<VersionInfo> | undefined;
     if (!out || typeof out.cniVersion !== 'string') {
       throw new CniError(CniErrorCode.DecodingFailure, `plugin ${type}: VERSION output has no cniVersion`);
     }
     return {
       cniVersion: out.cniVersion,
-      supportedVersions: Array.isArray(out.supportedVersions) ? out.supportedVersions : out.cniVersion === '0.2.0' ? ['0.1.0', '0.2.0'] : [out.cniVersion],
+      supportedVersions: Array.isArray(out.supportedVersions)
+        ? out.supportedVersions
+        : out.cniVersion === '0.2.0'
+          ? ['0.1.0', '0.2.0']
+          : [out.cniVersion],
     };
   }
 
   /** The cached result of an attachment (as stored), or undefined. */
-  async cachedResult(list: LoadedConflist, rt: Pick<RuntimeConf, 'containerId' | 'ifName'>): Promise<AnyResult | undefined> {
+  async cachedResult(
+    list: LoadedConflist,
+    rt: Pick<RuntimeConf, 'containerId' | 'ifName'>,
+  ): Promise<AnyResult | undefined> {
     const e = await this.cache.load({ networkName: list.name, containerId: rt.containerId, ifName: rt.ifName });
     return e?.result ? parseResult(e.result, list.cniVersion) : undefined;
   }

@@ -46,7 +46,9 @@ export function parseConflist(source: string | object): LoadedConflist {
     try {
       value = JSON.parse(source);
     } catch (e) {
-      throw new CniError(CniErrorCode.DecodingFailure, `conflist is not valid JSON: ${(e as Error).message}`, { cause: e });
+      throw new CniError(CniErrorCode.DecodingFailure, `conflist is not valid JSON: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
   }
   if (value && typeof value === 'object' && !Array.isArray(value) && !('plugins' in value) && 'type' in value) {
@@ -56,7 +58,10 @@ export function parseConflist(source: string | object): LoadedConflist {
   const list = conflistValidator().parse(value, 'network configuration list');
   const cniVersion = chooseVersion(list);
   if (!(ALL_VERSIONS as readonly string[]).includes(cniVersion)) {
-    throw new CniError(CniErrorCode.IncompatibleCniVersion, `conflist "${list.name}": unsupported cniVersion "${cniVersion}"`);
+    throw new CniError(
+      CniErrorCode.IncompatibleCniVersion,
+      `conflist "${list.name}": unsupported cniVersion "${cniVersion}"`,
+    );
   }
   return Object.freeze({
     name: list.name,

@@ -41,7 +41,10 @@ export const fsPluginFinder: PluginFinder = {
         // try the next directory
       }
     }
-    throw new CniError(CniErrorCode.InvalidNetworkConfig, `failed to find plugin "${type}" in path [${dirs.join(' ')}]`);
+    throw new CniError(
+      CniErrorCode.InvalidNetworkConfig,
+      `failed to find plugin "${type}" in path [${dirs.join(' ')}]`,
+    );
   },
 };
 
@@ -67,7 +70,12 @@ export function spawnExec(opts: SpawnExecOptions = {}): PluginExec {
       child.on('error', reject);
       child.stdin.on('error', () => undefined); // plugin may exit without reading stdin (VERSION)
       child.on('close', (code, signal) =>
-        resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code, signal }),
+        resolve({
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(err).toString('utf8'),
+          code,
+          signal,
+        }),
       );
       child.stdin.end(stdin);
     });

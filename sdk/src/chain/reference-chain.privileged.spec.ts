@@ -25,7 +25,14 @@ function removeLeakedCniChains(network: string): void {
   const rules = spawnSync('iptables', ['-t', 'nat', '-S'], { encoding: 'utf8' }).stdout ?? '';
   for (const line of rules.split('\n')) {
     if (!line.startsWith('-A ') || !line.includes(`name: \\"${network}\\"`)) continue;
-    spawnSync('iptables', ['-t', 'nat', ...line.replace(/^-A /, '-D ').match(/"[^"]*"|\S+/g)!.map((t) => t.replace(/^"|"$/g, ''))]);
+    spawnSync('iptables', [
+      '-t',
+      'nat',
+      ...line
+        .replace(/^-A /, '-D ')
+        .match(/"[^"]*"|\S+/g)!
+        .map((t) => t.replace(/^"|"$/g, '')),
+    ]);
   }
 }
 
@@ -47,9 +54,20 @@ d.each(['1.0.0', '0.4.0'])('reference plugins through the chain executor (cniVer
           type: 'ptp',
           ipMasq: false,
           mtu: 1500,
-          ipam: { type: 'host-local', dataDir: join(work, 'ipam'), ranges: [[{ subnet: `10.99.${octet}.0/24` }]], routes: [{ dst: '0.0.0.0/0' }] },
+          ipam: {
+            type: 'host-local',
+            dataDir: join(work, 'ipam'),
+            ranges: [[{ subnet: `10.99.${octet}.0/24` }]],
+            routes: [{ dst: '0.0.0.0/0' }],
+          },
         },
-        { type: 'tuning', capabilities: { mac: true }, mtu: 1400, sysctl: { 'net.core.somaxconn': '512' }, dataDir: join(work, 'tuning') },
+        {
+          type: 'tuning',
+          capabilities: { mac: true },
+          mtu: 1400,
+          sysctl: { 'net.core.somaxconn': '512' },
+          dataDir: join(work, 'tuning'),
+        },
         { type: 'bandwidth', capabilities: { bandwidth: true } },
       ],
     });
@@ -63,7 +81,11 @@ d.each(['1.0.0', '0.4.0'])('reference plugins through the chain executor (cniVer
       containerId: `ctr-${network}`,
       netns: ns.path,
       ifName: 'eth0',
-      args: [['IgnoreUnknown', '1'], ['K8S_POD_NAME', 'web'], ['K8S_POD_NAMESPACE', 'default']],
+      args: [
+        ['IgnoreUnknown', '1'],
+        ['K8S_POD_NAME', 'web'],
+        ['K8S_POD_NAMESPACE', 'default'],
+      ],
       capabilityArgs: {
         mac: '0a:58:0a:63:00:99',
         bandwidth: { ingressRate: 8_000_000, ingressBurst: 160_000, egressRate: 8_000_000, egressBurst: 160_000 },
@@ -91,7 +113,11 @@ d.each(['1.0.0', '0.4.0'])('reference plugins through the chain executor (cniVer
     expect(pod).toMatchObject({ name: 'eth0', sandbox: ns.path, mac: '0a:58:0a:63:00:99' });
     expect(hostVeth.sandbox ?? '').toBe('');
     expect(ifb.name).toMatch(/^bwp[0-9a-f]{12}$/);
-    expect(result.ips?.[0]).toMatchObject({ address: `10.99.${octet}.2/24`, gateway: `10.99.${octet}.1`, interface: 1 });
+    expect(result.ips?.[0]).toMatchObject({
+      address: `10.99.${octet}.2/24`,
+      gateway: `10.99.${octet}.1`,
+      interface: 1,
+    });
     const inPod = JSON.parse(sh('ip', '-n', ns.name, '-j', 'link', 'show', 'eth0'))[0];
     expect(inPod).toMatchObject({ mtu: 1400, address: '0a:58:0a:63:00:99' });
     expect(sh('ip', 'netns', 'exec', ns.name, 'cat', '/proc/sys/net/core/somaxconn').trim()).toBe('512');

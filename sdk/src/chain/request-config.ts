@@ -6,7 +6,10 @@ import { type LoadedConflist } from './conflist';
  * The runtimeConfig for one plugin: the capability args the runtime offers, restricted to the capabilities the
  * plugin declares `true`. Empty when nothing intersects.
  */
-export function runtimeConfigFor(plugin: Readonly<PluginConf>, capabilityArgs: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function runtimeConfigFor(
+  plugin: Readonly<PluginConf>,
+  capabilityArgs: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [cap, enabled] of Object.entries(plugin.capabilities ?? {})) {
     if (enabled === true && capabilityArgs[cap] !== undefined) out[cap] = capabilityArgs[cap];
@@ -23,7 +26,11 @@ export function runtimeConfigFor(plugin: Readonly<PluginConf>, capabilityArgs: R
 export function buildPluginConfig(
   list: Pick<LoadedConflist, 'name' | 'cniVersion'>,
   plugin: Readonly<PluginConf>,
-  opts: { prevResult?: unknown; capabilityArgs?: Readonly<Record<string, unknown>>; extra?: Record<string, unknown> } = {},
+  opts: {
+    prevResult?: unknown;
+    capabilityArgs?: Readonly<Record<string, unknown>>;
+    extra?: Record<string, unknown>;
+  } = {},
 ): Record<string, unknown> {
   const conf: Record<string, unknown> = { ...structuredClone(plugin), name: list.name, cniVersion: list.cniVersion };
   const rc = runtimeConfigFor(plugin, opts.capabilityArgs ?? {});

@@ -15,14 +15,26 @@ describe('createPluginLogger', () => {
     const log = createPluginLogger({ file, level: 'Debug', name: 'demo' });
     log.trace('hidden');
     log.child({ containerId: 'c1', ifName: 'eth0' }).debug({ ip: '10.99.0.2' }, 'added');
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 20, name: 'demo', containerId: 'c1', ifName: 'eth0', ip: '10.99.0.2', msg: 'added' });
+    expect(lines[0]).toMatchObject({
+      level: 20,
+      name: 'demo',
+      containerId: 'c1',
+      ifName: 'eth0',
+      ip: '10.99.0.2',
+      msg: 'added',
+    });
     expect(typeof lines[0].time).toBe('string');
   });
 
   it.each(['stdout', 'STDOUT', '/dev/stdout', '/proc/self/fd/1'])('refuses %s with a clear error', (file) => {
-    expect(() => createPluginLogger({ file })).toThrow(expect.objectContaining({ code: 7, message: expect.stringContaining('stdout carries the CNI result') }));
+    expect(() => createPluginLogger({ file })).toThrow(
+      expect.objectContaining({ code: 7, message: expect.stringContaining('stdout carries the CNI result') }),
+    );
   });
 
   it('accepts stderr', () => {

@@ -42,7 +42,10 @@ const STDOUT_ALIASES = new Set(['stdout', '/dev/stdout', '/proc/self/fd/1', '/de
 export function parseLogLevel(level: string | undefined): LogLevel {
   const l = (level ?? 'info').trim().toLowerCase();
   if ((LOG_LEVELS as readonly string[]).includes(l)) return l as LogLevel;
-  throw new CniError(CniErrorCode.InvalidNetworkConfig, `invalid log level "${level}": use one of ${LOG_LEVELS.join(', ')}`);
+  throw new CniError(
+    CniErrorCode.InvalidNetworkConfig,
+    `invalid log level "${level}": use one of ${LOG_LEVELS.join(', ')}`,
+  );
 }
 
 /**

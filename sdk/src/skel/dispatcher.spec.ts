@@ -6,11 +6,24 @@ import { memoryIo } from '../testing/memory-io';
 import { validateContainerId } from './env';
 import { type CmdContext, type GcContext, pluginMain, type PluginHandlers, type PluginInfo } from './dispatcher';
 
-const ENV = { CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'c1', CNI_NETNS: '/run/netns/x', CNI_IFNAME: 'eth0', CNI_PATH: '/opt/cni/bin' };
-const conf = (extra: Record<string, unknown> = {}): string => JSON.stringify({ cniVersion: '1.0.0', name: 'net', type: 'demo', ...extra });
+const ENV = {
+  CNI_COMMAND: 'ADD',
+  CNI_CONTAINERID: 'c1',
+  CNI_NETNS: '/run/netns/x',
+  CNI_IFNAME: 'eth0',
+  CNI_PATH: '/opt/cni/bin',
+};
+const conf = (extra: Record<string, unknown> = {}): string =>
+  JSON.stringify({ cniVersion: '1.0.0', name: 'net', type: 'demo', ...extra });
 
 /** A stateful fake plugin recording what it was called with. */
-function fakePlugin(result: AnyResult = { cniVersion: '1.1.0', ips: [{ address: '10.99.0.2/24', interface: 0 }], interfaces: [{ name: 'eth0', mtu: 9001 }] }) {
+function fakePlugin(
+  result: AnyResult = {
+    cniVersion: '1.1.0',
+    ips: [{ address: '10.99.0.2/24', interface: 0 }],
+    interfaces: [{ name: 'eth0', mtu: 9001 }],
+  },
+) {
   const calls: { command: string; ctx: CmdContext | GcContext }[] = [];
   const handlers: PluginHandlers = {
     add: (ctx) => (calls.push({ command: 'ADD', ctx }), result),
@@ -23,7 +36,12 @@ function fakePlugin(result: AnyResult = { cniVersion: '1.1.0', ips: [{ address: 
 
 const info: PluginInfo = { supportedVersions: ALL_VERSIONS };
 
-async function run(env: Record<string, string | undefined>, stdin: string | Error, h = fakePlugin(), i: PluginInfo = info) {
+async function run(
+  env: Record<string, string | undefined>,
+  stdin: string | Error,
+  h = fakePlugin(),
+  i: PluginInfo = info,
+) {
   const io = memoryIo(env, stdin);
   const code = await pluginMain(h.handlers, i, io);
   return { code, ...io.out, calls: h.calls, json: io.out.stdout ? JSON.parse(io.out.stdout) : undefined };
@@ -56,7 +74,13 @@ describe('pluginMain: bad input', () => {
     ['CHECK below 0.4.0', { ...ENV, CNI_COMMAND: 'CHECK' }, conf({ cniVersion: '0.3.1' }), 1, /does not allow CHECK/],
     ['GC below 1.1.0', { CNI_COMMAND: 'GC' }, conf({ cniVersion: '1.0.0' }), 1, /does not allow GC/],
     ['STATUS below 1.1.0', { CNI_COMMAND: 'STATUS' }, conf({ cniVersion: '0.4.0' }), 1, /does not allow STATUS/],
-    ['prevResult of another family', ENV, conf({ prevResult: { cniVersion: '0.4.0', ips: [] } }), 1, /prevResult.*supports \[1.0.0, 1.1.0\]/],
+    [
+      'prevResult of another family',
+      ENV,
+      conf({ prevResult: { cniVersion: '0.4.0', ips: [] } }),
+      1,
+      /prevResult.*supports \[1.0.0, 1.1.0\]/,
+    ],
     ['prevResult of wrong shape', ENV, conf({ prevResult: { ips: 'x' } }), 6, /prevResult.*ips: expected an array/],
     ['unknown CNI_ARGS key', { ...ENV, CNI_ARGS: 'K8S_POD_NAME=a;FOO=1' }, conf(), 4, /unknown args \[FOO\]/],
     ['malformed CNI_ARGS', { ...ENV, CNI_ARGS: 'FOO' }, conf(), 4, /invalid pair "FOO"/],
@@ -106,14 +130,30 @@ describe('pluginMain: verbs', () => {
     expect(r.code).toBe(0);
     expect(r.json.cniVersion).toBe(v);
     if (v.startsWith('0.1') || v.startsWith('0.2')) expect(r.json.ip4.ip).toBe('10.99.0.2/24');
-    else expect(r.json.ips[0]).toEqual(v.startsWith('1.') ? { address: '10.99.0.2/24', interface: 0 } : { version: '4', address: '10.99.0.2/24', interface: 0 });
+    else
+      expect(r.json.ips[0]).toEqual(
+        v.startsWith('1.')
+          ? { address: '10.99.0.2/24', interface: 0 }
+          : { version: '4', address: '10.99.0.2/24', interface: 0 },
+      );
   });
 
   it('passes the decoded context to the handler', async () => {
     const h = fakePlugin();
-    await run({ ...ENV, CNI_ARGS: 'IgnoreUnknown=1;K8S_POD_NAME=web;K8S_POD_NAMESPACE=ns;X=y', CNI_PATH: '/a::/b' }, conf({ prevResult: { ips: [] } }), h);
+    await run(
+      { ...ENV, CNI_ARGS: 'IgnoreUnknown=1;K8S_POD_NAME=web;K8S_POD_NAMESPACE=ns;X=y', CNI_PATH: '/a::/b' },
+      conf({ prevResult: { ips: [] } }),
+      h,
+    );
     const ctx = h.calls[0].ctx;
-    expect(ctx).toMatchObject({ command: 'ADD', containerId: 'c1', netns: '/run/netns/x', ifName: 'eth0', cniVersion: '1.0.0', path: ['/a', '/b'] });
+    expect(ctx).toMatchObject({
+      command: 'ADD',
+      containerId: 'c1',
+      netns: '/run/netns/x',
+      ifName: 'eth0',
+      cniVersion: '1.0.0',
+      path: ['/a', '/b'],
+    });
     expect(ctx.args.K8S_POD_NAME).toBe('web');
     expect(ctx.conf.name).toBe('net');
   });
@@ -159,7 +199,10 @@ describe('pluginMain: handler errors', () => {
 
   it('a CniError passes through with its code and details', async () => {
     const seen: CniError[] = [];
-    const r = await run(ENV, conf(), failing(new CniError(11, 'ipamd not ready', { details: 'dial failed' })), { ...info, onError: (e) => seen.push(e) });
+    const r = await run(ENV, conf(), failing(new CniError(11, 'ipamd not ready', { details: 'dial failed' })), {
+      ...info,
+      onError: (e) => seen.push(e),
+    });
     expect(r.json).toEqual({ cniVersion: '1.0.0', code: 11, msg: 'ipamd not ready', details: 'dial failed' });
     expect(seen[0].code).toBe(11);
   });
@@ -174,12 +217,19 @@ describe('pluginMain: handler errors', () => {
   });
 
   it('a handler returning nothing on ADD is an error', async () => {
-    const r = await run(ENV, conf(), { calls: [], handlers: { add: () => undefined as unknown as AnyResult, del: () => undefined } });
+    const r = await run(ENV, conf(), {
+      calls: [],
+      handlers: { add: () => undefined as unknown as AnyResult, del: () => undefined },
+    });
     expect(r.json.code).toBe(999);
   });
 
   it('a result that cannot be expressed in 0.2.0 is code 1', async () => {
-    const r = await run(ENV, conf({ cniVersion: '0.2.0' }), fakePlugin({ cniVersion: '1.0.0', interfaces: [{ name: 'eth0' }] }));
+    const r = await run(
+      ENV,
+      conf({ cniVersion: '0.2.0' }),
+      fakePlugin({ cniVersion: '1.0.0', interfaces: [{ name: 'eth0' }] }),
+    );
     expect(r.json).toMatchObject({ code: 1, msg: expect.stringContaining('no valid IP addresses') });
   });
 

@@ -6,7 +6,14 @@ import { parsePrevResult } from '../spec/convert/parse';
 import { type GcAttachment, type NetConf } from '../spec/types/net-conf';
 import { type AnyResult } from '../spec/types/result';
 import { CURRENT_VERSION, isCniVersion, versionAtLeast } from '../spec/versions';
-import { checkRequiredEnv, type CniCommand, CNI_COMMANDS, validateContainerId, validateIfName, validateNetworkName } from './env';
+import {
+  checkRequiredEnv,
+  type CniCommand,
+  CNI_COMMANDS,
+  validateContainerId,
+  validateIfName,
+  validateNetworkName,
+} from './env';
 import { type PluginIo } from './plugin-io';
 
 /** What every handler gets: the environment, decoded, and the configuration from stdin. */
@@ -78,9 +85,13 @@ function decodeConf(stdin: string): NetConf {
   try {
     raw = JSON.parse(stdin);
   } catch (e) {
-    throw new CniError(CniErrorCode.DecodingFailure, `network configuration on stdin is not valid JSON: ${(e as Error).message}`, {
-      cause: e,
-    });
+    throw new CniError(
+      CniErrorCode.DecodingFailure,
+      `network configuration on stdin is not valid JSON: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new CniError(CniErrorCode.DecodingFailure, 'network configuration on stdin must be a JSON object');
@@ -88,24 +99,37 @@ function decodeConf(stdin: string): NetConf {
   const conf = raw as Record<string, unknown>;
   if (conf.cniVersion === undefined) conf.cniVersion = '0.1.0';
   if (typeof conf.cniVersion !== 'string') {
-    throw new CniError(CniErrorCode.DecodingFailure, `"cniVersion" must be a string, got ${JSON.stringify(conf.cniVersion)}`);
+    throw new CniError(
+      CniErrorCode.DecodingFailure,
+      `"cniVersion" must be a string, got ${JSON.stringify(conf.cniVersion)}`,
+    );
   }
   validateNetworkName(conf.name);
   if (typeof conf.type !== 'string' || conf.type === '') {
-    throw new CniError(CniErrorCode.InvalidNetworkConfig, `"type" must be a non-empty string, got ${JSON.stringify(conf.type)}`);
+    throw new CniError(
+      CniErrorCode.InvalidNetworkConfig,
+      `"type" must be a non-empty string, got ${JSON.stringify(conf.type)}`,
+    );
   }
   return conf as unknown as NetConf;
 }
 
 function negotiate(command: CniCommand, version: string, supported: readonly string[]): void {
   if (!isCniVersion(version) || !supported.includes(version)) {
-    throw new CniError(CniErrorCode.IncompatibleCniVersion, `incompatible CNI versions: config is "${version}", plugin supports [${supported.join(', ')}]`, {
-      details: `config is "${version}", plugin supports ${JSON.stringify(supported)}`,
-    });
+    throw new CniError(
+      CniErrorCode.IncompatibleCniVersion,
+      `incompatible CNI versions: config is "${version}", plugin supports [${supported.join(', ')}]`,
+      {
+        details: `config is "${version}", plugin supports ${JSON.stringify(supported)}`,
+      },
+    );
   }
   const min = MIN_VERSION[command];
   if (min && !versionAtLeast(version, min)) {
-    throw new CniError(CniErrorCode.IncompatibleCniVersion, `config version "${version}" does not allow ${command} (needs ${min} or later)`);
+    throw new CniError(
+      CniErrorCode.IncompatibleCniVersion,
+      `config version "${version}" does not allow ${command} (needs ${min} or later)`,
+    );
   }
 }
 
@@ -139,7 +163,9 @@ export async function pluginMain<C extends NetConf = NetConf>(
     }
     const command = rawCommand as CniCommand;
     if (command === 'VERSION') {
-      io.stdout.write(`${JSON.stringify({ cniVersion: CURRENT_VERSION, supportedVersions: [...info.supportedVersions] })}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ cniVersion: CURRENT_VERSION, supportedVersions: [...info.supportedVersions] })}\n`,
+      );
       io.exit(0);
       return 0;
     }

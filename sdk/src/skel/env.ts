@@ -29,7 +29,10 @@ export function checkRequiredEnv(
   if (requirePath && cmd !== 'VERSION') need.push('CNI_PATH');
   const missing = need.filter((k) => !env[k]);
   if (missing.length) {
-    throw new CniError(CniErrorCode.InvalidEnvironmentVariables, `required env variables [${missing.join(',')}] missing`);
+    throw new CniError(
+      CniErrorCode.InvalidEnvironmentVariables,
+      `required env variables [${missing.join(',')}] missing`,
+    );
   }
 }
 

@@ -32,7 +32,14 @@ export const FULL_RESULTS: Readonly<Record<ResultFamily, Json>> = Object.freeze(
   '100': {
     interfaces: [
       { name: 'veth1234', mtu: 9001 },
-      { name: 'eth0', mac: '0a:00:00:00:00:01', sandbox: '/run/netns/x', mtu: 9001, socketPath: '/s', pciID: '0000:00:04.0' },
+      {
+        name: 'eth0',
+        mac: '0a:00:00:00:00:01',
+        sandbox: '/run/netns/x',
+        mtu: 9001,
+        socketPath: '/s',
+        pciID: '0000:00:04.0',
+      },
     ],
     ips: [
       { address: '10.1.2.3/24', gateway: '10.1.2.1', interface: 1 },
@@ -69,7 +76,10 @@ export const CONVERSION_EXPECTED: Readonly<Record<ResultFamily, Readonly<Record<
       ip4: {
         ip: '10.1.2.3/24',
         gateway: '10.1.2.1',
-        routes: [{ dst: '0.0.0.0/0', gw: '10.1.2.1' }, { dst: '192.168.0.0/16', gw: '10.1.2.1' }],
+        routes: [
+          { dst: '0.0.0.0/0', gw: '10.1.2.1' },
+          { dst: '192.168.0.0/16', gw: '10.1.2.1' },
+        ],
       },
       ip6: { ip: 'fd99::5/64', gateway: 'fd99::1', routes: [{ dst: '::/0' }] },
       dns: { nameservers: ['10.1.0.10'] },

@@ -11,14 +11,22 @@ const PTP = '/usr/lib/cni/ptp';
 const exampleDir = join(__dirname, '..', '..', 'examples', 'static-ip');
 const EXAMPLE = join(exampleDir, 'dist', 'main.js');
 const d = existsSync(PTP) ? describe : describe.skip;
-if (!existsSync(PTP)) console.log('run-plugin.integ.spec: /usr/lib/cni/ptp absent (apt containernetworking-plugins): skipped');
+if (!existsSync(PTP))
+  console.log('run-plugin.integ.spec: /usr/lib/cni/ptp absent (apt containernetworking-plugins): skipped');
 
 beforeAll(() => {
-  if (!existsSync(EXAMPLE)) execFileSync('npx', ['tsc', '-b', exampleDir], { cwd: join(exampleDir, '..', '..', '..'), stdio: 'inherit' });
+  if (!existsSync(EXAMPLE))
+    execFileSync('npx', ['tsc', '-b', exampleDir], { cwd: join(exampleDir, '..', '..', '..'), stdio: 'inherit' });
 }, 120_000);
 
 const ENV = { containerId: 'c1', netns: '/run/netns/none', ifName: 'eth0', cniPath: ['/usr/lib/cni'] };
-const conf = (type: string, extra: Record<string, unknown> = {}) => ({ cniVersion: '1.0.0', name: 'n', type, ipam: { type: 'host-local' }, ...extra });
+const conf = (type: string, extra: Record<string, unknown> = {}) => ({
+  cniVersion: '1.0.0',
+  name: 'n',
+  type,
+  ipam: { type: 'host-local' },
+  ...extra,
+});
 
 d('runPlugin', () => {
   it('decodes a VERSION answer', async () => {

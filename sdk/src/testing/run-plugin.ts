@@ -52,9 +52,11 @@ export async function runPlugin(path: string, opts: RunPluginOptions = {}): Prom
     ...(opts.env ?? {}),
   };
   const clean: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '' && k !== 'NODE_EXTRA_CA_CERTS') clean[k] = v;
+  for (const [k, v] of Object.entries(env))
+    if (v !== undefined && v !== '' && k !== 'NODE_EXTRA_CA_CERTS') clean[k] = v;
   if (opts.command === '') delete clean.CNI_COMMAND;
-  const stdin = opts.stdin === undefined ? '' : typeof opts.stdin === 'string' ? opts.stdin : JSON.stringify(opts.stdin);
+  const stdin =
+    opts.stdin === undefined ? '' : typeof opts.stdin === 'string' ? opts.stdin : JSON.stringify(opts.stdin);
   const exec = spawnExec({ timeoutMs: opts.timeoutMs ?? 30_000 });
   const out = await exec.exec(path, clean, stdin);
   let json: unknown;
@@ -63,7 +65,12 @@ export async function runPlugin(path: string, opts: RunPluginOptions = {}): Prom
   } catch {
     json = undefined;
   }
-  const run: { -readonly [K in keyof PluginRun]: PluginRun[K] } = { exitCode: out.code, stdout: out.stdout, stderr: out.stderr, json };
+  const run: { -readonly [K in keyof PluginRun]: PluginRun[K] } = {
+    exitCode: out.code,
+    stdout: out.stdout,
+    stderr: out.stderr,
+    json,
+  };
   if (out.code === 0 && json && typeof json === 'object' && !('supportedVersions' in json)) {
     try {
       run.result = parseResult(json);

@@ -42,6 +42,9 @@ describe('normalizeKeys', () => {
       allOf: [{ properties: { list: { items: { properties: { dst: {} } } } } }],
       anyOf: [{ properties: { map: { additionalProperties: { properties: { gw: {} } } } } }],
     };
-    expect(normalizeKeys({ LIST: [{ DST: 'a' }], Map: { K: { GW: 'g' } } }, schema)).toEqual({ list: [{ dst: 'a' }], map: { K: { gw: 'g' } } });
+    expect(normalizeKeys({ LIST: [{ DST: 'a' }], Map: { K: { GW: 'g' } } }, schema)).toEqual({
+      list: [{ dst: 'a' }],
+      map: { K: { gw: 'g' } },
+    });
   });
 });

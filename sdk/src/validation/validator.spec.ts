@@ -13,7 +13,12 @@ const missing = (): ValidateFunction => {
 };
 
 describe('validators', () => {
-  const good = { cniVersion: '1.0.0', name: 'n', type: 't', runtimeConfig: { Bandwidth: { ingressRate: 8, ingressBurst: 16 } } };
+  const good = {
+    cniVersion: '1.0.0',
+    name: 'n',
+    type: 't',
+    runtimeConfig: { Bandwidth: { ingressRate: 8, ingressBurst: 16 } },
+  };
 
   it('parses a good config, normalising keys', () => {
     expect(netConfValidator().parse(good).runtimeConfig?.bandwidth).toEqual({ ingressRate: 8, ingressBurst: 16 });
@@ -22,7 +27,11 @@ describe('validators', () => {
   it('reports every problem with its path as code 7', () => {
     let err: CniError | undefined;
     try {
-      netConfValidator().parse({ cniVersion: 1, name: 'n', runtimeConfig: { portMappings: [{ hostPort: 'x', containerPort: 70000 }] } });
+      netConfValidator().parse({
+        cniVersion: 1,
+        name: 'n',
+        runtimeConfig: { portMappings: [{ hostPort: 'x', containerPort: 70000 }] },
+      });
     } catch (e) {
       err = e as CniError;
     }
@@ -43,13 +52,20 @@ describe('validators', () => {
   });
 
   it('does not hide other errors of the precompiled module', () => {
-    const v = createValidator({ name: 'x', schema: {}, precompiled: () => { throw new SyntaxError('broken generated code'); } });
+    const v = createValidator({
+      name: 'x',
+      schema: {},
+      precompiled: () => {
+        throw new SyntaxError('broken generated code');
+      },
+    });
     expect(() => v.parse({})).toThrow(SyntaxError);
   });
 
   it('uses the precompiled validators when the prebuild ran', () => {
     const generated = join(__dirname, '..', 'generated', 'net-conf.validator.ts');
     if (!existsSync(generated)) return; // clean clone: runtime fallback covered above
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional generated module
     const fn = (require('../generated/net-conf.validator') as { validate: ValidateFunction }).validate;
     expect(fn({ name: 'n' })).toBe(false);
     expect(fn(good)).toBe(true);

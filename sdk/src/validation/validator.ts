@@ -67,7 +67,6 @@ function isMissingModule(e: unknown): boolean {
 
 /** Compiles at run time (tests only). The compiler is loaded indirectly so bundlers never pull it in. */
 function compileAtRuntime(name: string, schema: SchemaNode): ValidateFunction {
-  // eslint-disable-next-line no-eval
   const req = eval('require') as NodeRequire;
   let Ajv: new (o: object) => { compile(s: object): ValidateFunction };
   try {
@@ -75,7 +74,11 @@ function compileAtRuntime(name: string, schema: SchemaNode): ValidateFunction {
     Ajv = mod.default ?? mod;
     if (!/^8\./.test(req('ajv/package.json').version)) throw new Error('ajv 8 required');
   } catch (e) {
-    throw new CniError(CniErrorCode.Internal, `validator "${name}" was not precompiled (run the package's prebuild) and ajv 8 is not available`, { cause: e });
+    throw new CniError(
+      CniErrorCode.Internal,
+      `validator "${name}" was not precompiled (run the package's prebuild) and ajv 8 is not available`,
+      { cause: e },
+    );
   }
   return new Ajv(ajvOptions).compile(schema);
 }
@@ -109,7 +112,10 @@ export function createValidator<T>(opts: CreateValidatorOptions): Validator<T> {
       const value = opts.exactKeys ? input : normalizeKeys(input, opts.schema);
       const issues = check(value);
       if (issues.length) {
-        throw new CniError(opts.errorCode ?? CniErrorCode.InvalidNetworkConfig, `invalid ${what}: ${formatIssues(issues)}`);
+        throw new CniError(
+          opts.errorCode ?? CniErrorCode.InvalidNetworkConfig,
+          `invalid ${what}: ${formatIssues(issues)}`,
+        );
       }
       return value as T;
     },

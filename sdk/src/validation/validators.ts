@@ -9,6 +9,7 @@ export function netConfValidator(): Validator<NetConf> {
   return createValidator<NetConf>({
     name: 'network configuration',
     schema: netConfSchema,
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- generated at build time; may be absent in unit tests
     precompiled: () => (require('../generated/net-conf.validator') as { validate: ValidateFunction }).validate,
   });
 }
@@ -18,6 +19,7 @@ export function conflistValidator(): Validator<NetConfList> {
   return createValidator<NetConfList>({
     name: 'network configuration list',
     schema: conflistSchema,
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- generated at build time; may be absent in unit tests
     precompiled: () => (require('../generated/conflist.validator') as { validate: ValidateFunction }).validate,
   });
 }

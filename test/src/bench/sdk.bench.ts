@@ -38,7 +38,10 @@ export const suite: BenchSuite = {
   name: 'sdk: plugin start-up (static-ip example vs Go reference plugins)',
   async run() {
     const ours = pick();
-    if (!ours) return { skipped: 'static-ip example not built (npx tsc -b sdk/examples/static-ip, npm run bundle -w @vpc-cni-ts/sdk)' };
+    if (!ours)
+      return {
+        skipped: 'static-ip example not built (npx tsc -b sdk/examples/static-ip, npm run bundle -w @vpc-cni-ts/sdk)',
+      };
     if (!existsSync('/usr/lib/cni/ptp')) return { skipped: 'Debian containernetworking-plugins not installed' };
     const node = process.execPath;
     const version = benchEnv({ CNI_COMMAND: 'VERSION' });
@@ -46,10 +49,21 @@ export const suite: BenchSuite = {
       () => timedSpawn(node, [ours.file], { env: version }),
       () => timedSpawn('/usr/lib/cni/ptp', [], { env: version }),
     );
-    const add = benchEnv({ CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'bench', CNI_NETNS: '/run/netns/none', CNI_IFNAME: 'eth0', CNI_PATH: '/usr/lib/cni' });
+    const add = benchEnv({
+      CNI_COMMAND: 'ADD',
+      CNI_CONTAINERID: 'bench',
+      CNI_NETNS: '/run/netns/none',
+      CNI_IFNAME: 'eth0',
+      CNI_PATH: '/usr/lib/cni',
+    });
     const address = [{ address: '10.99.1.5/24', gateway: '10.99.1.1' }];
     const oursConf = JSON.stringify({ cniVersion: '1.0.0', name: 'bench', type: 'static-ip', addresses: address });
-    const refConf = JSON.stringify({ cniVersion: '1.0.0', name: 'bench', type: 'static', ipam: { type: 'static', addresses: address } });
+    const refConf = JSON.stringify({
+      cniVersion: '1.0.0',
+      name: 'bench',
+      type: 'static',
+      ipam: { type: 'static', addresses: address },
+    });
     const a = pair(
       () => timedSpawn(node, [ours.file], { env: add, input: oursConf }),
       () => timedSpawn('/usr/lib/cni/static', [], { env: add, input: refConf }),

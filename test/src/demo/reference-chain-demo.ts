@@ -26,9 +26,12 @@ const run = (cmd: string, args: string[]): { ok: boolean; out: string } => {
 /** Human-readable lines for a result. */
 export function describeResult(r: Result100): string[] {
   const lines = ['  interfaces:'];
-  (r.interfaces ?? []).forEach((i, n) => lines.push(`    [${n}] ${i.name.padEnd(16)} mac ${i.mac ?? '-'}${i.sandbox ? `  (in ${i.sandbox})` : '  (host)'}`));
+  (r.interfaces ?? []).forEach((i, n) =>
+    lines.push(`    [${n}] ${i.name.padEnd(16)} mac ${i.mac ?? '-'}${i.sandbox ? `  (in ${i.sandbox})` : '  (host)'}`),
+  );
   lines.push('  ips:');
-  for (const ip of r.ips ?? []) lines.push(`    ${ip.address.padEnd(18)} gateway ${ip.gateway ?? '-'}  on interface [${ip.interface ?? '?'}]`);
+  for (const ip of r.ips ?? [])
+    lines.push(`    ${ip.address.padEnd(18)} gateway ${ip.gateway ?? '-'}  on interface [${ip.interface ?? '?'}]`);
   lines.push('  routes:');
   for (const rt of r.routes ?? []) lines.push(`    ${rt.dst} via ${rt.gw ?? '(interface gateway)'}`);
   return lines;
@@ -48,7 +51,12 @@ export async function runReferenceChainDemo(opts: DemoOptions): Promise<boolean>
       {
         type: 'ptp',
         ipMasq: false,
-        ipam: { type: 'host-local', dataDir: join(work, 'ipam'), ranges: [[{ subnet: `10.99.${octet}.0/24` }]], routes: [{ dst: '0.0.0.0/0' }] },
+        ipam: {
+          type: 'host-local',
+          dataDir: join(work, 'ipam'),
+          ranges: [[{ subnet: `10.99.${octet}.0/24` }]],
+          routes: [{ dst: '0.0.0.0/0' }],
+        },
       },
       { type: 'tuning', capabilities: { mac: true }, mtu: 1400, dataDir: join(work, 'tuning') },
       { type: 'bandwidth', capabilities: { bandwidth: true } },
@@ -65,18 +73,29 @@ export async function runReferenceChainDemo(opts: DemoOptions): Promise<boolean>
       containerId: `demo-${ns.name}`,
       netns: ns.path,
       ifName: 'eth0',
-      args: [['IgnoreUnknown', '1'], ['K8S_POD_NAMESPACE', 'default'], ['K8S_POD_NAME', 'demo']],
-      capabilityArgs: { mac: '0a:58:0a:63:00:42', bandwidth: { ingressRate: 10_000_000, ingressBurst: 200_000, egressRate: 10_000_000, egressBurst: 200_000 } },
+      args: [
+        ['IgnoreUnknown', '1'],
+        ['K8S_POD_NAMESPACE', 'default'],
+        ['K8S_POD_NAME', 'demo'],
+      ],
+      capabilityArgs: {
+        mac: '0a:58:0a:63:00:42',
+        bandwidth: { ingressRate: 10_000_000, ingressBurst: 200_000, egressRate: 10_000_000, egressBurst: 200_000 },
+      },
     };
     print(`\nADD (chain: ${list.plugins.map((p) => p.type).join(' -> ')}, cniVersion ${list.cniVersion})`);
     const result = toCurrentResult(await chain.add(list, rt));
     for (const l of describeResult(result)) print(l);
     const podIp = (result.ips?.[0]?.address ?? '').split('/')[0];
     print(`\ninside the pod: ${run('ip', ['-n', ns.name, '-br', 'addr', 'show', 'eth0']).out}`);
-    print(`host veth shaping: ${run('tc', ['qdisc', 'show', 'dev', result.interfaces?.[0]?.name ?? '']).out.split('\n')[0]}`);
+    print(
+      `host veth shaping: ${run('tc', ['qdisc', 'show', 'dev', result.interfaces?.[0]?.name ?? '']).out.split('\n')[0]}`,
+    );
     const ping = run('ping', ['-c', '3', '-i', '0.2', '-W', '2', podIp]);
     ok &&= ping.ok;
-    print(`\nping ${podIp} from the host: ${ping.ok ? 'OK' : 'FAILED'}\n  ${ping.out.split('\n').slice(-2).join('\n  ')}`);
+    print(
+      `\nping ${podIp} from the host: ${ping.ok ? 'OK' : 'FAILED'}\n  ${ping.out.split('\n').slice(-2).join('\n  ')}`,
+    );
     await chain.check(list, rt);
     print('\nCHECK: OK');
   } catch (e) {

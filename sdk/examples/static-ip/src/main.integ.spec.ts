@@ -13,7 +13,8 @@ const ENV = { containerId: 'c1', netns: '/run/netns/x', ifName: 'eth0' };
 const conf = { cniVersion: '0.4.0', name: 'n', type: 'static-ip', addresses: [{ address: '10.99.1.5/24' }] };
 
 beforeAll(() => {
-  if (!existsSync(compiled)) execFileSync('npx', ['tsc', '-b', root], { cwd: join(root, '..', '..', '..'), stdio: 'inherit' });
+  if (!existsSync(compiled))
+    execFileSync('npx', ['tsc', '-b', root], { cwd: join(root, '..', '..', '..'), stdio: 'inherit' });
 }, 120_000);
 
 describe.each([
@@ -21,7 +22,8 @@ describe.each([
   ['bundle', bundle],
 ])('static-ip %s', (kind, file) => {
   const maybe = kind === 'bundle' && !existsSync(bundle) ? it.skip : it;
-  if (kind === 'bundle' && !existsSync(bundle)) console.log('static-ip bundle absent: run `npm run bundle -w @vpc-cni-ts/sdk` to test it');
+  if (kind === 'bundle' && !existsSync(bundle))
+    console.log('static-ip bundle absent: run `npm run bundle -w @vpc-cni-ts/sdk` to test it');
 
   maybe('VERSION', async () => {
     const r = await runPlugin(file, { command: 'VERSION' });
@@ -32,7 +34,9 @@ describe.each([
   maybe('ADD prints a 0.4.0 result and only that', async () => {
     const r = await runPlugin(file, { ...ENV, stdin: conf });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout.trim()).toBe(JSON.stringify({ cniVersion: '0.4.0', ips: [{ version: '4', address: '10.99.1.5/24' }] }));
+    expect(r.stdout.trim()).toBe(
+      JSON.stringify({ cniVersion: '0.4.0', ips: [{ version: '4', address: '10.99.1.5/24' }] }),
+    );
     expect(r.result?.cniVersion).toBe('0.4.0');
   });
 

@@ -11,6 +11,7 @@ import {
   toCurrentResult,
   versionsStartingFrom,
 } from '@vpc-cni-ts/sdk';
+import type * as LogModule from '@vpc-cni-ts/sdk/log';
 import { type PluginLogger } from '@vpc-cni-ts/sdk/log';
 
 import { type StaticIpConf, staticIpConfValidator } from './config/static-ip-conf';
@@ -36,7 +37,8 @@ export function chooseAddresses(ctx: CmdContext<StaticIpConf>): IpConfig100[] {
 function loggerFor(conf: StaticIpConf, ctx: CmdContext<StaticIpConf>): PluginLogger | undefined {
   if (!conf.logFile) return undefined;
   // required here, not imported at the top, to keep start-up lean
-  const { createPluginLogger } = require('@vpc-cni-ts/sdk/log') as typeof import('@vpc-cni-ts/sdk/log');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: VERSION never loads pino
+  const { createPluginLogger } = require('@vpc-cni-ts/sdk/log') as typeof LogModule;
   return createPluginLogger({ file: conf.logFile, level: conf.logLevel, name: 'static-ip' }).child({
     containerId: ctx.containerId,
     ifName: ctx.ifName,
@@ -52,7 +54,10 @@ export const staticIpHandlers: PluginHandlers<StaticIpConf> = {
   add(ctx) {
     const ips = chooseAddresses(ctx);
     if (ips.length === 0) {
-      throw new CniError(CniErrorCode.InvalidNetworkConfig, 'no addresses: set "addresses", runtimeConfig.ips or CNI_ARGS IP');
+      throw new CniError(
+        CniErrorCode.InvalidNetworkConfig,
+        'no addresses: set "addresses", runtimeConfig.ips or CNI_ARGS IP',
+      );
     }
     const prev = parsePrevResult(ctx.conf);
     const base: Result100 = prev ? toCurrentResult(prev) : { cniVersion: '1.1.0' };

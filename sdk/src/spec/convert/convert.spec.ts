@@ -20,7 +20,10 @@ describe('conversion table', () => {
     const src = parseResult({ cniVersion: from, ...FULL_RESULTS[familyOf(from) as ResultFamily] });
     const before = JSON.stringify(src);
     const out = convertResult(src, to);
-    const want = { cniVersion: to, ...CONVERSION_EXPECTED[familyOf(from) as ResultFamily][familyOf(to) as ResultFamily] };
+    const want = {
+      cniVersion: to,
+      ...CONVERSION_EXPECTED[familyOf(from) as ResultFamily][familyOf(to) as ResultFamily],
+    };
     expect(out).toEqual(want);
     expect(Object.keys(out)[0]).toBe('cniVersion');
     expect(JSON.stringify(src)).toBe(before); // input untouched

@@ -13,7 +13,8 @@ const clone = <T>(v: T): T => structuredClone(v);
 const familyOfAddress = (cidr: string): '4' | '6' => (cidr.includes(':') ? '6' : '4');
 
 function withVersion<T extends AnyResult>(r: T, to: string): T {
-  const { cniVersion: _drop, ...rest } = clone(r);
+  const rest = clone(r) as Partial<AnyResult>;
+  delete rest.cniVersion;
   return { cniVersion: to, ...rest } as T;
 }
 

@@ -178,7 +178,9 @@ export function parseResult(input: unknown, defaultVersion = '0.1.0'): AnyResult
     try {
       value = JSON.parse(input);
     } catch (e) {
-      throw new CniError(CniErrorCode.DecodingFailure, `failed to decode result: ${(e as Error).message}`, { cause: e });
+      throw new CniError(CniErrorCode.DecodingFailure, `failed to decode result: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
   }
   const o = obj(value, 'result');

@@ -19,6 +19,7 @@ export function staticIpConfValidator(): Validator<StaticIpConf> {
   return createValidator<StaticIpConf>({
     name: 'static-ip configuration',
     schema,
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- generated at build time; may be absent in unit tests
     precompiled: () => (require('../generated/static-ip.validator') as { validate: ValidateFunction }).validate,
   });
 }
