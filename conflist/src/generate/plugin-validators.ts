@@ -1,31 +1,35 @@
 // SPDX-License-Identifier: Apache-2.0
+import { parseNetConf } from '@vpc-cni-ts/aws-cni';
+import { parseBandwidthConfig } from '@vpc-cni-ts/bandwidth-shim';
+import { parseEgressConfig } from '@vpc-cni-ts/egress-cni';
+import { parseTuningConfig } from '@vpc-cni-ts/tuning-shim';
+
 import { type NetConfValidator, type NetConfValidators } from './validate-conflist';
 
-type Check = (v: unknown) => boolean;
-const str: Check = (v) => typeof v === 'string';
-const decimal: Check = (v) => typeof v === 'string' && /^\d+$/.test(v);
-const obj: Check = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** A validator from required field checks (provisional until a plugin package exports its own schema). */
-function fields(required: Readonly<Record<string, Check>>): NetConfValidator {
-  return (conf) =>
-    Object.entries(required)
-      .filter(([k, ok]) => !ok(conf[k]))
-      .map(([k]) => `${k} is missing or has the wrong type (${JSON.stringify(conf[k])})`);
+/** A validator from a plugin's own config parser: whatever it throws is the problem. */
+function fromParser(parse: (conf: Record<string, unknown>) => unknown): NetConfValidator {
+  return (conf) => {
+    try {
+      parse({ ...conf });
+      return [];
+    } catch (err) {
+      return [(err as Error).message];
+    }
+  };
 }
 
 /**
- * Provisional field checks per plugin type, used where a plugin package does not (yet) export a validator built
- * from its schema; {@link defaultValidators} prefers the plugin's own.
+ * Each plugin's own configuration parser (the code that reads its stdin at ADD time), so a generated conflist
+ * that a plugin would reject is never written. tuning-shim is checked as for interface `eth0` without CNI_ARGS.
  */
-export const PROVISIONAL_VALIDATORS: NetConfValidators = Object.freeze({
-  'aws-cni': fields({ vethPrefix: str, mtu: decimal, podSGEnforcingMode: str, pluginLogFile: str, pluginLogLevel: str }),
-  'egress-cni': fields({ enabled: (v) => v === 'true' || v === 'false', mtu: decimal, randomizeSNAT: str, ipam: obj, pluginLogFile: str }),
-  'bandwidth-shim': fields({ capabilities: obj }),
-  'tuning-shim': fields({ sysctl: obj }),
+export const PLUGIN_VALIDATORS: NetConfValidators = Object.freeze({
+  'aws-cni': fromParser(parseNetConf),
+  'egress-cni': fromParser(parseEgressConfig),
+  'bandwidth-shim': fromParser(parseBandwidthConfig),
+  'tuning-shim': fromParser((c) => parseTuningConfig(c, { ifName: 'eth0', cniArgs: '' })),
 });
 
-/** The validators the executables use: each plugin package's own where it exists, else the provisional ones. */
+/** The validators the executables use: the plugin packages' own parsers. */
 export function defaultValidators(): NetConfValidators {
-  return PROVISIONAL_VALIDATORS;
+  return PLUGIN_VALIDATORS;
 }
