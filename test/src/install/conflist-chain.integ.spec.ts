@@ -23,7 +23,8 @@ describe('generated conflist through the SDK chain executor', () => {
   afterEach(() => t.cleanup());
 
   it('loads with the SDK loader for every shaping variable', () => {
-    for (const env of [{}, FULL, { ENABLE_V6_EGRESS: 'true' }, { ENABLE_IPv6: 'true' }]) {
+    const envs: Record<string, string>[] = [{}, FULL, { ENABLE_V6_EGRESS: 'true' }, { ENABLE_IPv6: 'true' }];
+    for (const env of envs) {
       const list = parseConflist(full(env, { localIpv4: '10.0.0.1', primaryIpv6: '2600::1' }));
       expect(list).toMatchObject({ name: 'aws-cni', cniVersion: '0.4.0', disableCheck: true });
     }
