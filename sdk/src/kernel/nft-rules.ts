@@ -52,7 +52,7 @@ export interface NftTableState {
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 // Rules may use quotes (interface names), braces (sets), slashes, commas, etc. — but never a newline, ';' or '#'
 // (which would end the statement or start a comment and let a caller smuggle in another command).
-const RULE = /^[A-Za-z0-9_ .:/,"*{}<>=!&|@$+()\[\]-]+$/;
+const RULE = /^[A-Za-z0-9_ .:/,"*{}<>=!&|@$+()[\]-]+$/;
 
 function bad(detail: string): never {
   throw new KernelError({ kind: 'invalid-argument', op: 'nft', detail });

@@ -181,8 +181,8 @@ export function normRuleMatch(m: RuleMatch): NormRuleMatch {
     priority: m.priority === undefined ? undefined : validateU32(m.priority, 'rule priority'),
     table: m.table === undefined ? undefined : validateTable(m.table),
   };
-  const { family: _f, ...selectors } = out;
-  if (Object.values(selectors).every((v) => v === undefined)) {
+  const selectors = Object.entries(out).filter(([k]) => k !== 'family');
+  if (selectors.every(([, v]) => v === undefined)) {
     throw new KernelError({ kind: 'invalid-argument', op: 'delete rules', detail: 'needs at least one selector (refusing to flush all rules)' });
   }
   return out;
