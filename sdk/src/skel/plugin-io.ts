@@ -15,9 +15,22 @@ export interface PluginIo {
   exit(code: number): void;
 }
 
-/** The real process, for a plugin's `main.ts` (the only caller that should touch `process`). */
-export function processIo(proc: NodeJS.Process): PluginIo {
-  return {
+/** The part of `process` {@link processIo} uses (a fake EventEmitter works in tests). */
+export interface ProcessLike {
+  readonly env: Record<string, string | undefined>;
+  readonly stdin: NodeJS.ReadableStream;
+  exit(code: number): never | void;
+  on(event: 'uncaughtException' | 'unhandledRejection', listener: (err: unknown) => void): unknown;
+}
+
+/**
+ * The real process, for a plugin's `main.ts` (the only caller that should touch `process`). Writes are synchronous.
+ * It also installs a crash guard: an uncaught exception or unhandled rejection that escapes the dispatcher prints
+ * a code-999 error JSON on stdout (only if nothing was printed yet) and exits 1, never a stack on stdout.
+ */
+export function processIo(proc: ProcessLike, write: (fd: number, s: string) => void = writeSync): PluginIo {
+  let printed = false;
+  const io: PluginIo = {
     env: proc.env,
     readStdin: () =>
       new Promise<string>((resolve, reject) => {
@@ -26,10 +39,23 @@ export function processIo(proc: NodeJS.Process): PluginIo {
         proc.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
         proc.stdin.on('error', reject);
       }),
-    stdout: { write: (s: string) => writeSync(1, s) },
-    stderr: { write: (s: string) => writeSync(2, s) },
+    stdout: {
+      write: (s: string) => {
+        printed = true;
+        write(1, s);
+      },
+    },
+    stderr: { write: (s: string) => write(2, s) },
     exit: (code: number) => proc.exit(code),
   };
+  const crash = (err: unknown): void => {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (!printed) io.stdout.write(`${JSON.stringify({ code: 999, msg: `internal error: ${msg}` })}\n`);
+    proc.exit(1);
+  };
+  proc.on('uncaughtException', crash);
+  proc.on('unhandledRejection', crash);
+  return io;
 }
 
 /** Synchronous write so nothing is lost when the process exits right after. */
