@@ -40,19 +40,30 @@ describe('simulator CLI (test/dist/simulator/main.js)', () => {
         '',
       ].join('\n'),
     );
-    child = spawn(process.execPath, [MAIN, '--scenario', file, '--ec2-port', '0', '--imds-port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [MAIN, '--scenario', file, '--ec2-port', '0', '--imds-port', '0'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child!.stdout! }).once('line', resolve);
       child!.once('exit', (code) => reject(new Error(`exited ${code}`)));
     });
-    const info = JSON.parse(line) as { ec2Endpoint: string; imdsEndpoint: string; region: string; instanceId: string; instances: string[] };
+    const info = JSON.parse(line) as {
+      ec2Endpoint: string;
+      imdsEndpoint: string;
+      region: string;
+      instanceId: string;
+      instances: string[];
+    };
     expect(info.region).toBe('eu-central-1');
     expect(info.instances).toHaveLength(2);
     const ec2 = ec2ClientFor({ ec2Endpoint: info.ec2Endpoint, region: info.region });
     const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [info.instanceId] }));
     expect(out.Reservations?.[0].Instances?.[0].InstanceType).toBe('c5.large');
     ec2.destroy();
-    expect(await imdsClientFor(info.imdsEndpoint).request('/latest/meta-data/placement/availability-zone', {})).toBe('eu-central-1a');
+    expect(await imdsClientFor(info.imdsEndpoint).request('/latest/meta-data/placement/availability-zone', {})).toBe(
+      'eu-central-1a',
+    );
     const exit = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);

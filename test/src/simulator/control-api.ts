@@ -33,7 +33,12 @@ const num = (v: unknown, name: string): number => {
  *   GET  /network-interfaces/<id>
  * Bad requests get 400 with {error}.
  */
-export async function handleControl(method: string, path: string, body: string, core: SimulatorCore): Promise<ControlResponse> {
+export async function handleControl(
+  method: string,
+  path: string,
+  body: string,
+  core: SimulatorCore,
+): Promise<ControlResponse> {
   const { world, controls } = core;
   try {
     const j = method === 'POST' || method === 'PUT' ? parseJson(body) : {};

@@ -105,7 +105,8 @@ export class Controls {
   injectFault(f: FaultSpec): void {
     if (!f.action || !f.code) throw new Error('injectFault: action and code are required');
     const count = f.count ?? 1;
-    if (!Number.isInteger(count) || count < 1) throw new Error(`injectFault: count must be a positive integer, got ${f.count}`);
+    if (!Number.isInteger(count) || count < 1)
+      throw new Error(`injectFault: count must be a positive integer, got ${f.count}`);
     this.faults.push({
       action: f.action,
       code: f.code,
@@ -120,7 +121,13 @@ export class Controls {
   }
 
   pendingFaults(): FaultSpec[] {
-    return this.faults.map((f) => ({ action: f.action, code: f.code, count: f.remaining, message: f.message, httpStatus: f.status }));
+    return this.faults.map((f) => ({
+      action: f.action,
+      code: f.code,
+      count: f.remaining,
+      message: f.message,
+      httpStatus: f.status,
+    }));
   }
 
   /** Added latency for an action (`*` for all; the larger of the two applies). */

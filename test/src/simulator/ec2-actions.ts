@@ -146,7 +146,13 @@ export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
     const fields = instanceFields(w);
     checkFilterNames(filters, (n) => fields(dummyInstance, n) !== undefined);
     items = applyFilters(items, filters, fields, undefined);
-    const page = paginate(items, (i) => i.instanceId, { maxResults, nextToken: p.str('NextToken'), min: 5, max: 1000, action: 'DescribeInstances' });
+    const page = paginate(items, (i) => i.instanceId, {
+      maxResults,
+      nextToken: p.str('NextToken'),
+      min: 5,
+      max: 1000,
+      action: 'DescribeInstances',
+    });
     return { reservationSet: page.items.map((i) => reservationXml(w, i)), nextToken: page.nextToken };
   },
 
@@ -155,12 +161,24 @@ export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
     const filters = p.filters();
     checkFilterNames(filters, (n) => n === 'instance-type');
     const maxResults = p.int('MaxResults', 0, 100_000);
-    const names = types.length ? [...new Set(types)] : [...new Set([...knownInstanceTypes(), ...Object.keys(w.scenario.limits)])];
+    const names = types.length
+      ? [...new Set(types)]
+      : [...new Set([...knownInstanceTypes(), ...Object.keys(w.scenario.limits)])];
     const unknown = names.filter((t) => !w.limitsOf(t));
-    if (unknown.length) throw new Ec2Error('InvalidInstanceType', `The following supplied instance types do not exist: [${unknown.join(', ')}]`);
+    if (unknown.length)
+      throw new Ec2Error(
+        'InvalidInstanceType',
+        `The following supplied instance types do not exist: [${unknown.join(', ')}]`,
+      );
     let limits = names.map((t) => w.limitsOf(t)!);
     limits = applyFilters(limits, filters, (l, n) => (n === 'instance-type' ? [l.instanceType] : undefined), undefined);
-    const page = paginate(limits, (l) => l.instanceType, { maxResults, nextToken: p.str('NextToken'), min: 5, max: 100, action: 'DescribeInstanceTypes' });
+    const page = paginate(limits, (l) => l.instanceType, {
+      maxResults,
+      nextToken: p.str('NextToken'),
+      min: 5,
+      max: 100,
+      action: 'DescribeInstanceTypes',
+    });
     return { instanceTypeSet: page.items.map(instanceTypeXml), nextToken: page.nextToken };
   },
 
@@ -188,8 +206,19 @@ export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
     const maxResults = p.int('MaxResults', 0, 100_000);
     rejectIdsWithMaxResults(ids, maxResults, 'subnetIds');
     checkFilterNames(filters, (n) => subnetFields(dummySubnet, n) !== undefined);
-    const items = applyFilters(ids.length ? [...new Set(ids)].map((id) => w.getSubnet(id)) : [...w.subnets.values()], filters, subnetFields, undefined);
-    const page = paginate(items, (s) => s.subnetId, { maxResults, nextToken: p.str('NextToken'), min: 5, max: 1000, action: 'DescribeSubnets' });
+    const items = applyFilters(
+      ids.length ? [...new Set(ids)].map((id) => w.getSubnet(id)) : [...w.subnets.values()],
+      filters,
+      subnetFields,
+      undefined,
+    );
+    const page = paginate(items, (s) => s.subnetId, {
+      maxResults,
+      nextToken: p.str('NextToken'),
+      min: 5,
+      max: 1000,
+      action: 'DescribeSubnets',
+    });
     return { subnetSet: page.items.map((s) => subnetXml(w, s)), nextToken: page.nextToken };
   },
 
@@ -255,7 +284,8 @@ export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
       if (dot === undefined) throw missing('Attachment.DeleteOnTermination');
       w.modifyNetworkInterfaceAttribute(eniId, { kind: 'attachment', attachmentId, deleteOnTermination: dot });
     } else if (groups.length) w.modifyNetworkInterfaceAttribute(eniId, { kind: 'groups', groups });
-    else if (hasDesc) w.modifyNetworkInterfaceAttribute(eniId, { kind: 'description', value: p.str('Description.Value') ?? '' });
+    else if (hasDesc)
+      w.modifyNetworkInterfaceAttribute(eniId, { kind: 'description', value: p.str('Description.Value') ?? '' });
     else w.modifyNetworkInterfaceAttribute(eniId, { kind: 'sourceDestCheck', value: p.bool('SourceDestCheck.Value')! });
     return ok;
   },
@@ -276,7 +306,10 @@ export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
   },
 
   UnassignPrivateIpAddresses(p, w) {
-    w.unassignPrivateIpAddresses(p.required('NetworkInterfaceId'), { addresses: p.list('PrivateIpAddress'), prefixes: p.list('Ipv4Prefix') });
+    w.unassignPrivateIpAddresses(p.required('NetworkInterfaceId'), {
+      addresses: p.list('PrivateIpAddress'),
+      prefixes: p.list('Ipv4Prefix'),
+    });
     return ok;
   },
 
@@ -328,9 +361,23 @@ export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
     for (const i of w.instances.values()) add(i.instanceId, 'instance', i.tags);
     for (const e of w.enis.values()) add(e.networkInterfaceId, 'network-interface', e.tags);
     const fields = (r: (typeof rows)[number], n: string): string[] | undefined =>
-      n === 'resource-id' ? [r.resourceId] : n === 'resource-type' ? [r.resourceType] : n === 'key' ? [r.key] : n === 'value' ? [r.value] : undefined;
+      n === 'resource-id'
+        ? [r.resourceId]
+        : n === 'resource-type'
+          ? [r.resourceType]
+          : n === 'key'
+            ? [r.key]
+            : n === 'value'
+              ? [r.value]
+              : undefined;
     const items = applyFilters(rows, filters, fields, undefined);
-    const page = paginate(items, (r) => `${r.resourceId}\u0000${r.key}`, { maxResults, nextToken: p.str('NextToken'), min: 5, max: 1000, action: 'DescribeTags' });
+    const page = paginate(items, (r) => `${r.resourceId}\u0000${r.key}`, {
+      maxResults,
+      nextToken: p.str('NextToken'),
+      min: 5,
+      max: 1000,
+      action: 'DescribeTags',
+    });
     return { tagSet: page.items, nextToken: page.nextToken };
   },
 };
@@ -363,13 +410,23 @@ const dummySubnet = {
   pool: { available: 0 },
   tags: new Map(),
 } as unknown as Subnet;
-const dummyInstance = { instanceId: '', instanceType: '', vpcId: '', subnetId: '', availabilityZone: '', state: 'running', primaryEniId: '', tags: new Map() } as unknown as Instance;
+const dummyInstance = {
+  instanceId: '',
+  instanceType: '',
+  vpcId: '',
+  subnetId: '',
+  availabilityZone: '',
+  state: 'running',
+  primaryEniId: '',
+  tags: new Map(),
+} as unknown as Instance;
 
 /** Throttling class of a call: Describe* with ids, filters or MaxResults are `describe`, bare ones `unfilteredDescribe`. */
 export function actionClass(action: string, p: QueryParams): 'describe' | 'unfilteredDescribe' | 'mutating' {
   if (!action.startsWith('Describe')) return 'mutating';
   for (const [k] of p.entries()) {
-    if (k === 'MaxResults' || k.startsWith('Filter.') || /^[A-Za-z]+Id\.\d+$/.test(k) || /^InstanceType\.\d+$/.test(k)) return 'describe';
+    if (k === 'MaxResults' || k.startsWith('Filter.') || /^[A-Za-z]+Id\.\d+$/.test(k) || /^InstanceType\.\d+$/.test(k))
+      return 'describe';
   }
   return 'unfilteredDescribe';
 }

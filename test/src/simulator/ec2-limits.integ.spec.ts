@@ -33,7 +33,10 @@ describe('EC2 limits and capacity errors through the SDK', () => {
           ],
         },
       ],
-      instances: [{ instanceType: 'm5.large', subnet: 'node' }, { instanceType: 'm4.large', subnet: 'node' }],
+      instances: [
+        { instanceType: 'm5.large', subnet: 'node' },
+        { instanceType: 'm4.large', subnet: 'node' },
+      ],
     });
     ec2 = ec2ClientFor(sim, { maxAttempts: 1 });
     tiny = sim.state.resolveSubnet('tiny')!.subnetId;
@@ -50,13 +53,25 @@ describe('EC2 limits and capacity errors through the SDK', () => {
 
   it('PrivateIpAddressLimitExceeded past the per-ENI limit (m5.large: 10 slots, a prefix takes one)', async () => {
     const primary = sim.state.instances.get(sim.instanceId)!.primaryEniId;
-    await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: primary, SecondaryPrivateIpAddressCount: 5 }));
+    await ec2.send(
+      new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: primary, SecondaryPrivateIpAddressCount: 5 }),
+    );
     await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: primary, Ipv4PrefixCount: 4 }));
-    expect(await ec2Failure(ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: primary, SecondaryPrivateIpAddressCount: 1 })))).toMatchObject({
+    expect(
+      await ec2Failure(
+        ec2.send(
+          new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: primary, SecondaryPrivateIpAddressCount: 1 }),
+        ),
+      ),
+    ).toMatchObject({
       code: 'PrivateIpAddressLimitExceeded',
       status: 400,
     });
-    expect(await ec2Failure(ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: primary, Ipv4PrefixCount: 1 })))).toMatchObject({
+    expect(
+      await ec2Failure(
+        ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: primary, Ipv4PrefixCount: 1 })),
+      ),
+    ).toMatchObject({
       code: 'PrivateIpAddressLimitExceeded',
     });
     const eni = sim.state.enis.get(primary)!;
@@ -66,7 +81,13 @@ describe('EC2 limits and capacity errors through the SDK', () => {
 
   it('attaching an ENI holding more addresses than the type allows fails', async () => {
     const eni = await createEni(node, { SecondaryPrivateIpAddressCount: 10 });
-    expect(await ec2Failure(ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: eni, InstanceId: sim.instanceId, DeviceIndex: 1 })))).toMatchObject({
+    expect(
+      await ec2Failure(
+        ec2.send(
+          new AttachNetworkInterfaceCommand({ NetworkInterfaceId: eni, InstanceId: sim.instanceId, DeviceIndex: 1 }),
+        ),
+      ),
+    ).toMatchObject({
       code: 'PrivateIpAddressLimitExceeded',
     });
   });
@@ -75,34 +96,73 @@ describe('EC2 limits and capacity errors through the SDK', () => {
     const a = await createEni(node);
     const b = await createEni(node);
     const c = await createEni(node);
-    expect(await ec2Failure(ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: a, InstanceId: sim.instanceId, DeviceIndex: 0 })))).toMatchObject({
+    expect(
+      await ec2Failure(
+        ec2.send(
+          new AttachNetworkInterfaceCommand({ NetworkInterfaceId: a, InstanceId: sim.instanceId, DeviceIndex: 0 }),
+        ),
+      ),
+    ).toMatchObject({
       code: 'InvalidParameterValue',
       message: expect.stringContaining('device index'),
     });
-    await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: a, InstanceId: sim.instanceId, DeviceIndex: 1 }));
-    await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: b, InstanceId: sim.instanceId, DeviceIndex: 2 }));
-    expect(await ec2Failure(ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: c, InstanceId: sim.instanceId, DeviceIndex: 3 })))).toMatchObject({
+    await ec2.send(
+      new AttachNetworkInterfaceCommand({ NetworkInterfaceId: a, InstanceId: sim.instanceId, DeviceIndex: 1 }),
+    );
+    await ec2.send(
+      new AttachNetworkInterfaceCommand({ NetworkInterfaceId: b, InstanceId: sim.instanceId, DeviceIndex: 2 }),
+    );
+    expect(
+      await ec2Failure(
+        ec2.send(
+          new AttachNetworkInterfaceCommand({ NetworkInterfaceId: c, InstanceId: sim.instanceId, DeviceIndex: 3 }),
+        ),
+      ),
+    ).toMatchObject({
       code: 'AttachmentLimitExceeded',
     });
-    expect(await ec2Failure(ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: a, InstanceId: sim.instanceId, DeviceIndex: 4 })))).toMatchObject({
+    expect(
+      await ec2Failure(
+        ec2.send(
+          new AttachNetworkInterfaceCommand({ NetworkInterfaceId: a, InstanceId: sim.instanceId, DeviceIndex: 4 }),
+        ),
+      ),
+    ).toMatchObject({
       code: 'InvalidNetworkInterface.InUse',
     });
     expect(
-      await ec2Failure(ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: c, InstanceId: sim.instanceId, DeviceIndex: 3, NetworkCardIndex: 1 }))),
+      await ec2Failure(
+        ec2.send(
+          new AttachNetworkInterfaceCommand({
+            NetworkInterfaceId: c,
+            InstanceId: sim.instanceId,
+            DeviceIndex: 3,
+            NetworkCardIndex: 1,
+          }),
+        ),
+      ),
     ).toMatchObject({ code: 'InvalidParameterValue', message: expect.stringContaining('Network card index 1') });
   });
 
   it('an ENI from another zone cannot be attached', async () => {
     const far = await createEni(sim.state.resolveSubnet('other-az')!.subnetId);
     const other = [...sim.state.instances.keys()][1];
-    expect(await ec2Failure(ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: far, InstanceId: other, DeviceIndex: 1 })))).toMatchObject({
+    expect(
+      await ec2Failure(
+        ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: far, InstanceId: other, DeviceIndex: 1 })),
+      ),
+    ).toMatchObject({
       code: 'InvalidParameterCombination',
     });
   });
 
   it('prefix delegation is refused on a non-Nitro type (m4.large)', async () => {
     const other = sim.state.instances.get([...sim.state.instances.keys()][1])!;
-    expect(await ec2Failure(ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: other.primaryEniId, Ipv4PrefixCount: 1 })))).toMatchObject({
+    expect(
+      await ec2Failure(
+        ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: other.primaryEniId, Ipv4PrefixCount: 1 })),
+      ),
+    ).toMatchObject({
       code: 'InvalidParameterValue',
       message: expect.stringContaining('Nitro'),
     });
@@ -112,7 +172,11 @@ describe('EC2 limits and capacity errors through the SDK', () => {
     const eni = await createEni(tiny, { SecondaryPrivateIpAddressCount: 9 });
     const s = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [tiny] }));
     expect(s.Subnets?.[0].AvailableIpAddressCount).toBe(1);
-    expect(await ec2Failure(ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 2 })))).toMatchObject({
+    expect(
+      await ec2Failure(
+        ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, SecondaryPrivateIpAddressCount: 2 })),
+      ),
+    ).toMatchObject({
       code: 'InsufficientFreeAddressesInSubnet',
       status: 400,
     });
@@ -125,21 +189,37 @@ describe('EC2 limits and capacity errors through the SDK', () => {
     const eni = await createEni(small); // takes .4 (block 0)
     const got = await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, Ipv4PrefixCount: 2 }));
     expect(got.AssignedIpv4Prefixes?.map((p) => p.Ipv4Prefix)).toEqual(['10.99.17.16/28', '10.99.17.32/28']);
-    expect(await ec2Failure(ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, Ipv4PrefixCount: 1 })))).toMatchObject({
+    expect(
+      await ec2Failure(ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, Ipv4PrefixCount: 1 }))),
+    ).toMatchObject({
       code: 'InsufficientCidrBlocks',
     });
     const s = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [small] }));
     expect(s.Subnets?.[0].AvailableIpAddressCount).toBe(64 - 5 - 1 - 32);
     // free one prefix, take one single address inside it: still no whole /28
-    await ec2.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, Ipv4Prefixes: ['10.99.17.16/28'] }));
-    await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, PrivateIpAddresses: ['10.99.17.20'] }));
-    expect(await ec2Failure(ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, Ipv4PrefixCount: 1 })))).toMatchObject({
+    await ec2.send(
+      new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, Ipv4Prefixes: ['10.99.17.16/28'] }),
+    );
+    await ec2.send(
+      new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, PrivateIpAddresses: ['10.99.17.20'] }),
+    );
+    expect(
+      await ec2Failure(ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, Ipv4PrefixCount: 1 }))),
+    ).toMatchObject({
       code: 'InsufficientCidrBlocks',
     });
-    expect(await ec2Failure(ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, Ipv4Prefixes: ['10.99.17.24/28'] })))).toMatchObject({
+    expect(
+      await ec2Failure(
+        ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, Ipv4Prefixes: ['10.99.17.24/28'] })),
+      ),
+    ).toMatchObject({
       code: 'InvalidParameterValue',
     });
-    expect(await ec2Failure(ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, PrivateIpAddresses: ['10.99.17.20'] })))).toMatchObject({
+    expect(
+      await ec2Failure(
+        ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eni, PrivateIpAddresses: ['10.99.17.20'] })),
+      ),
+    ).toMatchObject({
       code: 'InvalidIPAddress.InUse',
     });
   });

@@ -12,8 +12,18 @@ import { errorXml, successXml } from './xml';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function send(res: ServerResponse, status: number, body: string, type = 'text/xml;charset=UTF-8', requestId?: string): void {
-  const headers: Record<string, string | number> = { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), Server: 'AmazonEC2' };
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  type = 'text/xml;charset=UTF-8',
+  requestId?: string,
+): void {
+  const headers: Record<string, string | number> = {
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(body),
+    Server: 'AmazonEC2',
+  };
   if (requestId) headers['x-amzn-RequestId'] = requestId;
   res.writeHead(status, headers);
   res.end(body);
@@ -23,22 +33,33 @@ function send(res: ServerResponse, status: number, body: string, type = 'text/xm
  * Answers one EC2 Query request body: the XML body and HTTP status, as EC2 would. Never throws: anything that is
  * not an Ec2Error becomes InternalError (500).
  */
-export async function handleEc2(body: string, core: SimulatorCore): Promise<{ status: number; xml: string; requestId: string }> {
+export async function handleEc2(
+  body: string,
+  core: SimulatorCore,
+): Promise<{ status: number; xml: string; requestId: string }> {
   const requestId = randomUUID();
   const r = await answerEc2(body, core, requestId);
   return { ...r, requestId };
 }
 
-async function answerEc2(body: string, core: SimulatorCore, requestId: string): Promise<{ status: number; xml: string }> {
+async function answerEc2(
+  body: string,
+  core: SimulatorCore,
+  requestId: string,
+): Promise<{ status: number; xml: string }> {
   const controls: Controls = core.controls;
   let p: QueryParams;
   try {
     p = new QueryParams(body);
   } catch {
-    return { status: 400, xml: errorXml('MalformedQueryString', 'The request body is not a valid query string', requestId) };
+    return {
+      status: 400,
+      xml: errorXml('MalformedQueryString', 'The request body is not a valid query string', requestId),
+    };
   }
   const action = p.action;
-  if (!action) return { status: 400, xml: errorXml('MissingAction', 'The request must contain the parameter Action', requestId) };
+  if (!action)
+    return { status: 400, xml: errorXml('MissingAction', 'The request must contain the parameter Action', requestId) };
   const handler = Object.prototype.hasOwnProperty.call(ACTIONS, action) ? ACTIONS[action] : undefined;
   const latency = controls.latencyFor(action);
   if (latency > 0) await sleep(latency);
@@ -50,7 +71,10 @@ async function answerEc2(body: string, core: SimulatorCore, requestId: string): 
   }
   if (!handler) {
     controls.finished(action, false);
-    return { status: 400, xml: errorXml('InvalidAction', `The action ${action} is not valid for this web service.`, requestId) };
+    return {
+      status: 400,
+      xml: errorXml('InvalidAction', `The action ${action} is not valid for this web service.`, requestId),
+    };
   }
   try {
     if (p.bool('DryRun')) {
@@ -90,7 +114,8 @@ async function onRequest(req: IncomingMessage, res: ServerResponse, core: Simula
 export function createEc2Server(core: SimulatorCore): Server {
   const server = createServer((req, res) => {
     onRequest(req, res, core).catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, errorXml('InternalError', String((err as Error)?.message ?? err), randomUUID()));
+      if (!res.headersSent)
+        send(res, 500, errorXml('InternalError', String((err as Error)?.message ?? err), randomUUID()));
       else res.destroy();
     });
   });

@@ -1,16 +1,39 @@
 import { applyFilters, paginate } from './filters';
 
 const items = ['a1', 'a2', 'b1', 'b2', 'c1', 'c2', 'c3'].map((id) => ({ id, tags: id[0] }));
-const fields = (i: { id: string; tags: string }, n: string): string[] | undefined => (n === 'id' ? [i.id] : n === 'letter' ? [i.tags] : undefined);
+const fields = (i: { id: string; tags: string }, n: string): string[] | undefined =>
+  n === 'id' ? [i.id] : n === 'letter' ? [i.tags] : undefined;
 
 describe('filters', () => {
   it('ORs values within a filter, ANDs filters, supports wildcards', () => {
-    expect(applyFilters(items, [{ name: 'letter', values: ['a', 'c'] }], fields, undefined).map((i) => i.id)).toEqual(['a1', 'a2', 'c1', 'c2', 'c3']);
-    expect(applyFilters(items, [{ name: 'letter', values: ['c'] }, { name: 'id', values: ['*2'] }], fields, undefined).map((i) => i.id)).toEqual(['c2']);
-    expect(applyFilters(items, [{ name: 'id', values: ['?1'] }], fields, undefined).map((i) => i.id)).toEqual(['a1', 'b1', 'c1']);
+    expect(applyFilters(items, [{ name: 'letter', values: ['a', 'c'] }], fields, undefined).map((i) => i.id)).toEqual([
+      'a1',
+      'a2',
+      'c1',
+      'c2',
+      'c3',
+    ]);
+    expect(
+      applyFilters(
+        items,
+        [
+          { name: 'letter', values: ['c'] },
+          { name: 'id', values: ['*2'] },
+        ],
+        fields,
+        undefined,
+      ).map((i) => i.id),
+    ).toEqual(['c2']);
+    expect(applyFilters(items, [{ name: 'id', values: ['?1'] }], fields, undefined).map((i) => i.id)).toEqual([
+      'a1',
+      'b1',
+      'c1',
+    ]);
   });
   it('rejects unknown filter names', () => {
-    expect(() => applyFilters(items, [{ name: 'colour', values: ['x'] }], fields, items[0])).toThrow(/The filter 'colour' is invalid/);
+    expect(() => applyFilters(items, [{ name: 'colour', values: ['x'] }], fields, items[0])).toThrow(
+      /The filter 'colour' is invalid/,
+    );
   });
 });
 

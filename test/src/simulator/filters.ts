@@ -7,7 +7,12 @@ export type FilterFields<T> = (item: T, name: string) => readonly string[] | und
 
 function matcher(value: string): (s: string) => boolean {
   if (!/[*?]/.test(value)) return (s) => s === value;
-  const re = new RegExp(`^${value.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${value
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return (s) => re.test(s);
 }
 
@@ -26,9 +31,15 @@ export function tagFields(tags: Tags, name: string): readonly string[] | undefin
  * Applies EC2 filters: an item passes when, for every filter, one of its values matches one of the filter's
  * values (`*` and `?` wildcards). An unknown filter name is InvalidParameterValue, as in EC2.
  */
-export function applyFilters<T>(items: readonly T[], filters: readonly Filter[], fields: FilterFields<T>, probe: T | undefined): T[] {
+export function applyFilters<T>(
+  items: readonly T[],
+  filters: readonly Filter[],
+  fields: FilterFields<T>,
+  probe: T | undefined,
+): T[] {
   const compiled = filters.map((f) => {
-    if (probe !== undefined && fields(probe, f.name) === undefined) throw invalidValue(`The filter '${f.name}' is invalid`);
+    if (probe !== undefined && fields(probe, f.name) === undefined)
+      throw invalidValue(`The filter '${f.name}' is invalid`);
     if (f.values.length === 0) throw invalidValue(`The filter '${f.name}' needs at least one value`);
     return { name: f.name, ms: f.values.map(matcher) };
   });
@@ -66,7 +77,10 @@ export function paginate<T>(
   if (opts.nextToken !== undefined) {
     let after: string | undefined;
     try {
-      const decoded = JSON.parse(Buffer.from(opts.nextToken, 'base64url').toString('utf8')) as { a?: string; k?: string };
+      const decoded = JSON.parse(Buffer.from(opts.nextToken, 'base64url').toString('utf8')) as {
+        a?: string;
+        k?: string;
+      };
       if (decoded.a === opts.action && typeof decoded.k === 'string') after = decoded.k;
     } catch {
       after = undefined;
@@ -77,13 +91,17 @@ export function paginate<T>(
   }
   if (opts.maxResults === undefined) return { items: sorted.slice(start) };
   if (opts.maxResults < opts.min || opts.maxResults > opts.max) {
-    throw invalidValue(`Value ( ${opts.maxResults} ) for parameter maxResults is invalid. Expecting a value between ${opts.min} and ${opts.max}.`);
+    throw invalidValue(
+      `Value ( ${opts.maxResults} ) for parameter maxResults is invalid. Expecting a value between ${opts.min} and ${opts.max}.`,
+    );
   }
   const page = sorted.slice(start, start + opts.maxResults);
   const more = start + opts.maxResults < sorted.length;
   return {
     items: page,
-    nextToken: more ? Buffer.from(JSON.stringify({ a: opts.action, k: key(page[page.length - 1]) })).toString('base64url') : undefined,
+    nextToken: more
+      ? Buffer.from(JSON.stringify({ a: opts.action, k: key(page[page.length - 1]) })).toString('base64url')
+      : undefined,
   };
 }
 

@@ -8,7 +8,10 @@ import { type World } from './world';
 const MAX_TTL = 21600;
 
 type Answer = { status: number; body: string };
-const notFound: Answer = { status: 404, body: '<?xml version="1.0" encoding="iso-8859-1"?>\n<title>404 - Not Found</title>' };
+const notFound: Answer = {
+  status: 404,
+  body: '<?xml version="1.0" encoding="iso-8859-1"?>\n<title>404 - Not Found</title>',
+};
 const text = (body: string): Answer => ({ status: 200, body });
 const list = (items: readonly string[]): Answer => (items.length ? text(items.join('\n')) : notFound);
 
@@ -39,7 +42,17 @@ export function answerMetadata(v: ImdsView, path: string, multiCard: boolean): A
   const p = path.replace(/^\/+/, '');
   switch (p) {
     case '':
-      return list(['ami-id', 'instance-id', 'instance-type', 'local-hostname', 'local-ipv4', 'mac', 'network/', 'placement/', ...(v.ipv6 ? ['ipv6'] : [])]);
+      return list([
+        'ami-id',
+        'instance-id',
+        'instance-type',
+        'local-hostname',
+        'local-ipv4',
+        'mac',
+        'network/',
+        'placement/',
+        ...(v.ipv6 ? ['ipv6'] : []),
+      ]);
     case 'instance-id':
       return text(v.instanceId);
     case 'instance-type':
@@ -150,7 +163,12 @@ export class ImdsService {
   ) {}
 
   /** Answers one request (method, raw path, lower-case headers). */
-  answer(method: string, rawPath: string, headers: Record<string, string | string[] | undefined>, fixedInstance?: string): Answer {
+  answer(
+    method: string,
+    rawPath: string,
+    headers: Record<string, string | string[] | undefined>,
+    fixedInstance?: string,
+  ): Answer {
     let path = rawPath.split('?')[0].replace(/\/{2,}/g, '/');
     let instanceId = fixedInstance;
     const pm = /^\/(i-[0-9a-f]+)(\/.*)$/.exec(path);
@@ -216,7 +234,11 @@ export class ImdsService {
         } catch (err) {
           a = { status: 500, body: `Internal Server Error: ${(err as Error).message}` };
         }
-        res.writeHead(a.status, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(a.body), Server: 'EC2ws' });
+        res.writeHead(a.status, {
+          'Content-Type': 'text/plain',
+          'Content-Length': Buffer.byteLength(a.body),
+          Server: 'EC2ws',
+        });
         res.end(req.method === 'HEAD' ? undefined : a.body);
       });
     });

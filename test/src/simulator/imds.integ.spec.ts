@@ -19,7 +19,11 @@ describe('IMDSv2', () => {
   beforeAll(async () => {
     clock = new ManualClock();
     sim = await startSimulator(
-      { throttling: false, securityGroups: ['sg-0000000000000a001', 'sg-0000000000000b002'], timing: { attachDelayMs: 500, detachDelayMs: 500, imdsLagMs: 2000 } },
+      {
+        throttling: false,
+        securityGroups: ['sg-0000000000000a001', 'sg-0000000000000b002'],
+        timing: { attachDelayMs: 500, detachDelayMs: 500, imdsLagMs: 2000 },
+      },
       { clock },
     );
     ec2 = ec2ClientFor(sim);
@@ -73,21 +77,32 @@ describe('IMDSv2', () => {
     expect(await m('subnet-ipv6-cidr-blocks')).toBe('fd99:0:0:ff00::/64');
     expect(await m('vpc-ipv4-cidr-blocks')).toBe('10.99.0.0/16');
     expect(await m('vpc-ipv6-cidr-blocks')).toBe('fd99:0:0:ff00::/56');
-    for (const f of ['ipv4-prefix', 'ipv6s', 'ipv6-prefix', 'network-card', 'no-such-field']) await expect(m(f)).rejects.toThrow(/404/);
-    expect((await m('')).split('\n')).toEqual(expect.arrayContaining(['device-number', 'interface-id', 'local-ipv4s', 'subnet-id']));
+    for (const f of ['ipv4-prefix', 'ipv6s', 'ipv6-prefix', 'network-card', 'no-such-field'])
+      await expect(m(f)).rejects.toThrow(/404/);
+    expect((await m('')).split('\n')).toEqual(
+      expect.arrayContaining(['device-number', 'interface-id', 'local-ipv4s', 'subnet-id']),
+    );
     expect((await m('')).split('\n')).not.toContain('ipv4-prefix');
-    const doc = JSON.parse(await md.request('/latest/dynamic/instance-identity/document', {})) as Record<string, string>;
+    const doc = JSON.parse(await md.request('/latest/dynamic/instance-identity/document', {})) as Record<
+      string,
+      string
+    >;
     expect(doc).toMatchObject({ instanceId: sim.instanceId, region: 'us-west-2', accountId: '123456789012' });
   });
 
   it('trails EC2 by the configured lag after attach, assign, SG change and detach', async () => {
     const md = imdsClientFor(sim.imdsEndpoint);
-    const macs = async (): Promise<string[]> => (await md.request('/latest/meta-data/network/interfaces/macs/', {})).split('\n');
+    const macs = async (): Promise<string[]> =>
+      (await md.request('/latest/meta-data/network/interfaces/macs/', {})).split('\n');
     const podSubnet = sim.state.resolveSubnet('pods-a')!.subnetId;
-    const { NetworkInterface: eni } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: podSubnet, Ipv4PrefixCount: 1 }));
+    const { NetworkInterface: eni } = await ec2.send(
+      new CreateNetworkInterfaceCommand({ SubnetId: podSubnet, Ipv4PrefixCount: 1 }),
+    );
     const eniId = eni!.NetworkInterfaceId!;
     const mac = eni!.MacAddress!;
-    const att = await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: eniId, InstanceId: sim.instanceId, DeviceIndex: 1 }));
+    const att = await ec2.send(
+      new AttachNetworkInterfaceCommand({ NetworkInterfaceId: eniId, InstanceId: sim.instanceId, DeviceIndex: 1 }),
+    );
     clock.advance(500); // attached now
     expect(await macs()).toHaveLength(1);
     clock.advance(1999);
@@ -100,7 +115,9 @@ describe('IMDSv2', () => {
     expect(await m('subnet-ipv4-cidr-block')).toBe('10.99.16.0/20');
 
     await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, Ipv4PrefixCount: 1 }));
-    await ec2.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: ['sg-0000000000000b002'] }));
+    await ec2.send(
+      new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Groups: ['sg-0000000000000b002'] }),
+    );
     expect((await m('ipv4-prefix')).split('\n')).toHaveLength(1);
     expect(await m('security-group-ids')).toBe('sg-0000000000000a001');
     clock.advance(2000);
@@ -123,7 +140,9 @@ describe('IMDSv2', () => {
     const dedicated = imdsClientFor(await sim.startImdsFor(other.instanceId));
     expect(await dedicated.request('/latest/meta-data/mac', {})).toBe(other.mac);
     expect(await imdsClientFor(sim.imdsEndpoint).request('/latest/meta-data/instance-id', {})).toBe(sim.instanceId);
-    await expect(imdsClientFor(`${sim.imdsEndpoint}/i-0123456789abcdef0`).request('/latest/meta-data/instance-id', {})).rejects.toThrow(/404/);
+    await expect(
+      imdsClientFor(`${sim.imdsEndpoint}/i-0123456789abcdef0`).request('/latest/meta-data/instance-id', {}),
+    ).rejects.toThrow(/404/);
   });
 
   it('multi-card types expose network-card', async () => {

@@ -5,7 +5,8 @@ const USAGE = `usage: vpc-cni-ts-aws-sim [--scenario file.yaml|json] [--host 127
 Starts the simulated EC2 + IMDS and prints the endpoints as one JSON line on stdout.`;
 
 function parsePort(name: string, v: string | undefined): number {
-  if (v === undefined || !/^\d+$/.test(v) || Number(v) > 65535) throw new Error(`${name} needs a port number 0..65535, got ${v ?? 'nothing'}`);
+  if (v === undefined || !/^\d+$/.test(v) || Number(v) > 65535)
+    throw new Error(`${name} needs a port number 0..65535, got ${v ?? 'nothing'}`);
   return Number(v);
 }
 

@@ -44,7 +44,8 @@ export class QueryParams {
     if (v === undefined) return undefined;
     if (!/^-?\d+$/.test(v)) throw invalidValue(`Invalid value '${v}' for ${name}: not an integer`);
     const n = Number(v);
-    if (n < min || n > max) throw invalidValue(`Value (${n}) for parameter ${name} is invalid. Expected ${min}..${max}`);
+    if (n < min || n > max)
+      throw invalidValue(`Value (${n}) for parameter ${name} is invalid. Expected ${min}..${max}`);
     return n;
   }
 

@@ -98,7 +98,9 @@ export function reservationXml(w: World, i: Instance): XmlObject {
         instanceId: i.instanceId,
         imageId: 'ami-0000000000000a001',
         instanceState: { code: running ? 16 : 48, name: i.state },
-        privateDnsName: primary ? `ip-${formatIpv4(primary.primaryIp).replace(/\./g, '-')}.${w.region}.compute.internal` : '',
+        privateDnsName: primary
+          ? `ip-${formatIpv4(primary.primaryIp).replace(/\./g, '-')}.${w.region}.compute.internal`
+          : '',
         instanceType: i.instanceType,
         launchTime: iso(i.launchTime),
         placement: { availabilityZone: i.availabilityZone, tenancy: 'default' },

@@ -20,7 +20,9 @@ describe('resolveScenario', () => {
     expect(s.region).toBe('us-west-2');
     expect(s.vpcs).toHaveLength(1);
     expect(s.vpcs[0].subnets.map((x) => x.name)).toEqual(['node-a', 'pods-a', 'node-b']);
-    expect(s.instances).toEqual([{ id: undefined, instanceType: 'm5.large', subnet: undefined, securityGroups: undefined, tags: {} }]);
+    expect(s.instances).toEqual([
+      { id: undefined, instanceType: 'm5.large', subnet: undefined, securityGroups: undefined, tags: {} },
+    ]);
     expect(s.throttling && s.throttling.mutating).toEqual({ size: 200, refillPerSecond: 5 });
     expect(s.timing).toEqual({ attachDelayMs: 50, detachDelayMs: 50, imdsLagMs: 100 });
   });
@@ -48,7 +50,9 @@ describe('resolveScenario', () => {
         expect.stringMatching(/^scenario\.regoin: unknown field/),
         expect.stringMatching(/^vpcs\[0\]\.subnets\[0\]\.cidrBlock: 10\.1\.0\.0\/24 is not inside/),
         expect.stringMatching(/^vpcs\[0\]\.subnets\[1\]\.availabilityZone: "eu-west-1a" is not a zone of us-west-2/),
-        expect.stringMatching(/^vpcs\[0\]\.subnets\[2\]\.cidrBlock: 10\.0\.0\.128\/25 overlaps vpcs\[0\]\.subnets\[1\]/),
+        expect.stringMatching(
+          /^vpcs\[0\]\.subnets\[2\]\.cidrBlock: 10\.0\.0\.128\/25 overlaps vpcs\[0\]\.subnets\[1\]/,
+        ),
         expect.stringMatching(/^vpcs\[0\]\.subnets\[3\]\.cidrBlock: "10\.0\.9\.1\/24" is not an IPv4 network CIDR/),
         expect.stringMatching(/^instances\[0\]\.instanceType: unknown instance type "m5\.gigantic"/),
         expect.stringMatching(/^instances\[1\]\.subnet: no subnet with id or name "nope"/),
@@ -59,10 +63,19 @@ describe('resolveScenario', () => {
   });
 
   it('accepts limits overrides and custom types', () => {
-    const s = resolveScenario({ limits: { 'm5.large': { ipv4Limit: 4 }, 'sim.tiny': { eniLimit: 2, ipv4Limit: 3 } }, instances: [{ instanceType: 'sim.tiny' }] });
+    const s = resolveScenario({
+      limits: { 'm5.large': { ipv4Limit: 4 }, 'sim.tiny': { eniLimit: 2, ipv4Limit: 3 } },
+      instances: [{ instanceType: 'sim.tiny' }],
+    });
     expect(resolveLimits('m5.large', s.limits)).toMatchObject({ eniLimit: 3, ipv4Limit: 4 });
-    expect(resolveLimits('sim.tiny', s.limits)).toMatchObject({ eniLimit: 2, ipv4Limit: 3, networkCards: [{ networkCardIndex: 0, maximumNetworkInterfaces: 2 }] });
-    expect(problems({ limits: { 'sim.tiny': { eniLimit: 2 } } })).toEqual([expect.stringMatching(/^limits\.sim\.tiny: "sim\.tiny" is not in the limits table/)]);
+    expect(resolveLimits('sim.tiny', s.limits)).toMatchObject({
+      eniLimit: 2,
+      ipv4Limit: 3,
+      networkCards: [{ networkCardIndex: 0, maximumNetworkInterfaces: 2 }],
+    });
+    expect(problems({ limits: { 'sim.tiny': { eniLimit: 2 } } })).toEqual([
+      expect.stringMatching(/^limits\.sim\.tiny: "sim\.tiny" is not in the limits table/),
+    ]);
   });
 
   it('throttling: false turns it off', () => {
@@ -78,7 +91,9 @@ describe('resolveScenario', () => {
     expect(s.vpcs[0].subnets[2].availabilityZone).toBe('eu-west-1b');
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'instances: [ {instanceType: 7} ]\n');
-    expect(() => loadScenarioFile(bad)).toThrow(new RegExp(`${bad}: instances\\[0\\]\\.instanceType: must be a non-empty string`));
+    expect(() => loadScenarioFile(bad)).toThrow(
+      new RegExp(`${bad}: instances\\[0\\]\\.instanceType: must be a non-empty string`),
+    );
     const broken = join(dir, 'broken.yaml');
     writeFileSync(broken, 'a: [\n');
     expect(() => loadScenarioFile(broken)).toThrow(/not valid YAML/);

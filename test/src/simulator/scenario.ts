@@ -132,7 +132,11 @@ export const DEFAULT_THROTTLING: Required<ThrottlingSpec> = Object.freeze({
   actions: {},
 });
 
-export const DEFAULT_TIMING: Required<TimingSpec> = Object.freeze({ attachDelayMs: 50, detachDelayMs: 50, imdsLagMs: 100 });
+export const DEFAULT_TIMING: Required<TimingSpec> = Object.freeze({
+  attachDelayMs: 50,
+  detachDelayMs: 50,
+  imdsLagMs: 100,
+});
 
 export const DEFAULT_SECURITY_GROUP = 'sg-0000000000000a001';
 
@@ -143,7 +147,12 @@ export function defaultVpcs(region: string): VpcSpec[] {
       cidrBlocks: ['10.99.0.0/16'],
       ipv6CidrBlocks: ['fd99:0:0:ff00::/56'],
       subnets: [
-        { name: 'node-a', availabilityZone: `${region}a`, cidrBlock: '10.99.0.0/20', ipv6CidrBlock: 'fd99:0:0:ff00::/64' },
+        {
+          name: 'node-a',
+          availabilityZone: `${region}a`,
+          cidrBlock: '10.99.0.0/20',
+          ipv6CidrBlock: 'fd99:0:0:ff00::/64',
+        },
         {
           name: 'pods-a',
           availabilityZone: `${region}a`,
@@ -151,7 +160,12 @@ export function defaultVpcs(region: string): VpcSpec[] {
           ipv6CidrBlock: 'fd99:0:0:ff01::/64',
           tags: { 'kubernetes.io/role/cni': '1' },
         },
-        { name: 'node-b', availabilityZone: `${region}b`, cidrBlock: '10.99.32.0/20', ipv6CidrBlock: 'fd99:0:0:ff02::/64' },
+        {
+          name: 'node-b',
+          availabilityZone: `${region}b`,
+          cidrBlock: '10.99.32.0/20',
+          ipv6CidrBlock: 'fd99:0:0:ff02::/64',
+        },
       ],
     },
   ];
@@ -174,28 +188,33 @@ class Checker {
     this.problems.push(`${path}: ${msg}`);
   }
   keys(path: string, o: Obj, allowed: readonly string[]): void {
-    for (const k of Object.keys(o)) if (!allowed.includes(k)) this.fail(`${path}.${k}`, `unknown field (allowed: ${allowed.join(', ')})`);
+    for (const k of Object.keys(o))
+      if (!allowed.includes(k)) this.fail(`${path}.${k}`, `unknown field (allowed: ${allowed.join(', ')})`);
   }
   str(path: string, v: unknown, optional = true): string | undefined {
     if (v === undefined && optional) return undefined;
-    if (typeof v !== 'string' || v === '') return this.fail(path, `must be a non-empty string, got ${JSON.stringify(v)}`), undefined;
+    if (typeof v !== 'string' || v === '')
+      return (this.fail(path, `must be a non-empty string, got ${JSON.stringify(v)}`), undefined);
     return v;
   }
   num(path: string, v: unknown, min: number, integer = true): number | undefined {
     if (v === undefined) return undefined;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (integer && !Number.isInteger(v))) {
-      return this.fail(path, `must be ${integer ? 'an integer' : 'a number'} >= ${min}, got ${JSON.stringify(v)}`), undefined;
+      return (
+        this.fail(path, `must be ${integer ? 'an integer' : 'a number'} >= ${min}, got ${JSON.stringify(v)}`),
+        undefined
+      );
     }
     return v;
   }
   arr(path: string, v: unknown): unknown[] | undefined {
     if (v === undefined) return undefined;
-    if (!Array.isArray(v)) return this.fail(path, 'must be a list'), undefined;
+    if (!Array.isArray(v)) return (this.fail(path, 'must be a list'), undefined);
     return v;
   }
   obj(path: string, v: unknown): Obj | undefined {
     if (v === undefined) return undefined;
-    if (!isObj(v)) return this.fail(path, 'must be a mapping'), undefined;
+    if (!isObj(v)) return (this.fail(path, 'must be a mapping'), undefined);
     return v;
   }
   tags(path: string, v: unknown): Record<string, string> {
@@ -213,7 +232,8 @@ class Checker {
     if (!o) return fallback;
     this.keys(path, o, ['size', 'refillPerSecond']);
     const size = this.num(`${path}.size`, o.size, 1) ?? fallback.size;
-    const refillPerSecond = this.num(`${path}.refillPerSecond`, o.refillPerSecond, 0, false) ?? fallback.refillPerSecond;
+    const refillPerSecond =
+      this.num(`${path}.refillPerSecond`, o.refillPerSecond, 0, false) ?? fallback.refillPerSecond;
     return { size, refillPerSecond };
   }
 }
@@ -233,7 +253,9 @@ export function resolveLimits(
   const bareMetal = o.bareMetal ?? base?.bareMetal ?? false;
   const networkCards =
     o.networkCards ??
-    (base && o.eniLimit === undefined ? base.networkCards : [{ networkCardIndex: 0, maximumNetworkInterfaces: eniLimit }]);
+    (base && o.eniLimit === undefined
+      ? base.networkCards
+      : [{ networkCardIndex: 0, maximumNetworkInterfaces: eniLimit }]);
   return Object.freeze({
     instanceType,
     eniLimit,
@@ -257,7 +279,18 @@ export function resolveScenario(input: unknown = {}): ResolvedScenario {
   const c = new Checker();
   const s = input ?? {};
   if (!isObj(s)) throw new ScenarioError(['scenario: must be a mapping']);
-  c.keys('scenario', s, ['region', 'accountId', 'seed', 'vpcs', 'securityGroups', 'instances', 'limits', 'throttling', 'timing', 'latency']);
+  c.keys('scenario', s, [
+    'region',
+    'accountId',
+    'seed',
+    'vpcs',
+    'securityGroups',
+    'instances',
+    'limits',
+    'throttling',
+    'timing',
+    'latency',
+  ]);
   const region = c.str('region', s.region) ?? 'us-west-2';
   if (!REGION.test(region)) c.fail('region', `"${region}" is not a region name like us-west-2`);
   const accountId = c.str('accountId', s.accountId) ?? '123456789012';
@@ -277,7 +310,8 @@ export function resolveScenario(input: unknown = {}): ResolvedScenario {
       const co = c.obj(`${p}.networkCards[${i}]`, card) ?? {};
       return {
         networkCardIndex: c.num(`${p}.networkCards[${i}].networkCardIndex`, co.networkCardIndex, 0) ?? i,
-        maximumNetworkInterfaces: c.num(`${p}.networkCards[${i}].maximumNetworkInterfaces`, co.maximumNetworkInterfaces, 1) ?? 1,
+        maximumNetworkInterfaces:
+          c.num(`${p}.networkCards[${i}].maximumNetworkInterfaces`, co.maximumNetworkInterfaces, 1) ?? 1,
       };
     });
     limits[type] = {
@@ -302,17 +336,20 @@ export function resolveScenario(input: unknown = {}): ResolvedScenario {
     if (!o) return;
     c.keys(p, o, ['id', 'cidrBlocks', 'ipv6CidrBlocks', 'tags', 'subnets']);
     const id = c.str(`${p}.id`, o.id);
-    if (id !== undefined && !/^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id)) c.fail(`${p}.id`, `"${id}" is not a VPC id (vpc- and 8 or 17 hex digits)`);
+    if (id !== undefined && !/^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id))
+      c.fail(`${p}.id`, `"${id}" is not a VPC id (vpc- and 8 or 17 hex digits)`);
     const cidrs: Cidr4[] = [];
     (c.arr(`${p}.cidrBlocks`, o.cidrBlocks) ?? ['10.99.0.0/16']).forEach((x, i) => {
       const cidr = typeof x === 'string' ? parseCidr4(x) : undefined;
-      if (!cidr || cidr.prefixLength < 16 || cidr.prefixLength > 28) c.fail(`${p}.cidrBlocks[${i}]`, `"${String(x)}" is not an IPv4 network CIDR between /16 and /28`);
+      if (!cidr || cidr.prefixLength < 16 || cidr.prefixLength > 28)
+        c.fail(`${p}.cidrBlocks[${i}]`, `"${String(x)}" is not an IPv4 network CIDR between /16 and /28`);
       else cidrs.push(cidr);
     });
     const ipv6Cidrs: Cidr6[] = [];
     (c.arr(`${p}.ipv6CidrBlocks`, o.ipv6CidrBlocks) ?? []).forEach((x, i) => {
       const cidr = typeof x === 'string' ? parseCidr6(x) : undefined;
-      if (!cidr || cidr.prefixLength > 64) c.fail(`${p}.ipv6CidrBlocks[${i}]`, `"${String(x)}" is not an IPv6 network CIDR of /64 or larger`);
+      if (!cidr || cidr.prefixLength > 64)
+        c.fail(`${p}.ipv6CidrBlocks[${i}]`, `"${String(x)}" is not an IPv6 network CIDR of /64 or larger`);
       else ipv6Cidrs.push(cidr);
     });
     const subnets: ResolvedSubnet[] = [];
@@ -322,10 +359,12 @@ export function resolveScenario(input: unknown = {}): ResolvedScenario {
       if (!so) return;
       c.keys(sp, so, ['id', 'name', 'availabilityZone', 'cidrBlock', 'ipv6CidrBlock', 'tags']);
       const sid = c.str(`${sp}.id`, so.id);
-      if (sid !== undefined && !/^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/.test(sid)) c.fail(`${sp}.id`, `"${sid}" is not a subnet id (subnet- and 8 or 17 hex digits)`);
+      if (sid !== undefined && !/^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/.test(sid))
+        c.fail(`${sp}.id`, `"${sid}" is not a subnet id (subnet- and 8 or 17 hex digits)`);
       const name = c.str(`${sp}.name`, so.name);
       const az = c.str(`${sp}.availabilityZone`, so.availabilityZone, false) ?? `${region}a`;
-      if (!new RegExp(`^${region}[a-z]$`).test(az)) c.fail(`${sp}.availabilityZone`, `"${az}" is not a zone of ${region} (like ${region}a)`);
+      if (!new RegExp(`^${region}[a-z]$`).test(az))
+        c.fail(`${sp}.availabilityZone`, `"${az}" is not a zone of ${region} (like ${region}a)`);
       const cidrStr = c.str(`${sp}.cidrBlock`, so.cidrBlock, false);
       const cidr = cidrStr ? parseCidr4(cidrStr) : undefined;
       if (cidrStr && (!cidr || cidr.prefixLength < 16 || cidr.prefixLength > 28)) {
@@ -335,7 +374,8 @@ export function resolveScenario(input: unknown = {}): ResolvedScenario {
         c.fail(`${sp}.cidrBlock`, `${cidrStr} is not inside the VPC's CIDR blocks`);
       }
       if (cidr) {
-        for (const other of allSubnets) if (cidr4Overlaps(other.cidr, cidr)) c.fail(`${sp}.cidrBlock`, `${cidrStr} overlaps ${other.path}`);
+        for (const other of allSubnets)
+          if (cidr4Overlaps(other.cidr, cidr)) c.fail(`${sp}.cidrBlock`, `${cidrStr} overlaps ${other.path}`);
         allSubnets.push({ path: sp, cidr, name, id: sid });
       }
       let ipv6Cidr: Cidr6 | undefined;
@@ -349,20 +389,24 @@ export function resolveScenario(input: unknown = {}): ResolvedScenario {
           c.fail(`${sp}.ipv6CidrBlock`, `${v6} is not inside the VPC's IPv6 CIDR blocks`);
         }
       }
-      if (cidr) subnets.push({ id: sid, name, availabilityZone: az, cidr, ipv6Cidr, tags: c.tags(`${sp}.tags`, so.tags) });
+      if (cidr)
+        subnets.push({ id: sid, name, availabilityZone: az, cidr, ipv6Cidr, tags: c.tags(`${sp}.tags`, so.tags) });
     });
     vpcs.push({ id, cidrs, ipv6Cidrs, tags: c.tags(`${p}.tags`, o.tags), subnets });
   });
   const names = allSubnets.map((x) => x.name).filter((n): n is string => !!n);
-  for (const n of new Set(names)) if (names.filter((x) => x === n).length > 1) c.fail('vpcs', `subnet name "${n}" is used twice`);
+  for (const n of new Set(names))
+    if (names.filter((x) => x === n).length > 1) c.fail('vpcs', `subnet name "${n}" is used twice`);
 
-  const securityGroups = (c.arr('securityGroups', s.securityGroups) ?? [DEFAULT_SECURITY_GROUP]).filter((g, i): g is string => {
-    if (typeof g !== 'string' || !/^sg-[0-9a-f]{8}([0-9a-f]{9})?$/.test(g)) {
-      c.fail(`securityGroups[${i}]`, `${JSON.stringify(g)} is not a security group id (sg- and 8 or 17 hex digits)`);
-      return false;
-    }
-    return true;
-  });
+  const securityGroups = (c.arr('securityGroups', s.securityGroups) ?? [DEFAULT_SECURITY_GROUP]).filter(
+    (g, i): g is string => {
+      if (typeof g !== 'string' || !/^sg-[0-9a-f]{8}([0-9a-f]{9})?$/.test(g)) {
+        c.fail(`securityGroups[${i}]`, `${JSON.stringify(g)} is not a security group id (sg- and 8 or 17 hex digits)`);
+        return false;
+      }
+      return true;
+    },
+  );
   if (securityGroups.length === 0 && !c.problems.length) c.fail('securityGroups', 'needs at least one group');
 
   const instances: ResolvedInstance[] = [];
@@ -372,16 +416,19 @@ export function resolveScenario(input: unknown = {}): ResolvedScenario {
     if (!o) return;
     c.keys(p, o, ['id', 'instanceType', 'subnet', 'securityGroups', 'tags']);
     const id = c.str(`${p}.id`, o.id);
-    if (id !== undefined && !/^i-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id)) c.fail(`${p}.id`, `"${id}" is not an instance id (i- and 8 or 17 hex digits)`);
+    if (id !== undefined && !/^i-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id))
+      c.fail(`${p}.id`, `"${id}" is not an instance id (i- and 8 or 17 hex digits)`);
     const instanceType = c.str(`${p}.instanceType`, o.instanceType) ?? 'm5.large';
-    if (!resolveLimits(instanceType, limits)) c.fail(`${p}.instanceType`, `unknown instance type "${instanceType}" (not in the limits table nor in limits)`);
+    if (!resolveLimits(instanceType, limits))
+      c.fail(`${p}.instanceType`, `unknown instance type "${instanceType}" (not in the limits table nor in limits)`);
     const subnet = c.str(`${p}.subnet`, o.subnet);
     if (subnet !== undefined && !allSubnets.some((x) => x.name === subnet || x.id === subnet)) {
       c.fail(`${p}.subnet`, `no subnet with id or name "${subnet}"`);
     }
     if (subnet === undefined && allSubnets.length === 0) c.fail(p, 'there is no subnet to place the instance in');
     const sgs = c.arr(`${p}.securityGroups`, o.securityGroups)?.map(String);
-    for (const g of sgs ?? []) if (!securityGroups.includes(g)) c.fail(`${p}.securityGroups`, `${g} is not in securityGroups`);
+    for (const g of sgs ?? [])
+      if (!securityGroups.includes(g)) c.fail(`${p}.securityGroups`, `${g} is not in securityGroups`);
     instances.push({ id, instanceType, subnet, securityGroups: sgs, tags: c.tags(`${p}.tags`, o.tags) });
   });
 
@@ -396,7 +443,11 @@ export function resolveScenario(input: unknown = {}): ResolvedScenario {
     }
     throttling = {
       describe: c.bucket('throttling.describe', t.describe, DEFAULT_THROTTLING.describe),
-      unfilteredDescribe: c.bucket('throttling.unfilteredDescribe', t.unfilteredDescribe, DEFAULT_THROTTLING.unfilteredDescribe),
+      unfilteredDescribe: c.bucket(
+        'throttling.unfilteredDescribe',
+        t.unfilteredDescribe,
+        DEFAULT_THROTTLING.unfilteredDescribe,
+      ),
       mutating: c.bucket('throttling.mutating', t.mutating, DEFAULT_THROTTLING.mutating),
       actions,
     };
@@ -416,7 +467,19 @@ export function resolveScenario(input: unknown = {}): ResolvedScenario {
   }
 
   if (c.problems.length) throw new ScenarioError(c.problems);
-  return { resolved: true, region, accountId, seed, vpcs, securityGroups, instances, limits, throttling, timing, latency };
+  return {
+    resolved: true,
+    region,
+    accountId,
+    seed,
+    vpcs,
+    securityGroups,
+    instances,
+    limits,
+    throttling,
+    timing,
+    latency,
+  };
 }
 
 /** Reads a YAML or JSON scenario file and resolves it; errors name the file. */

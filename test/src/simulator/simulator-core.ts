@@ -7,6 +7,10 @@ export interface SimulatorCore {
   readonly world: World;
   readonly controls: Controls;
   /** Launches an instance (control API `POST /_sim/instances`). */
-  addInstance(instanceType?: string, subnet?: string, opts?: { tags?: Record<string, string>; securityGroups?: string[] }): InstanceInfo;
+  addInstance(
+    instanceType?: string,
+    subnet?: string,
+    opts?: { tags?: Record<string, string>; securityGroups?: string[] },
+  ): InstanceInfo;
   imdsEndpointFor(instanceId: string): string;
 }

@@ -103,7 +103,11 @@ export class Simulator implements SimulatorCore {
   }
 
   /** Launches another instance (own primary ENI, own IMDS view), sharing the account's buckets. */
-  addInstance(instanceType?: string, subnet?: string, opts: { tags?: Record<string, string>; securityGroups?: string[] } = {}): InstanceInfo {
+  addInstance(
+    instanceType?: string,
+    subnet?: string,
+    opts: { tags?: Record<string, string>; securityGroups?: string[] } = {},
+  ): InstanceInfo {
     const inst = this.world.addInstance({ instanceType, subnet, tags: opts.tags, securityGroups: opts.securityGroups });
     return this.instanceInfo(inst.instanceId);
   }

@@ -2,12 +2,7 @@ import { type Cidr4, cidr4Size, formatIpv4 } from './ipv4';
 
 /** Why an allocation in a subnet failed; the EC2 layer maps these to EC2 error codes. */
 export type PoolFailure =
-  | 'InsufficientFreeAddressesInSubnet'
-  | 'InsufficientCidrBlocks'
-  | 'OutOfRange'
-  | 'Reserved'
-  | 'InUse'
-  | 'Misaligned';
+  'InsufficientFreeAddressesInSubnet' | 'InsufficientCidrBlocks' | 'OutOfRange' | 'Reserved' | 'InUse' | 'Misaligned';
 
 export type PoolResult<T> = { ok: true; value: T } | { ok: false; failure: PoolFailure };
 

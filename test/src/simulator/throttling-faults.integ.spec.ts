@@ -42,11 +42,18 @@ describe('throttling (token buckets), faults, latency, counters', () => {
     sim.resetCalls();
   });
 
-  const describeEni = (): Promise<unknown> => ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [primary] }));
+  const describeEni = (): Promise<unknown> =>
+    ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [primary] }));
 
   it('a burst beyond the bucket gets RequestLimitExceeded (503) and recovers at the refill rate', async () => {
     const results = [];
-    for (let i = 0; i < 14; i++) results.push(await describeEni().then(() => 'ok', (e: { name: string; $metadata: { httpStatusCode: number } }) => `${e.name}/${e.$metadata.httpStatusCode}`));
+    for (let i = 0; i < 14; i++)
+      results.push(
+        await describeEni().then(
+          () => 'ok',
+          (e: { name: string; $metadata: { httpStatusCode: number } }) => `${e.name}/${e.$metadata.httpStatusCode}`,
+        ),
+      );
     expect(results.filter((r) => r === 'ok')).toHaveLength(10);
     expect(results.slice(10)).toEqual(Array(4).fill('RequestLimitExceeded/503'));
     clock.advance(499);
@@ -68,19 +75,36 @@ describe('throttling (token buckets), faults, latency, counters', () => {
   });
 
   it('an action with its own bucket does not drain the class bucket', async () => {
-    for (let i = 0; i < 4; i++) await ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: primary, SecondaryPrivateIpAddressCount: 1 }));
-    expect((await ec2Failure(ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: primary, SecondaryPrivateIpAddressCount: 1 })))).code).toBe(
-      'RequestLimitExceeded',
-    );
+    for (let i = 0; i < 4; i++)
+      await ec2.send(
+        new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: primary, SecondaryPrivateIpAddressCount: 1 }),
+      );
+    expect(
+      (
+        await ec2Failure(
+          ec2.send(
+            new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: primary, SecondaryPrivateIpAddressCount: 1 }),
+          ),
+        )
+      ).code,
+    ).toBe('RequestLimitExceeded');
     expect(sim.controls.bucketLevels()).toMatchObject({ 'action:AssignPrivateIpAddresses': 0 });
     expect(sim.controls.bucketLevels()['class:mutating']).toBeUndefined();
   });
 
   it('the bucket is account-wide: two instances drain the same one', async () => {
     const other = sim.addInstance('c5.large', 'node-b');
-    for (let i = 0; i < 5; i++) await ec2.send(new DescribeInstancesCommand({ InstanceIds: [i % 2 ? other.instanceId : sim.instanceId] }));
-    for (let i = 0; i < 5; i++) await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'attachment.instance-id', Values: [other.instanceId] }] }));
-    expect((await ec2Failure(ec2.send(new DescribeInstancesCommand({ InstanceIds: [other.instanceId] })))).code).toBe('RequestLimitExceeded');
+    for (let i = 0; i < 5; i++)
+      await ec2.send(new DescribeInstancesCommand({ InstanceIds: [i % 2 ? other.instanceId : sim.instanceId] }));
+    for (let i = 0; i < 5; i++)
+      await ec2.send(
+        new DescribeNetworkInterfacesCommand({
+          Filters: [{ Name: 'attachment.instance-id', Values: [other.instanceId] }],
+        }),
+      );
+    expect((await ec2Failure(ec2.send(new DescribeInstancesCommand({ InstanceIds: [other.instanceId] })))).code).toBe(
+      'RequestLimitExceeded',
+    );
   });
 
   it('SDK retries ride out throttling once tokens come back', async () => {
@@ -98,7 +122,8 @@ describe('throttling (token buckets), faults, latency, counters', () => {
   it('injected faults fail exactly the next N calls of the action, with the code and status', async () => {
     sim.setThrottling(false);
     sim.injectFault({ action: 'AssignPrivateIpAddresses', code: 'UnauthorizedOperation', count: 2 });
-    const call = (): Promise<unknown> => ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: primary, SecondaryPrivateIpAddressCount: 1 }));
+    const call = (): Promise<unknown> =>
+      ec2.send(new AssignPrivateIpAddressesCommand({ NetworkInterfaceId: primary, SecondaryPrivateIpAddressCount: 1 }));
     expect(await ec2Failure(call())).toMatchObject({ code: 'UnauthorizedOperation', status: 403 });
     await describeEni(); // other actions unaffected
     expect(await ec2Failure(call())).toMatchObject({ code: 'UnauthorizedOperation' });
@@ -130,8 +155,15 @@ describe('control API over HTTP JSON', () => {
   });
   afterAll(() => sim.stop());
 
-  const ctl = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
-    const r = await fetch(`${sim.controlEndpoint}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const ctl = async (
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: Record<string, unknown> }> => {
+    const r = await fetch(`${sim.controlEndpoint}${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: r.status, json: (await r.json()) as Record<string, unknown> };
   };
 
@@ -141,7 +173,10 @@ describe('control API over HTTP JSON', () => {
     expect((state.json.subnets as unknown[]).length).toBe(3);
     const ec2 = ec2ClientFor(sim, { maxAttempts: 1 });
     await ctl('POST', '/faults', { action: 'DescribeInstances', code: 'RequestLimitExceeded', count: 1 });
-    expect(await ec2Failure(ec2.send(new DescribeInstancesCommand({})))).toMatchObject({ code: 'RequestLimitExceeded', status: 503 });
+    expect(await ec2Failure(ec2.send(new DescribeInstancesCommand({})))).toMatchObject({
+      code: 'RequestLimitExceeded',
+      status: 503,
+    });
     await ec2.send(new DescribeInstancesCommand({}));
     const calls = await ctl('GET', '/calls');
     expect(calls.json.calls).toMatchObject({ DescribeInstances: { total: 2, ok: 1, faulted: 1 } });
@@ -160,8 +195,14 @@ describe('control API over HTTP JSON', () => {
   });
 
   it('bad control requests get 400/404 with an error, not a crash', async () => {
-    expect(await ctl('POST', '/faults', { action: 'X' })).toMatchObject({ status: 400, json: { error: expect.stringContaining('code') } });
-    expect(await ctl('POST', '/instances', { instanceType: 'm5.gigantic' })).toMatchObject({ status: 400, json: { code: 'InvalidInstanceType' } });
+    expect(await ctl('POST', '/faults', { action: 'X' })).toMatchObject({
+      status: 400,
+      json: { error: expect.stringContaining('code') },
+    });
+    expect(await ctl('POST', '/instances', { instanceType: 'm5.gigantic' })).toMatchObject({
+      status: 400,
+      json: { code: 'InvalidInstanceType' },
+    });
     expect(await ctl('GET', '/nope')).toMatchObject({ status: 404 });
     const r = await fetch(`${sim.controlEndpoint}/faults`, { method: 'POST', body: '{not json' });
     expect(r.status).toBe(400);

@@ -3,7 +3,10 @@ import { Ec2Error } from './ec2-error';
 import { resolveScenario } from './scenario';
 import { World } from './world';
 
-function world(timing = { attachDelayMs: 1000, detachDelayMs: 500, imdsLagMs: 2000 }): { w: World; clock: ManualClock } {
+function world(timing = { attachDelayMs: 1000, detachDelayMs: 500, imdsLagMs: 2000 }): {
+  w: World;
+  clock: ManualClock;
+} {
   const clock = new ManualClock();
   const w = new World(resolveScenario({ timing }), clock);
   return { w, clock };
@@ -80,7 +83,11 @@ describe('World', () => {
     const b = w.createNetworkInterface({ subnetId: inst.subnetId });
     const att = w.attachNetworkInterface(a.networkInterfaceId, inst.instanceId, 1);
     w.attachNetworkInterface(b.networkInterfaceId, inst.instanceId, 2);
-    w.modifyNetworkInterfaceAttribute(a.networkInterfaceId, { kind: 'attachment', attachmentId: att.attachmentId, deleteOnTermination: true });
+    w.modifyNetworkInterfaceAttribute(a.networkInterfaceId, {
+      kind: 'attachment',
+      attachmentId: att.attachmentId,
+      deleteOnTermination: true,
+    });
     w.terminateInstance(inst.instanceId);
     expect(w.enis.has(inst.primaryEniId)).toBe(false);
     expect(w.enis.has(a.networkInterfaceId)).toBe(false);

@@ -53,13 +53,18 @@ const notFoundEni = (ids: readonly string[]): Ec2Error =>
 function poolError(f: PoolFailure, subnet: Subnet, what: string): Ec2Error {
   switch (f) {
     case 'InsufficientFreeAddressesInSubnet':
-      return new Ec2Error(f, `There are not enough free addresses in subnet '${subnet.subnetId}' to satisfy the requested number of ${what}.`);
+      return new Ec2Error(
+        f,
+        `There are not enough free addresses in subnet '${subnet.subnetId}' to satisfy the requested number of ${what}.`,
+      );
     case 'InsufficientCidrBlocks':
       return new Ec2Error(f, `The specified subnet does not have enough free cidr blocks to satisfy the request.`);
     case 'InUse':
       return new Ec2Error('InvalidIPAddress.InUse', `The ${what} is already in use in subnet '${subnet.subnetId}'.`);
     case 'OutOfRange':
-      return invalidValue(`The ${what} is not in the range of subnet '${subnet.subnetId}' (${formatCidr4(subnet.cidr)}).`);
+      return invalidValue(
+        `The ${what} is not in the range of subnet '${subnet.subnetId}' (${formatCidr4(subnet.cidr)}).`,
+      );
     case 'Reserved':
       return invalidValue(`The ${what} is reserved by AWS in subnet '${subnet.subnetId}'.`);
     case 'Misaligned':
@@ -126,14 +131,23 @@ export class World {
       }
     }
     for (const i of scenario.instances) {
-      this.addInstance({ instanceType: i.instanceType, subnet: i.subnet, securityGroups: i.securityGroups, tags: i.tags, id: i.id }, true);
+      this.addInstance(
+        { instanceType: i.instanceType, subnet: i.subnet, securityGroups: i.securityGroups, tags: i.tags, id: i.id },
+        true,
+      );
     }
   }
 
   /** `us-west-2a` -> `usw2-az1`. */
   private zoneId(az: string): string {
     const parts = this.region.split('-');
-    const short = parts[0] + parts.slice(1, -1).map((p) => p[0]).join('') + parts[parts.length - 1];
+    const short =
+      parts[0] +
+      parts
+        .slice(1, -1)
+        .map((p) => p[0])
+        .join('') +
+      parts[parts.length - 1];
     return `${short}-az${az.charCodeAt(az.length - 1) - 96}`;
   }
 
@@ -198,7 +212,8 @@ export class World {
 
   getEnis(ids: readonly string[]): Eni[] {
     for (const id of ids) {
-      if (!isWellFormedId(id, 'eni')) throw new Ec2Error('InvalidNetworkInterfaceID.Malformed', `Invalid id: "${id}" (expecting "eni-...")`);
+      if (!isWellFormedId(id, 'eni'))
+        throw new Ec2Error('InvalidNetworkInterfaceID.Malformed', `Invalid id: "${id}" (expecting "eni-...")`);
     }
     const missingIds = ids.filter((id) => !this.enis.has(id));
     if (missingIds.length) throw notFoundEni(missingIds);
@@ -206,14 +221,16 @@ export class World {
   }
 
   getSubnet(id: string): Subnet {
-    if (!isWellFormedId(id, 'subnet')) throw new Ec2Error('InvalidSubnetID.Malformed', `Invalid id: "${id}" (expecting "subnet-...")`);
+    if (!isWellFormedId(id, 'subnet'))
+      throw new Ec2Error('InvalidSubnetID.Malformed', `Invalid id: "${id}" (expecting "subnet-...")`);
     const s = this.subnets.get(id);
     if (!s) throw new Ec2Error('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`);
     return s;
   }
 
   getInstance(id: string): Instance {
-    if (!isWellFormedId(id, 'i')) throw new Ec2Error('InvalidInstanceID.Malformed', `Invalid id: "${id}" (expecting "i-...")`);
+    if (!isWellFormedId(id, 'i'))
+      throw new Ec2Error('InvalidInstanceID.Malformed', `Invalid id: "${id}" (expecting "i-...")`);
     const i = this.instances.get(id);
     if (!i) throw new Ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
     return i;
@@ -227,7 +244,8 @@ export class World {
       .map((id) => this.enis.get(id)!)
       .sort(
         (a, b) =>
-          a.attachment!.networkCardIndex - b.attachment!.networkCardIndex || a.attachment!.deviceIndex - b.attachment!.deviceIndex,
+          a.attachment!.networkCardIndex - b.attachment!.networkCardIndex ||
+          a.attachment!.deviceIndex - b.attachment!.deviceIndex,
       );
   }
 
@@ -237,8 +255,10 @@ export class World {
 
   private checkGroups(groups: readonly string[]): void {
     for (const g of groups) {
-      if (!isWellFormedId(g, 'sg')) throw new Ec2Error('InvalidGroupId.Malformed', `Invalid id: "${g}" (expecting "sg-...")`);
-      if (!this.securityGroups.has(g)) throw new Ec2Error('InvalidGroup.NotFound', `The security group '${g}' does not exist`);
+      if (!isWellFormedId(g, 'sg'))
+        throw new Ec2Error('InvalidGroupId.Malformed', `Invalid id: "${g}" (expecting "sg-...")`);
+      if (!this.securityGroups.has(g))
+        throw new Ec2Error('InvalidGroup.NotFound', `The security group '${g}' does not exist`);
     }
   }
 
@@ -311,7 +331,8 @@ export class World {
   }
 
   private touched(eni: Eni): void {
-    if (eni.attachment && eni.attachment.status !== 'attaching') this.recordImds(eni.attachment.instanceId, this.clock.now());
+    if (eni.attachment && eni.attachment.status !== 'attaching')
+      this.recordImds(eni.attachment.instanceId, this.clock.now());
   }
 
   /** What IMDS shows an instance now (lag applied); undefined for unknown instances or before anything is visible. */
@@ -330,13 +351,20 @@ export class World {
     if (!limits) throw new Ec2Error('InvalidInstanceType', `The instance type '${instanceType}' does not exist`);
     const subnet = input.subnet !== undefined ? this.resolveSubnet(input.subnet) : this.subnets.values().next().value;
     if (!subnet) {
-      throw new Ec2Error('InvalidSubnetID.NotFound', `The subnet ID '${input.subnet ?? '(none: the scenario has no subnet)'}' does not exist`);
+      throw new Ec2Error(
+        'InvalidSubnetID.NotFound',
+        `The subnet ID '${input.subnet ?? '(none: the scenario has no subnet)'}' does not exist`,
+      );
     }
     const groups = input.securityGroups?.length ? [...input.securityGroups] : [this.scenario.securityGroups[0]];
     this.checkGroups(groups);
     const instanceId = input.id ?? this.ids.id('i');
     if (this.instances.has(instanceId)) throw invalidValue(`Instance ${instanceId} already exists`);
-    const eni = this.createNetworkInterface({ subnetId: subnet.subnetId, description: 'Primary network interface', groups });
+    const eni = this.createNetworkInterface({
+      subnetId: subnet.subnetId,
+      description: 'Primary network interface',
+      groups,
+    });
     const now = this.clock.now();
     const inst: Instance = {
       instanceId,
@@ -398,13 +426,21 @@ export class World {
       throw invalidCombination('SecondaryPrivateIpAddressCount and Ipv4PrefixCount cannot be used together');
     }
     if (1 + secondary + prefixes > UNATTACHED_SLOT_LIMIT) {
-      throw new Ec2Error('PrivateIpAddressLimitExceeded', `Number of private addresses (${1 + secondary + prefixes}) exceeds the limit of ${UNATTACHED_SLOT_LIMIT}.`);
+      throw new Ec2Error(
+        'PrivateIpAddressLimitExceeded',
+        `Number of private addresses (${1 + secondary + prefixes}) exceeds the limit of ${UNATTACHED_SLOT_LIMIT}.`,
+      );
     }
     if ((v6 > 0 || v6p > 0) && !subnet.pool6) {
-      throw invalidValue(`Subnet '${subnet.subnetId}' has no IPv6 CIDR block: cannot assign IPv6 addresses or prefixes.`);
+      throw invalidValue(
+        `Subnet '${subnet.subnetId}' has no IPv6 CIDR block: cannot assign IPv6 addresses or prefixes.`,
+      );
     }
     if (v6 + v6p > UNATTACHED_SLOT_LIMIT) {
-      throw new Ec2Error('Ipv6AddressLimitExceeded', `Number of IPv6 addresses (${v6 + v6p}) exceeds the limit of ${UNATTACHED_SLOT_LIMIT}.`);
+      throw new Ec2Error(
+        'Ipv6AddressLimitExceeded',
+        `Number of IPv6 addresses (${v6 + v6p}) exceeds the limit of ${UNATTACHED_SLOT_LIMIT}.`,
+      );
     }
     // reserve everything first; roll back on failure
     const pool = subnet.pool;
@@ -453,28 +489,45 @@ export class World {
     return eni;
   }
 
-  attachNetworkInterface(eniId: string, instanceId: string, deviceIndex: number, networkCardIndex?: number): { attachmentId: string; networkCardIndex: number } {
+  attachNetworkInterface(
+    eniId: string,
+    instanceId: string,
+    deviceIndex: number,
+    networkCardIndex?: number,
+  ): { attachmentId: string; networkCardIndex: number } {
     this.settle();
     const eni = this.getEni(eniId);
     const inst = this.getInstance(instanceId);
-    if (inst.state !== 'running') throw new Ec2Error('IncorrectInstanceState', `The instance '${instanceId}' is not in a valid state for this operation.`);
+    if (inst.state !== 'running')
+      throw new Ec2Error(
+        'IncorrectInstanceState',
+        `The instance '${instanceId}' is not in a valid state for this operation.`,
+      );
     if (eni.attachment) {
       throw new Ec2Error('InvalidNetworkInterface.InUse', `Interface: [${eniId}] in use.`);
     }
     if (eni.availabilityZone !== inst.availabilityZone) {
-      throw invalidCombination(`You may not attach a network interface to an instance if they are not in the same availability zone`);
+      throw invalidCombination(
+        `You may not attach a network interface to an instance if they are not in the same availability zone`,
+      );
     }
     if (eni.vpcId !== inst.vpcId) {
-      throw invalidCombination(`The network interface '${eniId}' and instance '${instanceId}' belong to different networks.`);
+      throw invalidCombination(
+        `The network interface '${eniId}' and instance '${instanceId}' belong to different networks.`,
+      );
     }
     const card = networkCardIndex ?? inst.limits.defaultNetworkCardIndex;
     const cardInfo = inst.limits.networkCards.find((c) => c.networkCardIndex === card);
     if (!cardInfo) {
-      throw invalidValue(`Network card index ${card} is not valid for instance type ${inst.instanceType} (${inst.limits.networkCards.length} card(s)).`);
+      throw invalidValue(
+        `Network card index ${card} is not valid for instance type ${inst.instanceType} (${inst.limits.networkCards.length} card(s)).`,
+      );
     }
     const onCard = this.enisOf(instanceId).filter((e) => e.attachment!.networkCardIndex === card);
     if (onCard.some((e) => e.attachment!.deviceIndex === deviceIndex)) {
-      throw invalidValue(`Instance '${instanceId}' already has an interface attached at device index '${deviceIndex}'.`);
+      throw invalidValue(
+        `Instance '${instanceId}' already has an interface attached at device index '${deviceIndex}'.`,
+      );
     }
     if (onCard.length >= cardInfo.maximumNetworkInterfaces) {
       throw new Ec2Error(
@@ -483,7 +536,10 @@ export class World {
       );
     }
     if (World.slotsUsed(eni) > inst.limits.ipv4Limit) {
-      throw new Ec2Error('PrivateIpAddressLimitExceeded', `Number of private addresses (${World.slotsUsed(eni)}) exceeds the limit of ${inst.limits.ipv4Limit} for ${inst.instanceType}.`);
+      throw new Ec2Error(
+        'PrivateIpAddressLimitExceeded',
+        `Number of private addresses (${World.slotsUsed(eni)}) exceeds the limit of ${inst.limits.ipv4Limit} for ${inst.instanceType}.`,
+      );
     }
     const now = this.clock.now();
     eni.attachment = {
@@ -512,7 +568,8 @@ export class World {
     }
     const eniId = this.attachmentIndex.get(attachmentId);
     const eni = eniId ? this.enis.get(eniId) : undefined;
-    if (!eni || !eni.attachment) throw new Ec2Error('InvalidAttachmentID.NotFound', `The attachment ID '${attachmentId}' does not exist`);
+    if (!eni || !eni.attachment)
+      throw new Ec2Error('InvalidAttachmentID.NotFound', `The attachment ID '${attachmentId}' does not exist`);
     const att = eni.attachment;
     if (att.deviceIndex === 0 && att.networkCardIndex === 0) {
       throw new Ec2Error('OperationNotPermitted', `The network interface at device index 0 cannot be detached.`);
@@ -541,7 +598,8 @@ export class World {
   deleteNetworkInterface(eniId: string): void {
     this.settle();
     const eni = this.getEni(eniId);
-    if (eni.attachment) throw new Ec2Error('InvalidNetworkInterface.InUse', `The network interface '${eniId}' is currently in use.`);
+    if (eni.attachment)
+      throw new Ec2Error('InvalidNetworkInterface.InUse', `The network interface '${eniId}' is currently in use.`);
     this.removeEni(eni);
   }
 
@@ -558,7 +616,10 @@ export class World {
     switch (change.kind) {
       case 'attachment':
         if (!eni.attachment || eni.attachment.attachmentId !== change.attachmentId) {
-          throw new Ec2Error('InvalidAttachmentID.NotFound', `The attachment ID '${change.attachmentId}' does not exist for ${eniId}`);
+          throw new Ec2Error(
+            'InvalidAttachmentID.NotFound',
+            `The attachment ID '${change.attachmentId}' does not exist for ${eniId}`,
+          );
         }
         eni.attachment.deleteOnTermination = change.deleteOnTermination;
         return;
@@ -583,12 +644,22 @@ export class World {
     this.settle();
     const eni = this.getEni(eniId);
     const subnet = this.subnets.get(eni.subnetId)!;
-    const given = [req.count !== undefined, !!req.addresses?.length, req.prefixCount !== undefined, !!req.prefixes?.length].filter(Boolean).length;
+    const given = [
+      req.count !== undefined,
+      !!req.addresses?.length,
+      req.prefixCount !== undefined,
+      !!req.prefixes?.length,
+    ].filter(Boolean).length;
     if (given === 0) {
-      throw new Ec2Error('MissingParameter', 'Either SecondaryPrivateIpAddressCount, PrivateIpAddress, Ipv4PrefixCount or Ipv4Prefix must be specified.');
+      throw new Ec2Error(
+        'MissingParameter',
+        'Either SecondaryPrivateIpAddressCount, PrivateIpAddress, Ipv4PrefixCount or Ipv4Prefix must be specified.',
+      );
     }
     if (given > 1) {
-      throw invalidCombination('Only one of SecondaryPrivateIpAddressCount, PrivateIpAddress, Ipv4PrefixCount and Ipv4Prefix may be specified.');
+      throw invalidCombination(
+        'Only one of SecondaryPrivateIpAddressCount, PrivateIpAddress, Ipv4PrefixCount and Ipv4Prefix may be specified.',
+      );
     }
     const wantPrefixes = req.prefixCount !== undefined || !!req.prefixes?.length;
     const n = req.count ?? req.prefixCount ?? (req.addresses?.length || req.prefixes?.length || 0);
@@ -596,7 +667,9 @@ export class World {
     if (wantPrefixes && eni.attachment) {
       const inst = this.instances.get(eni.attachment.instanceId)!;
       if (!inst.limits.nitro) {
-        throw invalidValue(`Prefix delegation is not supported for instance type ${inst.instanceType} (not built on the Nitro System).`);
+        throw invalidValue(
+          `Prefix delegation is not supported for instance type ${inst.instanceType} (not built on the Nitro System).`,
+        );
       }
     }
     const limit = this.slotLimit(eni);
@@ -661,21 +734,28 @@ export class World {
     return { addresses: [], prefixes: got };
   }
 
-  unassignPrivateIpAddresses(eniId: string, req: { addresses?: readonly string[]; prefixes?: readonly string[] }): void {
+  unassignPrivateIpAddresses(
+    eniId: string,
+    req: { addresses?: readonly string[]; prefixes?: readonly string[] },
+  ): void {
     this.settle();
     const eni = this.getEni(eniId);
     const subnet = this.subnets.get(eni.subnetId)!;
     const addrs = req.addresses ?? [];
     const pfxs = req.prefixes ?? [];
-    if (!addrs.length && !pfxs.length) throw new Ec2Error('MissingParameter', 'Either PrivateIpAddress or Ipv4Prefix must be specified.');
-    if (addrs.length && pfxs.length) throw invalidCombination('PrivateIpAddress and Ipv4Prefix cannot be used together.');
+    if (!addrs.length && !pfxs.length)
+      throw new Ec2Error('MissingParameter', 'Either PrivateIpAddress or Ipv4Prefix must be specified.');
+    if (addrs.length && pfxs.length)
+      throw invalidCombination('PrivateIpAddress and Ipv4Prefix cannot be used together.');
     const idx: number[] = [];
     for (const s of addrs) {
       const a = parseIpv4(s);
       if (a === undefined) throw invalidValue(`Invalid value '${s}' for PrivateIpAddress`);
-      if (a === eni.primaryIp) throw invalidValue(`The primary private IP address ${s} of ${eniId} cannot be unassigned.`);
+      if (a === eni.primaryIp)
+        throw invalidValue(`The primary private IP address ${s} of ${eniId} cannot be unassigned.`);
       const i = eni.secondaryIps.indexOf(a);
-      if (i < 0 || idx.includes(i)) throw invalidValue(`Some of the specified addresses are not assigned to interface ${eniId}`);
+      if (i < 0 || idx.includes(i))
+        throw invalidValue(`Some of the specified addresses are not assigned to interface ${eniId}`);
       idx.push(i);
     }
     const pidx: number[] = [];
@@ -684,7 +764,8 @@ export class World {
       const a = m ? parseIpv4(m[1]) : undefined;
       if (a === undefined) throw invalidValue(`Invalid value '${s}' for Ipv4Prefix: expected an IPv4 /28 prefix`);
       const i = eni.ipv4Prefixes.indexOf(a);
-      if (i < 0 || pidx.includes(i)) throw invalidValue(`Some of the specified prefixes are not assigned to interface ${eniId}`);
+      if (i < 0 || pidx.includes(i))
+        throw invalidValue(`Some of the specified prefixes are not assigned to interface ${eniId}`);
       pidx.push(i);
     }
     for (const i of idx.sort((a, b) => b - a)) subnet.pool.release(eni.secondaryIps.splice(i, 1)[0]);
@@ -699,9 +780,21 @@ export class World {
     this.settle();
     const eni = this.getEni(eniId);
     const subnet = this.subnets.get(eni.subnetId)!;
-    const given = [req.count !== undefined, !!req.addresses?.length, req.prefixCount !== undefined, !!req.prefixes?.length].filter(Boolean).length;
-    if (given === 0) throw new Ec2Error('MissingParameter', 'Either Ipv6AddressCount, Ipv6Addresses, Ipv6PrefixCount or Ipv6Prefix must be specified.');
-    if (given > 1) throw invalidCombination('Only one of Ipv6AddressCount, Ipv6Addresses, Ipv6PrefixCount and Ipv6Prefix may be specified.');
+    const given = [
+      req.count !== undefined,
+      !!req.addresses?.length,
+      req.prefixCount !== undefined,
+      !!req.prefixes?.length,
+    ].filter(Boolean).length;
+    if (given === 0)
+      throw new Ec2Error(
+        'MissingParameter',
+        'Either Ipv6AddressCount, Ipv6Addresses, Ipv6PrefixCount or Ipv6Prefix must be specified.',
+      );
+    if (given > 1)
+      throw invalidCombination(
+        'Only one of Ipv6AddressCount, Ipv6Addresses, Ipv6PrefixCount and Ipv6Prefix may be specified.',
+      );
     const pool6 = subnet.pool6;
     if (!pool6) throw invalidValue(`Subnet '${subnet.subnetId}' has no IPv6 CIDR block.`);
     const n = req.count ?? req.prefixCount ?? (req.addresses?.length || req.prefixes?.length || 0);
@@ -709,7 +802,10 @@ export class World {
     const limit = this.slots6Limit(eni);
     const used = eni.ipv6Addresses.length + eni.ipv6Prefixes.length;
     if (used + n > limit) {
-      throw new Ec2Error('Ipv6AddressLimitExceeded', `Number of IPv6 addresses will exceed limit: ${used} of ${limit} in use on ${eniId}, ${n} requested.`);
+      throw new Ec2Error(
+        'Ipv6AddressLimitExceeded',
+        `Number of IPv6 addresses will exceed limit: ${used} of ${limit} in use on ${eniId}, ${n} requested.`,
+      );
     }
     if (req.count !== undefined || req.addresses?.length) {
       const got: bigint[] = [];
@@ -720,7 +816,10 @@ export class World {
             for (const x of got) pool6.release(x);
             throw a === undefined
               ? invalidValue(`Invalid value '${s}' for Ipv6Addresses`)
-              : new Ec2Error('InvalidIPAddress.InUse', `Address ${s} is in use or not available in subnet '${subnet.subnetId}'.`);
+              : new Ec2Error(
+                  'InvalidIPAddress.InUse',
+                  `Address ${s} is in use or not available in subnet '${subnet.subnetId}'.`,
+                );
           }
           got.push(a);
         }
@@ -735,7 +834,9 @@ export class World {
         const c = parseCidr6(s);
         if (!c || c.prefixLength !== 80 || !pool6.allocateSpecificPrefix(c.base)) {
           for (const x of got) pool6.releasePrefix(x);
-          throw invalidValue(`Invalid or unavailable IPv6 prefix '${s}' (expected a free /80 of subnet '${subnet.subnetId}')`);
+          throw invalidValue(
+            `Invalid or unavailable IPv6 prefix '${s}' (expected a free /80 of subnet '${subnet.subnetId}')`,
+          );
         }
         got.push(c.base);
       }
@@ -745,23 +846,29 @@ export class World {
     return { addresses: [], prefixes: got };
   }
 
-  unassignIpv6Addresses(eniId: string, req: { addresses?: readonly string[]; prefixes?: readonly string[] }): { addresses: bigint[]; prefixes: bigint[] } {
+  unassignIpv6Addresses(
+    eniId: string,
+    req: { addresses?: readonly string[]; prefixes?: readonly string[] },
+  ): { addresses: bigint[]; prefixes: bigint[] } {
     this.settle();
     const eni = this.getEni(eniId);
     const subnet = this.subnets.get(eni.subnetId)!;
     const addrs = req.addresses ?? [];
     const pfxs = req.prefixes ?? [];
-    if (!addrs.length && !pfxs.length) throw new Ec2Error('MissingParameter', 'Either Ipv6Addresses or Ipv6Prefix must be specified.');
+    if (!addrs.length && !pfxs.length)
+      throw new Ec2Error('MissingParameter', 'Either Ipv6Addresses or Ipv6Prefix must be specified.');
     const a6 = addrs.map((s) => {
       const a = parseIpv6(s);
       if (a === undefined) throw invalidValue(`Invalid value '${s}' for Ipv6Addresses`);
-      if (!eni.ipv6Addresses.includes(a)) throw invalidValue(`Some of the specified IPv6 addresses are not assigned to interface ${eniId}`);
+      if (!eni.ipv6Addresses.includes(a))
+        throw invalidValue(`Some of the specified IPv6 addresses are not assigned to interface ${eniId}`);
       return a;
     });
     const p6 = pfxs.map((s) => {
       const c = parseCidr6(s);
       if (!c || c.prefixLength !== 80) throw invalidValue(`Invalid value '${s}' for Ipv6Prefix: expected an IPv6 /80`);
-      if (!eni.ipv6Prefixes.includes(c.base)) throw invalidValue(`Some of the specified IPv6 prefixes are not assigned to interface ${eniId}`);
+      if (!eni.ipv6Prefixes.includes(c.base))
+        throw invalidValue(`Some of the specified IPv6 prefixes are not assigned to interface ${eniId}`);
       return c.base;
     });
     for (const a of new Set(a6)) {
