@@ -4,3 +4,4 @@ export * from './conversion-fixtures';
 export * from './memory-io';
 export * from './run-plugin';
 export * from './netns';
+export * from './node-plugin-wrapper';
