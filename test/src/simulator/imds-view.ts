@@ -51,6 +51,11 @@ export class ImdsHistory {
     let i = h.length;
     while (i > 0 && h[i - 1].at > at) i--;
     h.splice(i, 0, { at, view });
+    // views superseded by one that is already visible as of `at` can never be read again (time only moves on)
+    const cutoff = h[h.length - 1].at - this.lagMs();
+    let keep = 0;
+    while (keep + 1 < h.length && h[keep + 1].at <= cutoff) keep++;
+    if (keep > 0) h.splice(0, keep);
   }
 
   /** The newest view recorded at or before `now - lag`, or undefined if none is visible yet. */

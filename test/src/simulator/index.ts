@@ -22,3 +22,7 @@ export { World, type WorldListener, eniSummary } from './world';
 export { type Eni, type Instance, type Subnet, type Vpc } from './model';
 export { type BucketConfig, TokenBucket } from './token-bucket';
 export { SubnetPool } from './subnet-pool';
+export { ec2ClientFor, imdsClientFor, SIM_CREDENTIALS } from './sdk-clients';
+export { handleEc2 } from './ec2-server';
+export { ImdsService } from './imds-server';
+export { type ImdsView, type ImdsInterface } from './imds-view';
