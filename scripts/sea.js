@@ -33,7 +33,10 @@ function buildSea(main, out, work) {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const blob = path.join(work, `${path.basename(out)}.blob`);
   const config = path.join(work, `${path.basename(out)}.sea-config.json`);
-  fs.writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
+  fs.writeFileSync(
+    config,
+    JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }),
+  );
   const env = { ...process.env };
   delete env.NODE_EXTRA_CA_CERTS;
   execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'pipe', env });
@@ -42,7 +45,10 @@ function buildSea(main, out, work) {
   fs.chmodSync(tmp, 0o755);
   const postject = require.resolve('postject/dist/cli.js', { paths: [ROOT] });
   // postject prints a harmless "Can't find string offset for section name '.note.100'" on this node build
-  execFileSync(process.execPath, [postject, tmp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  execFileSync(process.execPath, [postject, tmp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env,
+  });
   fs.renameSync(tmp, out);
   fs.rmSync(blob, { force: true });
   fs.rmSync(config, { force: true });
@@ -65,7 +71,8 @@ function linkOrCopy(src, dst) {
  */
 function buildMulticall(outDir, plugins = PLUGINS, work = path.join(outDir, '.work')) {
   const entries = plugins.map((name) => ({ name, file: bundlePath(name) }));
-  for (const e of entries) if (!fs.existsSync(e.file)) throw new Error(`${e.file} is missing: run npm run bundle first`);
+  for (const e of entries)
+    if (!fs.existsSync(e.file)) throw new Error(`${e.file} is missing: run npm run bundle first`);
   fs.mkdirSync(work, { recursive: true });
   const main = path.join(work, 'vpc-cni-main.js');
   fs.writeFileSync(main, multicallSource(entries));
@@ -94,7 +101,9 @@ function main(argv) {
   const plugins = arg('--only')?.split(',') ?? PLUGINS;
   const t0 = Date.now();
   const out = buildMulticall(outDir, plugins);
-  console.log(`built ${out} (${(fs.statSync(out).size / 1e6).toFixed(1)} MB) + links ${plugins.join(', ')} in ${Date.now() - t0} ms`);
+  console.log(
+    `built ${out} (${(fs.statSync(out).size / 1e6).toFixed(1)} MB) + links ${plugins.join(', ')} in ${Date.now() - t0} ms`,
+  );
   if (argv.includes('--each')) {
     buildEach(path.join(outDir, 'each'), plugins);
     console.log(`built one SEA per plugin in ${path.join(outDir, 'each')}`);

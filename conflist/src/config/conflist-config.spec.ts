@@ -51,7 +51,8 @@ describe('readConflistConfig', () => {
 
   it('rejects long and reserved veth prefixes', () => {
     expect(readConflistConfig({ AWS_VPC_K8S_CNI_VETHPREFIX: 'abcd' }).vethPrefix).toBe('abcd');
-    for (const bad of ['abcde', 'eth', 'lo', 'vlan']) expect(problemsOf({ AWS_VPC_K8S_CNI_VETHPREFIX: bad })).toEqual(['AWS_VPC_K8S_CNI_VETHPREFIX']);
+    for (const bad of ['abcde', 'eth', 'lo', 'vlan'])
+      expect(problemsOf({ AWS_VPC_K8S_CNI_VETHPREFIX: bad })).toEqual(['AWS_VPC_K8S_CNI_VETHPREFIX']);
   });
 
   it('rejects stdout as the plugin log file in any case', () => {
@@ -82,8 +83,21 @@ describe('readConflistConfig', () => {
 
 describe('parseGoBool', () => {
   it.each([
-    ['1', true], ['t', true], ['T', true], ['TRUE', true], ['true', true], ['True', true],
-    ['0', false], ['f', false], ['F', false], ['FALSE', false], ['false', false], ['False', false],
-    ['yes', undefined], ['tRUE', undefined], [' true', undefined], ['', undefined],
+    ['1', true],
+    ['t', true],
+    ['T', true],
+    ['TRUE', true],
+    ['true', true],
+    ['True', true],
+    ['0', false],
+    ['f', false],
+    ['F', false],
+    ['FALSE', false],
+    ['false', false],
+    ['False', false],
+    ['yes', undefined],
+    ['tRUE', undefined],
+    [' true', undefined],
+    ['', undefined],
   ])('%j -> %j', (input, want) => expect(parseGoBool(input)).toBe(want));
 });

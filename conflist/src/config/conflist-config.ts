@@ -50,7 +50,8 @@ const RESERVED_VETH_PREFIXES = new Set(['eth', 'lo', 'vlan']);
 export function readConflistSection(r: EnvReader): ConflistConfig {
   const ipFamily: IpFamily = r.bool('ENABLE_IPv6', false) ? 'ipv6' : 'ipv4';
   const vethPrefix = r.string('AWS_VPC_K8S_CNI_VETHPREFIX', 'eni');
-  if (vethPrefix.length > 4) r.fail('AWS_VPC_K8S_CNI_VETHPREFIX', `${JSON.stringify(vethPrefix)} is longer than 4 characters`);
+  if (vethPrefix.length > 4)
+    r.fail('AWS_VPC_K8S_CNI_VETHPREFIX', `${JSON.stringify(vethPrefix)} is longer than 4 characters`);
   if (RESERVED_VETH_PREFIXES.has(vethPrefix)) {
     r.fail('AWS_VPC_K8S_CNI_VETHPREFIX', `${JSON.stringify(vethPrefix)} is reserved (eth, lo and vlan are)`);
   }
@@ -72,8 +73,14 @@ export function readConflistSection(r: EnvReader): ConflistConfig {
     pluginLogLevel: r.string('AWS_VPC_K8S_PLUGIN_LOG_LEVEL', 'Debug'),
     v4Egress: r.bool('ENABLE_V4_EGRESS', true),
     v6Egress: r.bool('ENABLE_V6_EGRESS', false),
-    egressV4PluginLogFile: r.string('AWS_VPC_K8S_EGRESS_V4_PLUGIN_LOG_FILE', '/var/log/aws-routed-eni/egress-v4-plugin.log'),
-    egressV6PluginLogFile: r.string('AWS_VPC_K8S_EGRESS_V6_PLUGIN_LOG_FILE', '/var/log/aws-routed-eni/egress-v6-plugin.log'),
+    egressV4PluginLogFile: r.string(
+      'AWS_VPC_K8S_EGRESS_V4_PLUGIN_LOG_FILE',
+      '/var/log/aws-routed-eni/egress-v4-plugin.log',
+    ),
+    egressV6PluginLogFile: r.string(
+      'AWS_VPC_K8S_EGRESS_V6_PLUGIN_LOG_FILE',
+      '/var/log/aws-routed-eni/egress-v6-plugin.log',
+    ),
     randomizeSnat: r.string('AWS_VPC_K8S_CNI_RANDOMIZESNAT', 'prng'),
     bandwidthPlugin: r.bool('ENABLE_BANDWIDTH_PLUGIN', false),
     disablePodV6: r.bool('DISABLE_POD_V6', false),
@@ -85,7 +92,10 @@ function readMtu(r: EnvReader, name: string, family: IpFamily): number | undefin
   const mtu = r.int(name);
   if (mtu === undefined) return undefined;
   if (mtu < MIN_MTU[family] || mtu > MAX_MTU) {
-    r.fail(name, `${mtu} is outside [${MIN_MTU[family]}, ${MAX_MTU}] for an ${family === 'ipv6' ? 'IPv6' : 'IPv4'} cluster`);
+    r.fail(
+      name,
+      `${mtu} is outside [${MIN_MTU[family]}, ${MAX_MTU}] for an ${family === 'ipv6' ? 'IPv6' : 'IPv4'} cluster`,
+    );
     return undefined;
   }
   return mtu;

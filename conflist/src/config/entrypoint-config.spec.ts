@@ -29,7 +29,9 @@ describe('readEntrypointConfig', () => {
 
   it('checks the SGP enforcing mode only when ENABLE_POD_ENI is on', () => {
     expect(problemsOf({ POD_SECURITY_GROUP_ENFORCING_MODE: 'loose' })).toEqual([]);
-    expect(problemsOf({ ENABLE_POD_ENI: 'true', POD_SECURITY_GROUP_ENFORCING_MODE: 'loose' })).toEqual(['POD_SECURITY_GROUP_ENFORCING_MODE']);
+    expect(problemsOf({ ENABLE_POD_ENI: 'true', POD_SECURITY_GROUP_ENFORCING_MODE: 'loose' })).toEqual([
+      'POD_SECURITY_GROUP_ENFORCING_MODE',
+    ]);
     expect(problemsOf({ ENABLE_POD_ENI: 'true', POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' })).toEqual([]);
   });
 
@@ -49,14 +51,18 @@ describe('readEntrypointConfig', () => {
   });
 
   it('validates the conflist part too and reports all problems at once', () => {
-    expect(problemsOf({ AWS_VPC_K8S_PLUGIN_LOG_FILE: 'stdout', IP_COOLDOWN_PERIOD: 'x', AWS_VPC_ENI_MTU: '100' }).sort()).toEqual(
-      ['AWS_VPC_ENI_MTU', 'AWS_VPC_K8S_PLUGIN_LOG_FILE', 'IP_COOLDOWN_PERIOD'],
-    );
+    expect(
+      problemsOf({ AWS_VPC_K8S_PLUGIN_LOG_FILE: 'stdout', IP_COOLDOWN_PERIOD: 'x', AWS_VPC_ENI_MTU: '100' }).sort(),
+    ).toEqual(['AWS_VPC_ENI_MTU', 'AWS_VPC_K8S_PLUGIN_LOG_FILE', 'IP_COOLDOWN_PERIOD']);
   });
 
   it('rejects an IMDS endpoint that is not a base URL', () => {
-    expect(problemsOf({ AWS_EC2_METADATA_SERVICE_ENDPOINT: '169.254.169.254' })).toEqual(['AWS_EC2_METADATA_SERVICE_ENDPOINT']);
-    expect(readEntrypointConfig({ AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://127.0.0.1:1338/' }, '/').imdsEndpoint).toBe('http://127.0.0.1:1338');
+    expect(problemsOf({ AWS_EC2_METADATA_SERVICE_ENDPOINT: '169.254.169.254' })).toEqual([
+      'AWS_EC2_METADATA_SERVICE_ENDPOINT',
+    ]);
+    expect(
+      readEntrypointConfig({ AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://127.0.0.1:1338/' }, '/').imdsEndpoint,
+    ).toBe('http://127.0.0.1:1338');
   });
 });
 
@@ -71,7 +77,9 @@ describe('readInitConfig', () => {
       procSysRoot: '/proc/sys',
       sysClassNetRoot: '/sys/class/net',
     });
-    expect(readInitConfig({ DISABLE_TCP_EARLY_DEMUX: 'true', ENABLE_IPv6: '1', ENABLE_V6_EGRESS: 't' }, '/')).toMatchObject({
+    expect(
+      readInitConfig({ DISABLE_TCP_EARLY_DEMUX: 'true', ENABLE_IPv6: '1', ENABLE_V6_EGRESS: 't' }, '/'),
+    ).toMatchObject({
       disableTcpEarlyDemux: true,
       enableIpv6: true,
       v6Egress: true,

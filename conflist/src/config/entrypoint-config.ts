@@ -33,7 +33,10 @@ export function readEntrypointConfig(env: EnvSource, cwd: string): EntrypointCon
   const paths = readPathsSection(r, cwd);
 
   if (r.bool('ENABLE_POD_ENI', false) && !['strict', 'standard'].includes(conflist.podSgEnforcingMode)) {
-    r.fail('POD_SECURITY_GROUP_ENFORCING_MODE', `${JSON.stringify(conflist.podSgEnforcingMode)} must be strict or standard`);
+    r.fail(
+      'POD_SECURITY_GROUP_ENFORCING_MODE',
+      `${JSON.stringify(conflist.podSgEnforcingMode)} must be strict or standard`,
+    );
   }
   const cooldown = r.int('IP_COOLDOWN_PERIOD');
   if (cooldown !== undefined && cooldown < 0) r.fail('IP_COOLDOWN_PERIOD', `${cooldown} must be 0 or more seconds`);
@@ -41,7 +44,10 @@ export function readEntrypointConfig(env: EnvSource, cwd: string): EntrypointCon
     const targets = ['WARM_IP_TARGET', 'WARM_PREFIX_TARGET', 'MINIMUM_IP_TARGET'];
     // Upstream compares the raw strings with "0" lexicographically; kept so that the same manifests pass and fail.
     if (!targets.some((t) => (r.raw(t) ?? '0') > '0')) {
-      r.fail('WARM_PREFIX_TARGET', 'with ENABLE_PREFIX_DELEGATION one of WARM_IP_TARGET, WARM_PREFIX_TARGET or MINIMUM_IP_TARGET must be above 0');
+      r.fail(
+        'WARM_PREFIX_TARGET',
+        'with ENABLE_PREFIX_DELEGATION one of WARM_IP_TARGET, WARM_PREFIX_TARGET or MINIMUM_IP_TARGET must be above 0',
+      );
     }
   }
 

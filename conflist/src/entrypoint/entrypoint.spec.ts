@@ -7,7 +7,11 @@ import { Entrypoint } from './entrypoint';
 
 const PLUGINS = ['aws-cni', 'egress-cni', 'bandwidth-shim', 'tuning-shim'];
 
-function setup(env: Record<string, string> = {}, imds: { localIpv4?: string; ipv6?: string } = {}, validators = defaultValidators()) {
+function setup(
+  env: Record<string, string> = {},
+  imds: { localIpv4?: string; ipv6?: string } = {},
+  validators = defaultValidators(),
+) {
   const cfg = readEntrypointConfig({ HOST_CNI_BIN_PATH: '/bin', ...env }, '/app');
   const installer = new FakeInstaller();
   for (const n of PLUGINS) installer.addFile('/app', n);
@@ -70,7 +74,10 @@ describe('Entrypoint', () => {
     await d1;
     expect(v4.metadata.asked).toEqual([]);
 
-    const v6 = setup({ ENABLE_IPv6: 'true', ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' }, { localIpv4: '10.0.0.5' });
+    const v6 = setup(
+      { ENABLE_IPv6: 'true', ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' },
+      { localIpv4: '10.0.0.5' },
+    );
     v6.daemon.onStart = (d) => (d.status = 'SERVING');
     const d2 = v6.ep.run();
     await tick(20);
@@ -93,6 +100,8 @@ describe('Entrypoint', () => {
     daemon.onStart = (d) => (d.status = 'SERVING');
     await expect(ep.run()).resolves.toBe(1);
     expect(sink.written).toEqual([]);
-    expect(log.lines.find((l) => l.level === 'error')?.fields).toEqual({ error: expect.stringContaining('plugins[0] (aws-cni): mtu too big') });
+    expect(log.lines.find((l) => l.level === 'error')?.fields).toEqual({
+      error: expect.stringContaining('plugins[0] (aws-cni): mtu too big'),
+    });
   });
 });

@@ -3,7 +3,13 @@ import { inject, injectable } from 'tsyringe';
 
 import { ENTRYPOINT_PLUGINS, type EntrypointConfig } from '../config';
 import { type ExecutableInstaller } from '../fs';
-import { assertValidConflist, buildConflist, neededNodeFacts, type NetConfValidators, type NodeFacts } from '../generate';
+import {
+  assertValidConflist,
+  buildConflist,
+  neededNodeFacts,
+  type NetConfValidators,
+  type NodeFacts,
+} from '../generate';
 import { type HealthProbe } from '../health';
 import { type NodeMetadata } from '../imds';
 import { type Logger } from '../log';
@@ -37,7 +43,9 @@ export class Entrypoint {
   /** Runs to the end and returns the process exit code: ipamd's, or 1 if start-up failed. */
   async run(): Promise<number> {
     for (const w of this.cfg.warnings) this.log.warn(w);
-    const installed = await this.installer.install(this.cfg.pluginSourceDir, this.cfg.hostCniBinPath, { wanted: ENTRYPOINT_PLUGINS });
+    const installed = await this.installer.install(this.cfg.pluginSourceDir, this.cfg.hostCniBinPath, {
+      wanted: ENTRYPOINT_PLUGINS,
+    });
     this.log.info('installed CNI plugins', { dir: this.cfg.hostCniBinPath, names: installed });
     if (this.stopping) return signalExitCode(this.stopping);
 
@@ -80,7 +88,8 @@ export class Entrypoint {
     if (need.includes('localIpv4')) facts.localIpv4 = await this.imds.localIpv4();
     if (need.includes('primaryIpv6')) {
       facts.primaryIpv6 = await this.imds.primaryIpv6();
-      if (!facts.primaryIpv6) this.log.warn('ENABLE_V6_EGRESS is set but the primary ENI has no IPv6 address; egress-cni stays disabled');
+      if (!facts.primaryIpv6)
+        this.log.warn('ENABLE_V6_EGRESS is set but the primary ENI has no IPv6 address; egress-cni stays disabled');
     }
     return facts;
   }

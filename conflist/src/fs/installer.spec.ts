@@ -40,9 +40,9 @@ describe('FsExecutableInstaller', () => {
     const src = path.join(dir, 'src');
     await fsp.mkdir(src);
     await fsp.writeFile(path.join(src, 'aws-cni'), 'x');
-    await expect(new FsExecutableInstaller().install(src, path.join(dir, 'bin'), { wanted: ['aws-cni', 'egress-cni'] })).rejects.toThrow(
-      /egress-cni/,
-    );
+    await expect(
+      new FsExecutableInstaller().install(src, path.join(dir, 'bin'), { wanted: ['aws-cni', 'egress-cni'] }),
+    ).rejects.toThrow(/egress-cni/);
     await expect(fsp.readdir(path.join(dir, 'bin'))).rejects.toThrow(/ENOENT/);
   });
 });

@@ -11,7 +11,11 @@ export interface ExecutableInstaller {
    * Installs `wanted` (or every regular file but `exclude`) from `sourceDir` into `binDir`, each atomically
    * (readers see the old executable or the new one, never a partial file). Returns the installed names.
    */
-  install(sourceDir: string, binDir: string, opts?: { wanted?: readonly string[]; exclude?: readonly string[] }): Promise<readonly string[]>;
+  install(
+    sourceDir: string,
+    binDir: string,
+    opts?: { wanted?: readonly string[]; exclude?: readonly string[] },
+  ): Promise<readonly string[]>;
 }
 
 /** Lists the regular files of a directory (symlinks followed, hidden temp files skipped). */

@@ -24,7 +24,11 @@ export const GOLDEN_CASES: readonly { name: string; env: EnvSource; facts: NodeF
   { name: 'eni-mtu', env: { AWS_VPC_ENI_MTU: '1500' }, facts: {} },
   { name: 'pod-mtu', env: { AWS_VPC_ENI_MTU: '9001', POD_MTU: '1400' }, facts: {} },
   { name: 'sg-standard', env: { POD_SECURITY_GROUP_ENFORCING_MODE: 'standard' }, facts: {} },
-  { name: 'plugin-log', env: { AWS_VPC_K8S_PLUGIN_LOG_FILE: 'stderr', AWS_VPC_K8S_PLUGIN_LOG_LEVEL: 'INFO' }, facts: {} },
+  {
+    name: 'plugin-log',
+    env: { AWS_VPC_K8S_PLUGIN_LOG_FILE: 'stderr', AWS_VPC_K8S_PLUGIN_LOG_LEVEL: 'INFO' },
+    facts: {},
+  },
   { name: 'randomize-snat', env: { AWS_VPC_K8S_CNI_RANDOMIZESNAT: 'none' }, facts: {} },
   { name: 'v6-egress', env: { ENABLE_V6_EGRESS: 'true' }, facts: { primaryIpv6: V6 } },
   { name: 'v6-egress-no-ipv6', env: { ENABLE_V6_EGRESS: 'true' }, facts: {} },
@@ -55,7 +59,10 @@ describe('buildConflist golden files', () => {
 
   it('every golden conflist passes the plugin validators', () => {
     for (const c of GOLDEN_CASES) {
-      expect([c.name, validateConflist(buildConflist(readConflistConfig(c.env), c.facts), defaultValidators())]).toEqual([c.name, []]);
+      expect([
+        c.name,
+        validateConflist(buildConflist(readConflistConfig(c.env), c.facts), defaultValidators()),
+      ]).toEqual([c.name, []]);
     }
   });
 });
@@ -63,7 +70,13 @@ describe('buildConflist golden files', () => {
 describe('buildConflist', () => {
   it('orders aws-cni, egress-cni, portmap, then bandwidth-shim before tuning-shim', () => {
     const cfg = readConflistConfig({ ENABLE_BANDWIDTH_PLUGIN: '1', DISABLE_POD_V6: 'T' });
-    expect(buildConflist(cfg, {}).plugins.map((p) => p.type)).toEqual(['aws-cni', 'egress-cni', 'portmap', 'bandwidth-shim', 'tuning-shim']);
+    expect(buildConflist(cfg, {}).plugins.map((p) => p.type)).toEqual([
+      'aws-cni',
+      'egress-cni',
+      'portmap',
+      'bandwidth-shim',
+      'tuning-shim',
+    ]);
   });
 
   it('refuses an IPv6 cluster whose node has no IPv4 address', () => {
@@ -88,6 +101,8 @@ describe('neededNodeFacts', () => {
     expect(neededNodeFacts(readConflistConfig({ ENABLE_V6_EGRESS: 'true' }))).toEqual(['primaryIpv6']);
   });
   it('always asks the IPv4 address in an IPv6 cluster', () => {
-    expect(neededNodeFacts(readConflistConfig({ ENABLE_IPv6: 'true', ENABLE_V4_EGRESS: 'false' }))).toEqual(['localIpv4']);
+    expect(neededNodeFacts(readConflistConfig({ ENABLE_IPv6: 'true', ENABLE_V4_EGRESS: 'false' }))).toEqual([
+      'localIpv4',
+    ]);
   });
 });

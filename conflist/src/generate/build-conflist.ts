@@ -54,7 +54,8 @@ export function buildConflist(cfg: ConflistConfig, facts: NodeFacts): AwsConflis
 function egress(cfg: ConflistConfig, facts: NodeFacts, mtu: string): EgressCniNetConf {
   const common = { name: 'egress-cni', type: 'egress-cni', mtu, randomizeSNAT: cfg.randomizeSnat } as const;
   if (cfg.ipFamily === 'ipv6') {
-    if (!facts.localIpv4) throw new NodeFactsError('IPv6 cluster: the node has no IPv4 address (IMDS local-ipv4) for egress-cni');
+    if (!facts.localIpv4)
+      throw new NodeFactsError('IPv6 cluster: the node has no IPv4 address (IMDS local-ipv4) for egress-cni');
     return {
       ...common,
       enabled: cfg.v4Egress ? 'true' : 'false',

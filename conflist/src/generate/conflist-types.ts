@@ -50,14 +50,20 @@ export interface TuningShimNetConf {
   readonly sysctl: Readonly<Record<string, string>>;
 }
 
-export type AwsPluginNetConf = AwsCniNetConf | EgressCniNetConf | PortmapNetConf | BandwidthShimNetConf | TuningShimNetConf;
+export type AwsPluginNetConf =
+  AwsCniNetConf | EgressCniNetConf | PortmapNetConf | BandwidthShimNetConf | TuningShimNetConf;
 
 /** `10-aws.conflist`: aws-cni, egress-cni, portmap, then the optional shims in that order. */
 export interface AwsConflist {
   readonly cniVersion: '0.4.0';
   readonly name: 'aws-cni';
   readonly disableCheck: true;
-  readonly plugins: readonly [AwsCniNetConf, EgressCniNetConf, PortmapNetConf, ...(BandwidthShimNetConf | TuningShimNetConf)[]];
+  readonly plugins: readonly [
+    AwsCniNetConf,
+    EgressCniNetConf,
+    PortmapNetConf,
+    ...(BandwidthShimNetConf | TuningShimNetConf)[],
+  ];
 }
 
 /** The file name the runtime reads (`10-` sorts it early in the conf dir). */

@@ -5,7 +5,8 @@ import { type AwsConflist } from './conflist-types';
 import { PLUGIN_VALIDATORS } from './plugin-validators';
 import { assertValidConflist, ConflistValidationError, validateConflist } from './validate-conflist';
 
-const base = (): AwsConflist => buildConflist(readConflistConfig({ ENABLE_BANDWIDTH_PLUGIN: 'true', DISABLE_POD_V6: 'true' }), {});
+const base = (): AwsConflist =>
+  buildConflist(readConflistConfig({ ENABLE_BANDWIDTH_PLUGIN: 'true', DISABLE_POD_V6: 'true' }), {});
 
 /** Replaces plugin `i` of the default conflist with `patch` merged in (a conflist our generator would never make). */
 function tampered(i: number, patch: Record<string, unknown>): AwsConflist {
@@ -47,6 +48,8 @@ describe('validateConflist with the plugins own parsers', () => {
   });
 
   it('assertValidConflist throws every problem at once', () => {
-    expect(() => assertValidConflist(tampered(0, { vethPrefix: 'toolong' }), PLUGIN_VALIDATORS)).toThrow(ConflistValidationError);
+    expect(() => assertValidConflist(tampered(0, { vethPrefix: 'toolong' }), PLUGIN_VALIDATORS)).toThrow(
+      ConflistValidationError,
+    );
   });
 });

@@ -23,7 +23,9 @@ async function healthServer(socket: string, status: () => number): Promise<grpc.
     },
     { Check: (_call: unknown, cb: grpc.sendUnaryData<number>) => cb(null, status()) },
   );
-  await new Promise<void>((res, rej) => server.bindAsync(unixTarget(socket), grpc.ServerCredentials.createInsecure(), (e) => (e ? rej(e) : res())));
+  await new Promise<void>((res, rej) =>
+    server.bindAsync(unixTarget(socket), grpc.ServerCredentials.createInsecure(), (e) => (e ? rej(e) : res())),
+  );
   return server;
 }
 

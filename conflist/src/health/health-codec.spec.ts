@@ -4,7 +4,9 @@ import { decodeHealthResponse, encodeHealthRequest } from './health-codec';
 describe('health codec', () => {
   it('encodes the whole-server request as zero bytes and a service name as field 1', () => {
     expect(encodeHealthRequest()).toEqual(Buffer.alloc(0));
-    expect(encodeHealthRequest('rpc.CNIBackend')).toEqual(Buffer.concat([Buffer.from([0x0a, 14]), Buffer.from('rpc.CNIBackend')]));
+    expect(encodeHealthRequest('rpc.CNIBackend')).toEqual(
+      Buffer.concat([Buffer.from([0x0a, 14]), Buffer.from('rpc.CNIBackend')]),
+    );
   });
   it.each([
     [[], 'UNKNOWN'],

@@ -34,8 +34,7 @@ export function decodeHealthResponse(buf: Buffer): ServingStatus {
     else if (wire === 2) {
       const len = varint(); // read first: `i += varint()` would add to the old i
       i += len;
-    }
-    else if (wire === 1) i += 8;
+    } else if (wire === 1) i += 8;
     else if (wire === 5) i += 4;
     else throw new Error(`unsupported wire type ${wire} in HealthCheckResponse`);
   }

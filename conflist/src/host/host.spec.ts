@@ -30,7 +30,11 @@ describe('ProcSysctl', () => {
 
 describe('SysfsHostLinks', () => {
   it('finds the link by MAC address, case-insensitively', async () => {
-    for (const [n, mac] of [['lo', '00:00:00:00:00:00'], ['ens5', '0a:1b:2c:3d:4e:5f'], ['ens6', '0a:1b:2c:3d:4e:60']]) {
+    for (const [n, mac] of [
+      ['lo', '00:00:00:00:00:00'],
+      ['ens5', '0a:1b:2c:3d:4e:5f'],
+      ['ens6', '0a:1b:2c:3d:4e:60'],
+    ]) {
       await fsp.mkdir(path.join(dir, n));
       await fsp.writeFile(path.join(dir, n, 'address'), `${mac}\n`);
     }

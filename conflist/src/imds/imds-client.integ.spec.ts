@@ -5,7 +5,10 @@ import { type AddressInfo } from 'node:net';
 import { ImdsClient } from './imds-client';
 
 /** A loopback IMDSv2 stand-in: token required, configurable paths, optional failures before answering. */
-function imdsServer(paths: Record<string, string>, opts: { fail5xx?: number } = {}): Promise<{ server: Server; url: string; hits: string[] }> {
+function imdsServer(
+  paths: Record<string, string>,
+  opts: { fail5xx?: number } = {},
+): Promise<{ server: Server; url: string; hits: string[] }> {
   const hits: string[] = [];
   let failures = opts.fail5xx ?? 0;
   const server = createServer((req, res) => {
@@ -18,13 +21,18 @@ function imdsServer(paths: Record<string, string>, opts: { fail5xx?: number } = 
     res.writeHead(404).end();
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits }),
+    ),
   );
 }
 
 describe('ImdsClient (IMDSv2 over loopback)', () => {
   it('gets values with a session token, undefined for 404, and retries 5xx', async () => {
-    const { server, url, hits } = await imdsServer({ 'local-ipv4': '10.0.0.7', mac: '0A:1B:2C:3D:4E:5F' }, { fail5xx: 2 });
+    const { server, url, hits } = await imdsServer(
+      { 'local-ipv4': '10.0.0.7', mac: '0A:1B:2C:3D:4E:5F' },
+      { fail5xx: 2 },
+    );
     try {
       const c = new ImdsClient({ endpoint: url, backoffMs: () => 1 });
       expect(await c.localIpv4()).toBe('10.0.0.7');
@@ -39,13 +47,17 @@ describe('ImdsClient (IMDSv2 over loopback)', () => {
   it('gives up after the configured attempts with a clear error', async () => {
     const { server, url } = await imdsServer({}, { fail5xx: 100 });
     try {
-      await expect(new ImdsClient({ endpoint: url, attempts: 3, backoffMs: () => 1 }).localIpv4()).rejects.toThrow(/local-ipv4: HTTP 503/);
+      await expect(new ImdsClient({ endpoint: url, attempts: 3, backoffMs: () => 1 }).localIpv4()).rejects.toThrow(
+        /local-ipv4: HTTP 503/,
+      );
     } finally {
       server.close();
     }
   });
 
   it('reports an unreachable endpoint as a network error', async () => {
-    await expect(new ImdsClient({ endpoint: 'http://127.0.0.1:9', attempts: 2, backoffMs: () => 1 }).localIpv4()).rejects.toThrow(/network error/);
+    await expect(
+      new ImdsClient({ endpoint: 'http://127.0.0.1:9', attempts: 2, backoffMs: () => 1 }).localIpv4(),
+    ).rejects.toThrow(/network error/);
   });
 });

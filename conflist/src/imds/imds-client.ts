@@ -78,7 +78,10 @@ export class ImdsClient implements NodeMetadata {
 
   private async fetch(path: string, init: RequestInit): Promise<Response> {
     try {
-      return await fetch(`${this.opts.endpoint}${path}`, { ...init, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 2000) });
+      return await fetch(`${this.opts.endpoint}${path}`, {
+        ...init,
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 2000),
+      });
     } catch (err) {
       throw new ImdsError(`IMDS ${path}: network error: ${(err as Error).message}`);
     }

@@ -35,7 +35,9 @@ export class InitStep {
 
   async run(): Promise<void> {
     for (const w of this.cfg.warnings) this.log.warn(w);
-    const installed = await this.installer.install(this.cfg.pluginSourceDir, this.cfg.hostCniBinPath, { exclude: INIT_SELF_NAMES });
+    const installed = await this.installer.install(this.cfg.pluginSourceDir, this.cfg.hostCniBinPath, {
+      exclude: INIT_SELF_NAMES,
+    });
     this.log.info('installed CNI executables', { dir: this.cfg.hostCniBinPath, names: installed });
 
     const mac = await this.imds.primaryMac();

@@ -11,7 +11,11 @@ describe('planSysctls', () => {
     ]);
   });
   it('turns early demux off with DISABLE_TCP_EARLY_DEMUX', () => {
-    expect(planSysctls({ ...base, disableTcpEarlyDemux: true }, 'eth0')[1]).toEqual({ key: 'net/ipv4/tcp_early_demux', value: '0', ifExists: true });
+    expect(planSysctls({ ...base, disableTcpEarlyDemux: true }, 'eth0')[1]).toEqual({
+      key: 'net/ipv4/tcp_early_demux',
+      value: '0',
+      ifExists: true,
+    });
   });
   it('for an IPv6 cluster enables IPv6, forwarding and accept_ra=2', () => {
     expect(planSysctls({ ...base, enableIpv6: true }, 'eth0').slice(2)).toEqual([

@@ -13,7 +13,10 @@ export interface SysctlStep {
  * TCP early demux per `DISABLE_TCP_EARLY_DEMUX`, and for IPv6 (cluster or egress) forwarding and accept_ra=2 on
  * the primary interface (accept RAs while forwarding); an IPv6 cluster also turns IPv6 on.
  */
-export function planSysctls(cfg: Pick<InitConfig, 'disableTcpEarlyDemux' | 'enableIpv6' | 'v6Egress'>, primaryIf: string): readonly SysctlStep[] {
+export function planSysctls(
+  cfg: Pick<InitConfig, 'disableTcpEarlyDemux' | 'enableIpv6' | 'v6Egress'>,
+  primaryIf: string,
+): readonly SysctlStep[] {
   const steps: SysctlStep[] = [
     { key: `net/ipv4/conf/${primaryIf}/rp_filter`, value: '2' },
     { key: 'net/ipv4/tcp_early_demux', value: cfg.disableTcpEarlyDemux ? '0' : '1', ifExists: true },

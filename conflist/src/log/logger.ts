@@ -26,7 +26,9 @@ export class JsonLineLogger implements Logger {
   }
 
   private log(level: string, msg: string, fields?: LogFields): void {
-    this.write(`${JSON.stringify({ level, ts: new Date().toISOString(), component: this.component, msg, ...fields })}\n`);
+    this.write(
+      `${JSON.stringify({ level, ts: new Date().toISOString(), component: this.component, msg, ...fields })}\n`,
+    );
   }
 }
 

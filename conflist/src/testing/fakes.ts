@@ -18,11 +18,16 @@ export class FakeInstaller implements ExecutableInstaller {
     this.dirs.get(dir)!.set(name, ino);
   }
 
-  async install(sourceDir: string, binDir: string, opts: { wanted?: readonly string[]; exclude?: readonly string[] } = {}): Promise<readonly string[]> {
+  async install(
+    sourceDir: string,
+    binDir: string,
+    opts: { wanted?: readonly string[]; exclude?: readonly string[] } = {},
+  ): Promise<readonly string[]> {
     const src = this.dirs.get(sourceDir) ?? new Map<string, number>();
     const sources: SourceFile[] = [...src].map(([name, ino]) => ({ name, dev: 1, ino, mode: 0o644 }));
     const steps = planInstall(sources, opts.wanted, opts.exclude);
-    for (const s of steps) this.addFile(binDir, s.name, s.kind === 'copy' ? src.get(s.name) : this.dirs.get(binDir)!.get(s.target));
+    for (const s of steps)
+      this.addFile(binDir, s.name, s.kind === 'copy' ? src.get(s.name) : this.dirs.get(binDir)!.get(s.target));
     return steps.map((s) => s.name);
   }
 }

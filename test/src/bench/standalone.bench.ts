@@ -52,8 +52,18 @@ export const suite: BenchSuite = {
       const rows: BenchRow[] = [];
       for (const p of sea.PLUGINS) {
         const ref = { ...stats(samples.get(`${p}/node`)!), label: `node ${p}.js` };
-        rows.push({ name: `${p}: multicall vpc-cni (hard link)`, ours: stats(samples.get(`${p}/multi`)!), reference: ref, unit: 'ms' });
-        rows.push({ name: `${p}: one SEA per plugin`, ours: stats(samples.get(`${p}/each`)!), reference: ref, unit: 'ms' });
+        rows.push({
+          name: `${p}: multicall vpc-cni (hard link)`,
+          ours: stats(samples.get(`${p}/multi`)!),
+          reference: ref,
+          unit: 'ms',
+        });
+        rows.push({
+          name: `${p}: one SEA per plugin`,
+          ours: stats(samples.get(`${p}/each`)!),
+          reference: ref,
+          unit: 'ms',
+        });
       }
       const mb = (f: string): string => (statSync(f).size / 1e6).toFixed(1);
       const eachTotal = sea.PLUGINS.reduce((a, p) => a + statSync(path.join(dir, 'each', p)).size, 0) / 1e6;

@@ -15,7 +15,8 @@ import { makeTempRoot, REPO, type TempRoot } from './harness';
 const OURS = ['aws-cni', 'egress-cni', 'bandwidth-shim', 'tuning-shim'];
 const REFERENCE_BIN = '/usr/lib/cni';
 const FULL = { ENABLE_BANDWIDTH_PLUGIN: 'true', DISABLE_POD_V6: 'true' };
-const full = (env: Record<string, string> = FULL, facts = {}): string => renderConflist(buildConflist(readConflistConfig(env), facts));
+const full = (env: Record<string, string> = FULL, facts = {}): string =>
+  renderConflist(buildConflist(readConflistConfig(env), facts));
 
 describe('generated conflist through the SDK chain executor', () => {
   let t: TempRoot;
@@ -36,7 +37,10 @@ describe('generated conflist through the SDK chain executor', () => {
     if (missing.length) throw new Error(`plugin bundles missing (npm run bundle): ${missing.join(', ')}`);
     mkdirSync(t.bin, { recursive: true });
     for (const [i, p] of OURS.entries()) {
-      writeFileSync(path.join(t.bin, p), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(bundles[i])}\n`);
+      writeFileSync(
+        path.join(t.bin, p),
+        `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(bundles[i])}\n`,
+      );
       chmodSync(path.join(t.bin, p), 0o755);
     }
     const list = parseConflist(full());
@@ -50,14 +54,21 @@ describe('generated conflist through the SDK chain executor', () => {
   it('ADD runs the plugins in order with prevResult and capability args; DEL runs them in reverse', async () => {
     mkdirSync(t.bin, { recursive: true });
     const log = path.join(t.run, 'calls.jsonl');
-    const result = { cniVersion: '0.4.0', interfaces: [{ name: 'eth0' }], ips: [{ version: '4', address: '10.0.0.9/32', interface: 0 }] };
+    const result = {
+      cniVersion: '0.4.0',
+      interfaces: [{ name: 'eth0' }],
+      ips: [{ version: '4', address: '10.0.0.9/32', interface: 0 }],
+    };
     // A recording stand-in: appends {type, command, stdin} and prints prevResult (or a first result) on ADD.
     const recorder = `const fs=require('fs');let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const c=JSON.parse(s);
 fs.appendFileSync(${JSON.stringify(log)},JSON.stringify({type:process.argv[2],cmd:process.env.CNI_COMMAND,conf:c})+'\\n');
 if(process.env.CNI_COMMAND==='ADD')process.stdout.write(JSON.stringify(c.prevResult||${JSON.stringify(result)}));});`;
     writeFileSync(path.join(t.run, 'recorder.js'), recorder);
     for (const p of [...OURS, 'portmap']) {
-      writeFileSync(path.join(t.bin, p), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(t.run, 'recorder.js'))} ${p}\n`);
+      writeFileSync(
+        path.join(t.bin, p),
+        `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(t.run, 'recorder.js'))} ${p}\n`,
+      );
       chmodSync(path.join(t.bin, p), 0o755);
     }
     const list = parseConflist(full());
@@ -74,14 +85,22 @@ if(process.env.CNI_COMMAND==='ADD')process.stdout.write(JSON.stringify(c.prevRes
     };
     await exec.add(list, rt);
     await exec.del(list, rt);
-    const calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const calls = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const order = ['aws-cni', 'egress-cni', 'portmap', 'bandwidth-shim', 'tuning-shim'];
-    expect(calls.map((c) => `${c.cmd} ${c.type}`)).toEqual([...order.map((o) => `ADD ${o}`), ...[...order].reverse().map((o) => `DEL ${o}`)]);
+    expect(calls.map((c) => `${c.cmd} ${c.type}`)).toEqual([
+      ...order.map((o) => `ADD ${o}`),
+      ...[...order].reverse().map((o) => `DEL ${o}`),
+    ]);
     const add = Object.fromEntries(calls.filter((c) => c.cmd === 'ADD').map((c) => [c.type, c.conf]));
     for (const o of order) expect([o, add[o].name, add[o].cniVersion]).toEqual([o, 'aws-cni', '0.4.0']);
     expect(add['aws-cni'].prevResult).toBeUndefined();
     expect(add['egress-cni'].prevResult).toEqual(result);
-    expect(add['aws-cni'].runtimeConfig).toEqual({ 'io.kubernetes.cri.pod-annotations': rt.capabilityArgs['io.kubernetes.cri.pod-annotations'] });
+    expect(add['aws-cni'].runtimeConfig).toEqual({
+      'io.kubernetes.cri.pod-annotations': rt.capabilityArgs['io.kubernetes.cri.pod-annotations'],
+    });
     expect(add['portmap'].runtimeConfig).toEqual({ portMappings: rt.capabilityArgs.portMappings });
     expect(add['bandwidth-shim'].runtimeConfig).toEqual({ bandwidth: rt.capabilityArgs.bandwidth });
     expect(add['tuning-shim'].runtimeConfig).toBeUndefined();

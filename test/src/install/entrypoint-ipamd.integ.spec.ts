@@ -11,7 +11,14 @@ import { GrpcHealthProbe, unixTarget } from '@vpc-cni-ts/conflist/health';
 
 import { ensureBundle, ipamdFor, simulator } from '../ipamd/harness';
 import { type Simulator } from '../simulator';
-import { ENTRYPOINT_BUNDLE, makeTempRoot, requireBundle, spawnBundle, type TempRoot, writeStandInPlugins } from './harness';
+import {
+  ENTRYPOINT_BUNDLE,
+  makeTempRoot,
+  requireBundle,
+  spawnBundle,
+  type TempRoot,
+  writeStandInPlugins,
+} from './harness';
 
 const PLUGINS = ['aws-cni', 'egress-cni', 'bandwidth-shim', 'tuning-shim'];
 const IPAMD_BUNDLE = path.join(__dirname, '..', '..', '..', 'ipamd', 'dist', 'bin', 'ipamd.js');

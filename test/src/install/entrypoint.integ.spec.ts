@@ -38,7 +38,11 @@ describe('aws-vpc-cni entrypoint (bundle, temporary root, stand-in ipamd)', () =
     });
 
   it('installs the plugins, writes the conflist only after ipamd serves, forwards SIGTERM and exits with ipamd code', async () => {
-    const { child, exited } = spawnBundle(ENTRYPOINT_BUNDLE, env({ FAKE_IPAMD_DELAY_MS: '800', FAKE_IPAMD_TERM_CODE: '7', POD_MTU: '1500' }), t.app);
+    const { child, exited } = spawnBundle(
+      ENTRYPOINT_BUNDLE,
+      env({ FAKE_IPAMD_DELAY_MS: '800', FAKE_IPAMD_TERM_CODE: '7', POD_MTU: '1500' }),
+      t.app,
+    );
     const conflist = path.join(t.conf, '10-aws.conflist');
     await waitFor(() => existsSync(path.join(t.bin, 'tuning-shim')), 10_000, 'plugins installed');
     expect(existsSync(conflist)).toBe(false);
@@ -58,7 +62,11 @@ describe('aws-vpc-cni entrypoint (bundle, temporary root, stand-in ipamd)', () =
   }, 30_000);
 
   it('an invalid variable stops it before anything is written, naming the variable', async () => {
-    const { exited } = spawnBundle(ENTRYPOINT_BUNDLE, env({ AWS_VPC_K8S_CNI_VETHPREFIX: 'vlan', POD_MTU: '70000' }), t.app);
+    const { exited } = spawnBundle(
+      ENTRYPOINT_BUNDLE,
+      env({ AWS_VPC_K8S_CNI_VETHPREFIX: 'vlan', POD_MTU: '70000' }),
+      t.app,
+    );
     const r = await exited;
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/invalid AWS_VPC_K8S_CNI_VETHPREFIX: "vlan" is reserved/);
@@ -77,7 +85,11 @@ describe('aws-vpc-cni entrypoint (bundle, temporary root, stand-in ipamd)', () =
   }, 30_000);
 
   it('stops with a message naming the missing plugin when the app dir lacks one', async () => {
-    const { exited } = spawnBundle(ENTRYPOINT_BUNDLE, env({ VPC_CNI_TS_PLUGIN_DIR: path.join(t.root, 'empty') }), t.app);
+    const { exited } = spawnBundle(
+      ENTRYPOINT_BUNDLE,
+      env({ VPC_CNI_TS_PLUGIN_DIR: path.join(t.root, 'empty') }),
+      t.app,
+    );
     const r = await exited;
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/ENOENT|not found in the source directory/);

@@ -29,7 +29,12 @@ export interface TempRoot {
 
 export function makeTempRoot(prefix = 'vct-install-'): TempRoot {
   const root = mkdtempSync(path.join(tmpdir(), prefix));
-  const dirs = { app: path.join(root, 'app'), bin: path.join(root, 'host/opt/cni/bin'), conf: path.join(root, 'host/etc/cni/net.d'), run: path.join(root, 'run') };
+  const dirs = {
+    app: path.join(root, 'app'),
+    bin: path.join(root, 'host/opt/cni/bin'),
+    conf: path.join(root, 'host/etc/cni/net.d'),
+    run: path.join(root, 'run'),
+  };
   mkdirSync(dirs.app, { recursive: true });
   mkdirSync(dirs.run, { recursive: true });
   return { root, ...dirs, cleanup: () => rmSync(root, { recursive: true, force: true }) };
@@ -37,7 +42,10 @@ export function makeTempRoot(prefix = 'vct-install-'): TempRoot {
 
 /** Writes tiny stand-in plugin executables into `dir`. */
 export function writeStandInPlugins(dir: string, names: readonly string[]): void {
-  for (const n of names) writeFileSync(path.join(dir, n), `#!/bin/sh\necho '{"cniVersion":"1.0.0","supportedVersions":["1.0.0"]}'\n`, { mode: 0o644 });
+  for (const n of names)
+    writeFileSync(path.join(dir, n), `#!/bin/sh\necho '{"cniVersion":"1.0.0","supportedVersions":["1.0.0"]}'\n`, {
+      mode: 0o644,
+    });
 }
 
 /**
@@ -72,7 +80,9 @@ setTimeout(() => {
 }
 
 /** A loopback IMDSv2 stand-in serving fixed meta-data paths. */
-export async function startImdsStandIn(paths: Readonly<Record<string, string>>): Promise<{ url: string; close(): void }> {
+export async function startImdsStandIn(
+  paths: Readonly<Record<string, string>>,
+): Promise<{ url: string; close(): void }> {
   const server: Server = createServer((req, res) => {
     if (req.method === 'PUT' && req.url === '/latest/api/token') return void res.end('t');
     const key = (req.url ?? '').replace('/latest/meta-data/', '');
@@ -95,12 +105,18 @@ export interface Exited {
 }
 
 /** Spawns `node <bundle>` and collects stderr; `exited` resolves when it ends. */
-export function spawnBundle(bundle: string, env: NodeJS.ProcessEnv, cwd: string): { child: ChildProcess; exited: Promise<Exited> } {
+export function spawnBundle(
+  bundle: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): { child: ChildProcess; exited: Promise<Exited> } {
   const child = spawn(process.execPath, [bundle], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   child.stdout!.on('data', (d) => (stderr += d));
-  const exited = new Promise<Exited>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stderr })));
+  const exited = new Promise<Exited>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal, stderr })),
+  );
   return { child, exited };
 }
 

@@ -2,7 +2,16 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { childEnv, INIT_BUNDLE, makeTempRoot, requireBundle, spawnBundle, startImdsStandIn, type TempRoot, writeStandInPlugins } from './harness';
+import {
+  childEnv,
+  INIT_BUNDLE,
+  makeTempRoot,
+  requireBundle,
+  spawnBundle,
+  startImdsStandIn,
+  type TempRoot,
+  writeStandInPlugins,
+} from './harness';
 
 const MAC = '0a:1b:2c:3d:4e:5f';
 
@@ -14,7 +23,10 @@ function fakeKernel(t: TempRoot, sysctls: Record<string, string>): { proc: strin
     mkdirSync(path.dirname(path.join(proc, k)), { recursive: true });
     writeFileSync(path.join(proc, k), `${v}\n`);
   }
-  for (const [n, mac] of [['lo', '00:00:00:00:00:00'], ['ens5', MAC]]) {
+  for (const [n, mac] of [
+    ['lo', '00:00:00:00:00:00'],
+    ['ens5', MAC],
+  ]) {
     mkdirSync(path.join(net, n), { recursive: true });
     writeFileSync(path.join(net, n, 'address'), `${mac}\n`);
   }

@@ -40,7 +40,11 @@ describe('multicall standalone executable', () => {
   it('answers VERSION under each plugin name without Node on PATH, exactly as the bundle does under node', () => {
     for (const p of sea.PLUGINS) {
       const r = run(path.join(out, p));
-      const ref = spawnSync(process.execPath, [sea.bundlePath(p)], { env: { CNI_COMMAND: 'VERSION' }, input: '', encoding: 'utf8' });
+      const ref = spawnSync(process.execPath, [sea.bundlePath(p)], {
+        env: { CNI_COMMAND: 'VERSION' },
+        input: '',
+        encoding: 'utf8',
+      });
       expect([p, r.status, r.stderr]).toEqual([p, 0, '']);
       expect(JSON.parse(r.stdout)).toEqual(JSON.parse(ref.stdout));
     }
