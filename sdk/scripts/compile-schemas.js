@@ -13,6 +13,7 @@ const sdkDir = path.resolve(__dirname, '..');
 const Ajv = require(require.resolve('ajv', { paths: [sdkDir] }));
 const standalone = require(require.resolve('ajv/dist/standalone', { paths: [sdkDir] })).default;
 const options = require(path.join(sdkDir, 'src', 'validation', 'ajv-options.json'));
+const baseNetConf = require(path.join(sdkDir, 'src', 'validation', 'schemas', 'net-conf.schema.json'));
 
 function compileDir(schemaDir, outDir, runtime = '@vpc-cni-ts/sdk/validation-runtime') {
   const files = fs
@@ -24,6 +25,7 @@ function compileDir(schemaDir, outDir, runtime = '@vpc-cni-ts/sdk/validation-run
   for (const f of files) {
     const schema = JSON.parse(fs.readFileSync(path.join(schemaDir, f), 'utf8'));
     const ajv = new Ajv({ ...options, code: { source: true, esm: true } });
+    if (schema.$id !== baseNetConf.$id) ajv.addSchema(baseNetConf); // plugin schemas may $ref the SDK's NetConf
     let code = standalone(ajv, ajv.compile(schema));
     code = code.replace(
       /require\("ajv\/dist\/runtime\/(\w+)"\)(\.default)?/g,

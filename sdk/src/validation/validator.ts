@@ -2,6 +2,7 @@
 import { CniError, CniErrorCode } from '../errors/cni-error';
 import ajvOptions from './ajv-options.json';
 import { normalizeKeys, type SchemaNode } from './normalize-keys';
+import baseNetConfSchema from './schemas/net-conf.schema.json';
 
 /** One validation problem as ajv reports it (the fields we use). */
 export interface ValidationIssue {
@@ -44,6 +45,9 @@ export interface CreateValidatorOptions {
   readonly exactKeys?: boolean;
 }
 
+/** Schemas every validator may `$ref` by `$id` (the SDK's base NetConf: `https://vpc-cni-ts.dev/schemas/net-conf.json`). */
+const SHARED = { schemas: [baseNetConfSchema as SchemaNode] };
+
 /** Formats ajv issues as "path: message" lines joined with "; ". */
 export function formatIssues(issues: readonly ValidationIssue[]): string {
   return issues
@@ -68,7 +72,7 @@ function isMissingModule(e: unknown): boolean {
 /** Compiles at run time (tests only). The compiler is loaded indirectly so bundlers never pull it in. */
 function compileAtRuntime(name: string, schema: SchemaNode): ValidateFunction {
   const req = eval('require') as NodeRequire;
-  let Ajv: new (o: object) => { compile(s: object): ValidateFunction };
+  let Ajv: new (o: object) => { addSchema(s: object): unknown; compile(s: object): ValidateFunction };
   try {
     const mod = req('ajv');
     Ajv = mod.default ?? mod;
@@ -80,7 +84,9 @@ function compileAtRuntime(name: string, schema: SchemaNode): ValidateFunction {
       { cause: e },
     );
   }
-  return new Ajv(ajvOptions).compile(schema);
+  const ajv = new Ajv(ajvOptions);
+  if (schema.$id !== baseNetConfSchema.$id) ajv.addSchema(baseNetConfSchema);
+  return ajv.compile(schema);
 }
 
 /**
@@ -107,9 +113,9 @@ export function createValidator<T>(opts: CreateValidatorOptions): Validator<T> {
   return Object.freeze({
     name: opts.name,
     schema: opts.schema,
-    check: (input: unknown) => check(opts.exactKeys ? input : normalizeKeys(input, opts.schema)),
+    check: (input: unknown) => check(opts.exactKeys ? input : normalizeKeys(input, opts.schema, SHARED)),
     parse(input: unknown, what = opts.name): T {
-      const value = opts.exactKeys ? input : normalizeKeys(input, opts.schema);
+      const value = opts.exactKeys ? input : normalizeKeys(input, opts.schema, SHARED);
       const issues = check(value);
       if (issues.length) {
         throw new CniError(
