@@ -1,7 +1,6 @@
 import { ImdsHistory, type ImdsView } from './imds-view';
 
-const view = (n: number): ImdsView =>
-  ({ instanceId: `v${n}`, interfaces: new Map() }) as unknown as ImdsView;
+const view = (n: number): ImdsView => ({ instanceId: `v${n}`, interfaces: new Map() }) as unknown as ImdsView;
 
 describe('ImdsHistory', () => {
   it('shows the newest view recorded at or before now - lag', () => {
@@ -27,6 +26,8 @@ describe('ImdsHistory', () => {
     for (let t = 0; t < 100_000; t += 10) h.record('i', t, view(t));
     expect(h.viewAt('i', 99_990)?.instanceId).toBe('v99890');
     expect(h.viewAt('i', 100_090)?.instanceId).toBe('v99990');
-    expect((h as unknown as { byInstance: Map<string, unknown[]> }).byInstance.get('i')!.length).toBeLessThanOrEqual(12);
+    expect((h as unknown as { byInstance: Map<string, unknown[]> }).byInstance.get('i')!.length).toBeLessThanOrEqual(
+      12,
+    );
   });
 });

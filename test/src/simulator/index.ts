@@ -26,3 +26,4 @@ export { ec2ClientFor, imdsClientFor, SIM_CREDENTIALS } from './sdk-clients';
 export { handleEc2 } from './ec2-server';
 export { ImdsService } from './imds-server';
 export { type ImdsView, type ImdsInterface } from './imds-view';
+export { NodeFabric, type NodeFabricOptions, nodeLinkName, vpcLinkName } from './node-fabric';

@@ -7,6 +7,7 @@ import { closeServer, listen, urlHost } from './http-util';
 import { ImdsService } from './imds-server';
 import { type InstanceInfo } from './instance-info';
 import { formatIpv4 } from './ipv4';
+import { NodeFabric, type NodeFabricOptions } from './node-fabric';
 import { type ResolvedScenario, resolveScenario, type Scenario, type ThrottlingSpec } from './scenario';
 import { type SimulatorCore } from './simulator-core';
 import { World } from './world';
@@ -36,6 +37,8 @@ export class Simulator implements SimulatorCore {
   private imdsServer?: Server;
   private readonly extraImds = new Map<string, { server: Server; endpoint: string }>();
   private ec2Port = 0;
+  private readonly fabrics = new Set<NodeFabric>();
+  private ticker?: NodeJS.Timeout;
   private imdsPort = 0;
 
   constructor(scenario: Scenario | ResolvedScenario = {}, opts: SimulatorOptions = {}) {
@@ -169,7 +172,25 @@ export class Simulator implements SimulatorCore {
     else this.controls.setThrottling(resolveScenario({ throttling: t, instances: [] }).throttling);
   }
 
+  /**
+   * Makes the instance's attached ENIs real links in `nodeNetns` (root only; see NodeFabric). With the wall clock,
+   * a ticker completes attach/detach transitions on time even when no API call comes in.
+   */
+  async enableNodeFabric(opts: Omit<NodeFabricOptions, 'instanceId'> & { instanceId?: string }): Promise<NodeFabric> {
+    const fabric = await NodeFabric.start(this.world, { ...opts, instanceId: opts.instanceId ?? this.instanceId });
+    this.fabrics.add(fabric);
+    if (this.clock === systemClock && !this.ticker) {
+      this.ticker = setInterval(() => this.world.settle(), 20);
+      this.ticker.unref();
+    }
+    return fabric;
+  }
+
   async stop(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
+    for (const f of this.fabrics) await f.close();
+    this.fabrics.clear();
     const servers = [this.ec2Server, this.imdsServer, ...[...this.extraImds.values()].map((x) => x.server)];
     this.extraImds.clear();
     await Promise.all(servers.filter((s): s is Server => !!s && s.listening).map(closeServer));
