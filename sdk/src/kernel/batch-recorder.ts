@@ -51,7 +51,12 @@ export class BatchRecorder implements KernelBatch {
 
   private push(op: KernelOp, tolerate: Tolerate | undefined): this {
     if (this.committed) {
-      throw new KernelError({ kind: 'invalid-argument', op: 'queue operation', netns: describeNetns(this.netns), detail: 'batch already committed' });
+      throw new KernelError({
+        kind: 'invalid-argument',
+        op: 'queue operation',
+        netns: describeNetns(this.netns),
+        detail: 'batch already committed',
+      });
     }
     this.ops.push(tolerate ? { ...op, tolerate } : op);
     return this;
@@ -80,7 +85,10 @@ export class BatchRecorder implements KernelBatch {
     return this.push({ kind: 'set-link', name: validateIfName(name), mac: validateMac(mac) }, undefined);
   }
   renameLink(name: string, newName: string): this {
-    return this.push({ kind: 'set-link', name: validateIfName(name), newName: validateIfName(newName, 'new interface name') }, undefined);
+    return this.push(
+      { kind: 'set-link', name: validateIfName(name), newName: validateIfName(newName, 'new interface name') },
+      undefined,
+    );
   }
   moveLink(name: string, to: NetnsRef): this {
     return this.push({ kind: 'set-link', name: validateIfName(name), netns: to }, undefined);
@@ -93,7 +101,10 @@ export class BatchRecorder implements KernelBatch {
   }
   deleteAddress(dev: string, cidr: string, opts?: DeleteOptions): this {
     const c = parseCidr(cidr, { hostIfBare: true });
-    return this.push({ kind: 'delete-address', dev: validateIfName(dev), cidr: formatCidr(c), family: c.address.family }, nf(opts));
+    return this.push(
+      { kind: 'delete-address', dev: validateIfName(dev), cidr: formatCidr(c), family: c.address.family },
+      nf(opts),
+    );
   }
   addRoute(spec: RouteSpec, opts?: AddOptions): this {
     return this.push({ kind: 'route', mode: 'add', route: normRoute(spec) }, ex(opts));
@@ -118,7 +129,10 @@ export class BatchRecorder implements KernelBatch {
   }
   deleteNeighbour(dev: string, ip: string, opts?: DeleteOptions): this {
     const a = parseIp(ip);
-    return this.push({ kind: 'delete-neighbour', dev: validateIfName(dev), ip: formatIp(a), family: a.family }, nf(opts));
+    return this.push(
+      { kind: 'delete-neighbour', dev: validateIfName(dev), ip: formatIp(a), family: a.family },
+      nf(opts),
+    );
   }
   setSysctl(spec: SysctlSpec): this {
     return this.push(sysctlOp(spec), undefined);
@@ -126,7 +140,12 @@ export class BatchRecorder implements KernelBatch {
 
   async commit(): Promise<BatchResult> {
     if (this.committed) {
-      throw new KernelError({ kind: 'invalid-argument', op: 'commit batch', netns: describeNetns(this.netns), detail: 'batch already committed' });
+      throw new KernelError({
+        kind: 'invalid-argument',
+        op: 'commit batch',
+        netns: describeNetns(this.netns),
+        detail: 'batch already committed',
+      });
     }
     this.committed = true;
     if (this.ops.length === 0) return { applied: 0, tolerated: 0, spawns: 0 };

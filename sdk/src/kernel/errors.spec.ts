@@ -3,7 +3,13 @@ import { KernelError, classifyErrorText, cleanErrorText, isKernelError } from '.
 
 describe('KernelError', () => {
   it('names the operation, the object and the namespace', () => {
-    const e = new KernelError({ kind: 'exists', op: 'add route', object: '10.99.1.2/32 dev eni1a2b table 2', netns: 'host netns', detail: 'file exists' });
+    const e = new KernelError({
+      kind: 'exists',
+      op: 'add route',
+      object: '10.99.1.2/32 dev eni1a2b table 2',
+      netns: 'host netns',
+      detail: 'file exists',
+    });
     expect(e.message).toBe('add route 10.99.1.2/32 dev eni1a2b table 2 in host netns: file exists');
     expect(isKernelError(e, 'exists')).toBe(true);
     expect(isKernelError(e, 'not-found')).toBe(false);

@@ -10,13 +10,7 @@
  * - `failed`: anything else.
  */
 export type KernelErrorKind =
-  | 'exists'
-  | 'not-found'
-  | 'invalid-argument'
-  | 'not-supported'
-  | 'missing-binary'
-  | 'timeout'
-  | 'failed';
+  'exists' | 'not-found' | 'invalid-argument' | 'not-supported' | 'missing-binary' | 'timeout' | 'failed';
 
 /** Details of a {@link KernelError}. */
 export interface KernelErrorInit {
@@ -76,9 +70,18 @@ export function invalidArgument(op: string, detail: string, object?: string): ne
 
 const PATTERNS: ReadonlyArray<readonly [RegExp, KernelErrorKind]> = [
   [/file exists|already exists|exists already|already assigned|exclusivity flag on/i, 'exists'],
-  [/unknown device type|operation not supported|not supported|classifier not found|unknown qdisc|specified qdisc kind is unknown/i, 'not-supported'],
-  [/cannot find device|handle of zero|no such device|does not exist|no such file or directory|no such process|cannot assign requested address|cannot open network namespace|not found|cannot find specified|no chain\/target\/match|could not process rule: no such/i, 'not-found'],
-  [/invalid argument|is a garbage|is expected|invalid |error: .*expected|bad |unknown|not a valid|illegal|too long|syntax error|numerical result out of range/i, 'invalid-argument'],
+  [
+    /unknown device type|operation not supported|not supported|classifier not found|unknown qdisc|specified qdisc kind is unknown/i,
+    'not-supported',
+  ],
+  [
+    /cannot find device|handle of zero|no such device|does not exist|no such file or directory|no such process|cannot assign requested address|cannot open network namespace|not found|cannot find specified|no chain\/target\/match|could not process rule: no such/i,
+    'not-found',
+  ],
+  [
+    /invalid argument|is a garbage|is expected|invalid |error: .*expected|bad |unknown|not a valid|illegal|too long|syntax error|numerical result out of range/i,
+    'invalid-argument',
+  ],
 ];
 
 /** Maps a tool's or the kernel's error text to a {@link KernelErrorKind}; `failed` when nothing matches. */

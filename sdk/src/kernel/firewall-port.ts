@@ -26,7 +26,12 @@ export interface Firewall {
    */
   applyIptables(netns: NetnsRef, family: IptablesFamily, ops: readonly IptablesOp[]): Promise<FirewallApplyResult>;
   /** Rules of a table (optionally one chain), in order, as iptables-save prints them. */
-  listIptablesRules(netns: NetnsRef, family: IptablesFamily, table: IptablesTable, chain?: string): Promise<IptablesRule[]>;
+  listIptablesRules(
+    netns: NetnsRef,
+    family: IptablesFamily,
+    table: IptablesTable,
+    chain?: string,
+  ): Promise<IptablesRule[]>;
   /** Chain names of a table (built-in and user). */
   listIptablesChains(netns: NetnsRef, family: IptablesFamily, table: IptablesTable): Promise<string[]>;
 

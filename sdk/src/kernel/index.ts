@@ -24,7 +24,15 @@ export {
   parseIptablesSave,
   planIptablesRestore,
 } from './iptables-rules';
-export { type NftChain, type NftChainSpec, type NftFamily, type NftRule, type NftTableSpec, type NftTableState, renderNftTable } from './nft-rules';
+export {
+  type NftChain,
+  type NftChainSpec,
+  type NftFamily,
+  type NftRule,
+  type NftTableSpec,
+  type NftTableState,
+  renderNftTable,
+} from './nft-rules';
 export { ToolFirewall, type ToolFirewallOptions } from './tool-firewall';
 export * from './tc-port';
 export { TcTrafficControl, type TcAdapterOptions } from './tc-adapter';

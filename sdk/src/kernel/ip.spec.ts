@@ -41,20 +41,41 @@ describe('IP parsing and formatting', () => {
     expect(normalizeIp(input)).toBe(out);
   });
 
-  it.each(['', '10.99.1', '10.99.1.256', '10.099.1.2', '1.2.3.4.5', ' 10.0.0.1', 'fd99:::1', 'fd99::1::2', '1:2:3:4:5:6:7:8:9', 'fe80::1%eth0', 'g::1', 'abc', '12345::'])(
-    'rejects %j with a typed error naming the input',
-    (bad) => {
-      expect(tryParseIp(bad)).toBeUndefined();
-      expect(() => parseIp(bad)).toThrow(expect.objectContaining({ kind: 'invalid-argument', message: expect.stringContaining(JSON.stringify(bad)) }));
-    },
-  );
+  it.each([
+    '',
+    '10.99.1',
+    '10.99.1.256',
+    '10.099.1.2',
+    '1.2.3.4.5',
+    ' 10.0.0.1',
+    'fd99:::1',
+    'fd99::1::2',
+    '1:2:3:4:5:6:7:8:9',
+    'fe80::1%eth0',
+    'g::1',
+    'abc',
+    '12345::',
+  ])('rejects %j with a typed error naming the input', (bad) => {
+    expect(tryParseIp(bad)).toBeUndefined();
+    expect(() => parseIp(bad)).toThrow(
+      expect.objectContaining({ kind: 'invalid-argument', message: expect.stringContaining(JSON.stringify(bad)) }),
+    );
+  });
 
   it('parses CIDRs, keeps host bits, and refuses bad prefixes', () => {
     expect(formatCidr(parseCidr('10.99.1.5/24'))).toBe('10.99.1.5/24');
     expect(normalizeCidr('10.99.1.2')).toBe('10.99.1.2/32');
     expect(normalizeCidr('FD99::2')).toBe('fd99::2/128');
     expect(tryParseCidr('10.99.1.2')).toBeUndefined();
-    for (const bad of ['10.99.1.0/33', 'fd99::/129', '10.99.1.0/', '10.99.1.0/024', '10.99.1.300/24', '/24', '10.0.0.0/-1']) {
+    for (const bad of [
+      '10.99.1.0/33',
+      'fd99::/129',
+      '10.99.1.0/',
+      '10.99.1.0/024',
+      '10.99.1.300/24',
+      '/24',
+      '10.0.0.0/-1',
+    ]) {
       expect(tryParseCidr(bad, { hostIfBare: true })).toBeUndefined();
       expect(() => parseCidr(bad)).toThrow(expect.objectContaining({ kind: 'invalid-argument' }));
     }
@@ -78,7 +99,9 @@ describe('prefix math', () => {
 
   it('nth address, add, host prefix, compare, family', () => {
     expect(formatIp(nthAddress(parseCidr('10.99.1.0/24'), 1))).toBe('10.99.1.1');
-    expect(() => nthAddress(parseCidr('10.99.1.0/30'), 4)).toThrow(expect.objectContaining({ kind: 'invalid-argument' }));
+    expect(() => nthAddress(parseCidr('10.99.1.0/30'), 4)).toThrow(
+      expect.objectContaining({ kind: 'invalid-argument' }),
+    );
     expect(formatIp(addToIp(parseIp('10.99.1.255'), 1))).toBe('10.99.2.0');
     expect(() => addToIp(parseIp('255.255.255.255'), 1)).toThrow();
     expect(formatCidr(hostCidr(parseIp('fd99::5')))).toBe('fd99::5/128');

@@ -23,7 +23,11 @@ const bits = (f: IpFamily): number => (f === 4 ? 32 : 128);
 const max = (f: IpFamily): bigint => (1n << BigInt(bits(f))) - 1n;
 
 function bad(what: string, text: unknown): never {
-  throw new KernelError({ kind: 'invalid-argument', op: `parse ${what}`, detail: `not a valid ${what}: ${JSON.stringify(text)}` });
+  throw new KernelError({
+    kind: 'invalid-argument',
+    op: `parse ${what}`,
+    detail: `not a valid ${what}: ${JSON.stringify(text)}`,
+  });
 }
 
 function parseV4(text: string): bigint | undefined {
@@ -106,7 +110,7 @@ export function formatIp(ip: IpAddress): string {
   for (let i = 7; i >= 0; i--) groups.push(Number((ip.value >> BigInt(i * 16)) & 0xffffn));
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -171,7 +175,10 @@ export function prefixMask(family: IpFamily, prefix: number): bigint {
 
 /** The network: host bits cleared (10.99.1.5/24 -> 10.99.1.0/24). */
 export function networkOf(c: Cidr): Cidr {
-  return { address: { family: c.address.family, value: c.address.value & prefixMask(c.address.family, c.prefix) }, prefix: c.prefix };
+  return {
+    address: { family: c.address.family, value: c.address.value & prefixMask(c.address.family, c.prefix) },
+    prefix: c.prefix,
+  };
 }
 
 /** The last address of the network (IPv4 broadcast). */

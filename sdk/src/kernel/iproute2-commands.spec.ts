@@ -23,7 +23,14 @@ describe('ip batch lines', () => {
     const host = netnsByName('hostns');
     const ops = opsOf((b) =>
       b
-        .addVeth({ name: 'eth0', peerName: 'eni1a2b3c4d5e6', peerNetns: host, mac: '02:00:00:00:00:02', peerMac: '02:AA:00:00:00:01', mtu: 9001 })
+        .addVeth({
+          name: 'eth0',
+          peerName: 'eni1a2b3c4d5e6',
+          peerNetns: host,
+          mac: '02:00:00:00:00:02',
+          peerMac: '02:AA:00:00:00:01',
+          mtu: 9001,
+        })
         .setLinkUp('eth0')
         .replaceRoute({ dst: '169.254.1.1', dev: 'eth0', scope: 'link' })
         .replaceRoute({ dst: 'default', via: '169.254.1.1', dev: 'eth0' })
@@ -136,10 +143,16 @@ describe('ip batch lines', () => {
   });
 
   it('a batch commits once', async () => {
-    const b = new BatchRecorder(netnsByName('x'), async (_n, ops) => ({ applied: ops.length, tolerated: 0, spawns: 1 }));
+    const b = new BatchRecorder(netnsByName('x'), async (_n, ops) => ({
+      applied: ops.length,
+      tolerated: 0,
+      spawns: 1,
+    }));
     expect(await b.setLinkUp('lo').commit()).toEqual({ applied: 1, tolerated: 0, spawns: 1 });
     await expect(b.commit()).rejects.toMatchObject({ kind: 'invalid-argument' });
     expect(() => b.setLinkUp('lo')).toThrow(/already committed/);
-    expect(await new BatchRecorder(netnsByName('x'), async () => ({ applied: 9, tolerated: 0, spawns: 9 })).commit()).toEqual({ applied: 0, tolerated: 0, spawns: 0 });
+    expect(
+      await new BatchRecorder(netnsByName('x'), async () => ({ applied: 9, tolerated: 0, spawns: 9 })).commit(),
+    ).toEqual({ applied: 0, tolerated: 0, spawns: 0 });
   });
 });

@@ -69,7 +69,8 @@ function selectorWords(r: Partial<NormRuleMatch> & { ipproto?: string }): string
   if (r.to) w.push('to', r.to);
   if (r.iif) w.push('iif', r.iif);
   if (r.oif) w.push('oif', r.oif);
-  if (r.fwmark !== undefined) w.push('fwmark', `0x${r.fwmark.toString(16)}${r.fwmask !== undefined ? `/0x${r.fwmask.toString(16)}` : ''}`);
+  if (r.fwmark !== undefined)
+    w.push('fwmark', `0x${r.fwmark.toString(16)}${r.fwmask !== undefined ? `/0x${r.fwmask.toString(16)}` : ''}`);
   if (r.ipproto) w.push('ipproto', r.ipproto);
   if (r.priority !== undefined) w.push('priority', String(r.priority));
   if (r.table !== undefined) w.push('table', tableName(r.table));

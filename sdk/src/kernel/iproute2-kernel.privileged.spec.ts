@@ -34,7 +34,14 @@ d('IpRoute2Kernel on a real kernel', () => {
     // Pod side, one process: veth whose peer is born in the "host" namespace, with MACs and MTU set at creation.
     const podRes = await kernel
       .batch(pod.ref)
-      .addVeth({ name: 'eth0', peerName: 'enivct0a1b2c3', peerNetns: host.ref, mac: POD_MAC, peerMac: HOST_MAC, mtu: 1400 })
+      .addVeth({
+        name: 'eth0',
+        peerName: 'enivct0a1b2c3',
+        peerNetns: host.ref,
+        mac: POD_MAC,
+        peerMac: HOST_MAC,
+        mtu: 1400,
+      })
       .setLinkUp('eth0')
       .replaceRoute({ dst: '169.254.1.1/32', dev: 'eth0', scope: 'link' })
       .replaceRoute({ dst: 'default', via: '169.254.1.1', dev: 'eth0' })
@@ -61,12 +68,32 @@ d('IpRoute2Kernel on a real kernel', () => {
     const snap = await kernel.snapshot(pod.ref);
     expect(snap.links.find((l) => l.name === 'eth0')).toMatchObject({ mac: POD_MAC, mtu: 1400, up: true });
     expect(snap.addresses).toContainEqual(expect.objectContaining({ dev: 'eth0', cidr: '10.99.1.2/32', family: 4 }));
-    expect(snap.routes).toContainEqual(expect.objectContaining({ dst: 'default', via: '169.254.1.1', dev: 'eth0', table: 254, family: 4 }));
+    expect(snap.routes).toContainEqual(
+      expect.objectContaining({ dst: 'default', via: '169.254.1.1', dev: 'eth0', table: 254, family: 4 }),
+    );
     expect(snap.routes).toContainEqual(expect.objectContaining({ dst: '169.254.1.1/32', dev: 'eth0', scope: 'link' }));
-    expect(snap.neighbours).toContainEqual(expect.objectContaining({ ip: '169.254.1.1', mac: HOST_MAC, state: ['PERMANENT'] }));
-    expect(await kernel.listRoutes(host.ref)).toContainEqual(expect.objectContaining({ dst: '10.99.1.2/32', dev: 'enivct0a1b2c3', scope: 'link' }));
+    expect(snap.neighbours).toContainEqual(
+      expect.objectContaining({ ip: '169.254.1.1', mac: HOST_MAC, state: ['PERMANENT'] }),
+    );
+    expect(await kernel.listRoutes(host.ref)).toContainEqual(
+      expect.objectContaining({ dst: '10.99.1.2/32', dev: 'enivct0a1b2c3', scope: 'link' }),
+    );
 
-    const { stdout } = await run('ip', ['netns', 'exec', host.name, 'ping', '-c', '2', '-i', '0.2', '-W', '2', '-I', '10.99.0.1', '10.99.1.2']);
+    const { stdout } = await run('ip', [
+      'netns',
+      'exec',
+      host.name,
+      'ping',
+      '-c',
+      '2',
+      '-i',
+      '0.2',
+      '-W',
+      '2',
+      '-I',
+      '10.99.0.1',
+      '10.99.1.2',
+    ]);
     expect(stdout).toMatch(/2 received/);
   });
 
@@ -74,26 +101,53 @@ d('IpRoute2Kernel on a real kernel', () => {
     const rule512 = { to: '10.99.1.3', table: 'main', priority: 512 } as const;
     const rule1536 = { from: '10.99.1.3', table: 3, priority: 1536 } as const;
     for (let i = 0; i < 2; i++) {
-      const r = await kernel.batch(host.ref).addRule(rule512, { existOk: true }).addRule(rule1536, { existOk: true }).commit();
+      const r = await kernel
+        .batch(host.ref)
+        .addRule(rule512, { existOk: true })
+        .addRule(rule1536, { existOk: true })
+        .commit();
       expect(r.tolerated).toBe(i === 0 ? 0 : 2);
     }
-    const mine = (await kernel.listRules(host.ref, 4)).filter((r) => r.to === '10.99.1.3/32' || r.from === '10.99.1.3/32');
+    const mine = (await kernel.listRules(host.ref, 4)).filter(
+      (r) => r.to === '10.99.1.3/32' || r.from === '10.99.1.3/32',
+    );
     expect(mine).toEqual([
       { family: 4, priority: 512, to: '10.99.1.3/32', table: 254 },
       { family: 4, priority: 1536, from: '10.99.1.3/32', table: 3 },
     ]);
     // Without existOk the duplicate is an `exists` error naming the rule and the namespace.
-    const dup = await kernel.batch(host.ref).addRule(rule1536).commit().catch((e: unknown) => e);
+    const dup = await kernel
+      .batch(host.ref)
+      .addRule(rule1536)
+      .commit()
+      .catch((e: unknown) => e);
     expect(dup).toBeInstanceOf(KernelError);
     expect(dup).toMatchObject({ kind: 'exists', opIndex: 0 });
-    expect(String((dup as Error).message)).toBe(`add rule from 10.99.1.3/32 table 3 priority 1536 in netns ${host.name}: file exists`);
+    expect(String((dup as Error).message)).toBe(
+      `add rule from 10.99.1.3/32 table 3 priority 1536 in netns ${host.name}: file exists`,
+    );
 
     // Old layouts had several "from" rules at 1536: delete all matching in one line.
-    await kernel.batch(host.ref).addRule({ from: '10.99.1.3', table: 4, priority: 1536 }).addRule({ from: '10.99.1.3', table: 5, priority: 1536 }).commit();
-    await kernel.batch(host.ref).deleteRule(rule512).deleteRules({ from: '10.99.1.3', priority: 1536 }).deleteRule(rule512, { missingOk: true }).commit();
-    const left = (await kernel.listRules(host.ref, 4)).filter((r) => r.to === '10.99.1.3/32' || r.from === '10.99.1.3/32');
+    await kernel
+      .batch(host.ref)
+      .addRule({ from: '10.99.1.3', table: 4, priority: 1536 })
+      .addRule({ from: '10.99.1.3', table: 5, priority: 1536 })
+      .commit();
+    await kernel
+      .batch(host.ref)
+      .deleteRule(rule512)
+      .deleteRules({ from: '10.99.1.3', priority: 1536 })
+      .deleteRule(rule512, { missingOk: true })
+      .commit();
+    const left = (await kernel.listRules(host.ref, 4)).filter(
+      (r) => r.to === '10.99.1.3/32' || r.from === '10.99.1.3/32',
+    );
     expect(left).toEqual([]);
-    const gone = await kernel.batch(host.ref).deleteRule(rule512).commit().catch((e: unknown) => e);
+    const gone = await kernel
+      .batch(host.ref)
+      .deleteRule(rule512)
+      .commit()
+      .catch((e: unknown) => e);
     expect(gone).toMatchObject({ kind: 'not-found' });
 
     // IPv6 rules, fwmark and iif selectors (the IPv6 ones run in an `ip -6` step).
@@ -113,7 +167,12 @@ d('IpRoute2Kernel on a real kernel', () => {
         expect.objectContaining({ family: 6, priority: 5, from: 'fe80::1/128', table: 255 }),
       ]),
     );
-    await kernel.batch(host.ref).deleteRules({ fwmark: 0x80, priority: 1024 }).deleteRules({ iif: 'enivct0a1b2c3' }).deleteRules({ family: 6, table: 7 }).commit();
+    await kernel
+      .batch(host.ref)
+      .deleteRules({ fwmark: 0x80, priority: 1024 })
+      .deleteRules({ iif: 'enivct0a1b2c3' })
+      .deleteRules({ family: 6, table: 7 })
+      .commit();
     const after = await kernel.listRules(host.ref);
     expect(after.filter((r) => r.priority === 1024 || r.priority === 10 || r.table === 7)).toEqual([]);
   });
@@ -128,8 +187,14 @@ d('IpRoute2Kernel on a real kernel', () => {
       expect.objectContaining({ dst: 'default', via: '10.99.1.2', dev: 'enivct0a1b2c3', table: 2 }),
       expect.objectContaining({ dst: '10.99.1.2/32', scope: 'link', table: 2 }),
     ]);
-    const dup = await kernel.batch(host.ref).addRoute({ dst: '10.99.1.2/32', dev: 'enivct0a1b2c3', scope: 'link', table: 2 }).commit().catch((e: unknown) => e);
-    expect(String((dup as Error).message)).toBe(`add route 10.99.1.2/32 dev enivct0a1b2c3 table 2 scope link in netns ${host.name}: file exists`);
+    const dup = await kernel
+      .batch(host.ref)
+      .addRoute({ dst: '10.99.1.2/32', dev: 'enivct0a1b2c3', scope: 'link', table: 2 })
+      .commit()
+      .catch((e: unknown) => e);
+    expect(String((dup as Error).message)).toBe(
+      `add route 10.99.1.2/32 dev enivct0a1b2c3 table 2 scope link in netns ${host.name}: file exists`,
+    );
     await kernel
       .batch(host.ref)
       .deleteRoute({ dst: 'default', via: '10.99.1.2', dev: 'enivct0a1b2c3', table: 2 })
@@ -157,7 +222,12 @@ d('IpRoute2Kernel on a real kernel', () => {
     expect(await kernel.listNeighbours(pod.ref, { dev: 'eth0', family: 6 })).toContainEqual(
       expect.objectContaining({ dev: 'eth0', ip: 'fd99::1', mac: HOST_MAC, state: ['PERMANENT'] }),
     );
-    await kernel.batch(pod.ref).deleteAddress('eth0', 'fd99::2/64').deleteNeighbour('eth0', 'fd99::1').deleteAddress('eth0', '10.99.9.9/32').commit();
+    await kernel
+      .batch(pod.ref)
+      .deleteAddress('eth0', 'fd99::2/64')
+      .deleteNeighbour('eth0', 'fd99::1')
+      .deleteAddress('eth0', '10.99.9.9/32')
+      .commit();
     expect((await kernel.listAddresses(pod.ref, { dev: 'eth0' })).map((a) => a.cidr)).not.toContain('fd99::2/64');
   });
 
@@ -167,8 +237,19 @@ d('IpRoute2Kernel on a real kernel', () => {
     const a = await kernel.getLink(ns, 'vcta');
     expect(a).toBeDefined();
     expect(await kernel.findLinkByIndex(ns, a!.index)).toMatchObject({ name: 'vcta' });
-    await kernel.batch(ns).setLinkMac('vcta', '02:99:00:00:0A:0A').setLinkMtu('vcta', 1280).renameLink('vcta', 'vctrenamed').setLinkUp('vctrenamed').commit();
-    expect(await kernel.findLinkByMac(ns, '02:99:00:00:0a:0a')).toMatchObject({ name: 'vctrenamed', mtu: 1280, up: true, index: a!.index });
+    await kernel
+      .batch(ns)
+      .setLinkMac('vcta', '02:99:00:00:0A:0A')
+      .setLinkMtu('vcta', 1280)
+      .renameLink('vcta', 'vctrenamed')
+      .setLinkUp('vctrenamed')
+      .commit();
+    expect(await kernel.findLinkByMac(ns, '02:99:00:00:0a:0a')).toMatchObject({
+      name: 'vctrenamed',
+      mtu: 1280,
+      up: true,
+      index: a!.index,
+    });
     await kernel.batch(ns).setLinkDown('vctrenamed').commit();
     expect((await kernel.getLink(ns, 'vctrenamed'))?.up).toBe(false);
     expect(await kernel.getLink(ns, 'vctifb0')).toMatchObject({ kind: 'ifb' });
@@ -183,7 +264,11 @@ d('IpRoute2Kernel on a real kernel', () => {
   it('VLAN links are not supported by this kernel (no 8021q): a typed not-supported error', async () => {
     // CONFIG_VLAN_8021Q is not set here, so the VLAN path can only be exercised on FakeKernel (see fake-kernel.spec).
     await kernel.batch(pod.ref).addVeth({ name: 'trunk0', peerName: 'trunk0p' }).commit();
-    const e = await kernel.batch(pod.ref).addVlan({ name: 'vlan.eth.5', parent: 'trunk0', vlanId: 5, mac: '02:99:00:00:05:05' }).commit().catch((x: unknown) => x);
+    const e = await kernel
+      .batch(pod.ref)
+      .addVlan({ name: 'vlan.eth.5', parent: 'trunk0', vlanId: 5, mac: '02:99:00:00:05:05' })
+      .commit()
+      .catch((x: unknown) => x);
     expect(e).toMatchObject({ kind: 'not-supported', op: 'add vlan' });
     await kernel.batch(pod.ref).deleteLink('trunk0').commit();
   });
@@ -195,7 +280,9 @@ d('IpRoute2Kernel on a real kernel', () => {
     ]);
     expect(await kernel.readSysctl(pod.ref, 'net/ipv4/ip_forward')).toBe('1');
     expect(await kernel.readSysctl(pod.ref, 'net/ipv6/conf/nosuchdev/accept_ra')).toBeUndefined();
-    const e = await kernel.setSysctls(pod.ref, [{ key: 'net/ipv6/conf/nosuchdev/accept_ra', value: 0 }]).catch((x: unknown) => x);
+    const e = await kernel
+      .setSysctls(pod.ref, [{ key: 'net/ipv6/conf/nosuchdev/accept_ra', value: 0 }])
+      .catch((x: unknown) => x);
     expect(e).toMatchObject({ kind: 'not-found', op: 'set sysctl' });
     await kernel.setSysctls(pod.ref, [{ key: 'net/ipv4/ip_forward', value: 0 }]);
   });
@@ -220,7 +307,11 @@ d('IpRoute2Kernel on a real kernel', () => {
     it('a netns path that does not exist', async () => {
       const ghost = { kind: 'path', path: '/run/netns/vct-kern-does-not-exist' } as const;
       expect(await kernel.netnsExists(ghost)).toBe(false);
-      const e = await kernel.batch(ghost).setLinkUp('lo').commit().catch((x: unknown) => x);
+      const e = await kernel
+        .batch(ghost)
+        .setLinkUp('lo')
+        .commit()
+        .catch((x: unknown) => x);
       expect(e).toMatchObject({ kind: 'not-found' });
       expect(String(e)).toContain('/run/netns/vct-kern-does-not-exist');
       const e2 = await kernel.listLinks(netnsByName('vct-kern-does-not-exist')).catch((x: unknown) => x);
@@ -228,7 +319,10 @@ d('IpRoute2Kernel on a real kernel', () => {
     });
     it('a link name over 15 characters is refused before anything runs', () => {
       expect(() => kernel.batch(pod.ref).addVeth({ name: 'eth0', peerName: 'enivct0123456789' })).toThrow(
-        expect.objectContaining({ kind: 'invalid-argument', message: expect.stringContaining('longer than 15 characters') }),
+        expect.objectContaining({
+          kind: 'invalid-argument',
+          message: expect.stringContaining('longer than 15 characters'),
+        }),
       );
     });
     it('an invalid CIDR', () => {
@@ -238,11 +332,17 @@ d('IpRoute2Kernel on a real kernel', () => {
     });
     it('a missing binary (adapter configured with a nonexistent path), direct and through nsenter', async () => {
       const broken = new IpRoute2Kernel({ ip: '/nonexistent/ip' });
-      const e1 = await broken.batch(pod.ref).setLinkUp('lo').commit().catch((x: unknown) => x);
+      const e1 = await broken
+        .batch(pod.ref)
+        .setLinkUp('lo')
+        .commit()
+        .catch((x: unknown) => x);
       expect(e1).toMatchObject({ kind: 'missing-binary', object: '/nonexistent/ip' });
       const e2 = await broken.listLinks({ kind: 'path', path: pod.path }).catch((x: unknown) => x);
       expect(e2).toMatchObject({ kind: 'missing-binary', object: '/nonexistent/ip' });
-      const e3 = await new IpRoute2Kernel({ nsenter: '/nonexistent/nsenter' }).listLinks({ kind: 'path', path: pod.path }).catch((x: unknown) => x);
+      const e3 = await new IpRoute2Kernel({ nsenter: '/nonexistent/nsenter' })
+        .listLinks({ kind: 'path', path: pod.path })
+        .catch((x: unknown) => x);
       expect(e3).toMatchObject({ kind: 'missing-binary', object: '/nonexistent/nsenter' });
     });
   });

@@ -20,7 +20,14 @@ import { commandInNetns } from './ns-exec';
 import { type KernelOp, describeOp, sysctlOp, sysctlPath } from './ops';
 import { type Step, ipBatchLine, planSteps } from './iproute2-commands';
 import { runLineBatch } from './line-batch';
-import { parseAddresses, parseLinks, parseNeighbours, parseRoutes, parseRules, splitJsonValues } from './iproute2-parse';
+import {
+  parseAddresses,
+  parseLinks,
+  parseNeighbours,
+  parseRoutes,
+  parseRules,
+  splitJsonValues,
+} from './iproute2-parse';
 import { type ProcessRunner, SpawnRunner } from './process-runner';
 import { type SysctlIoOptions, readSysctlValue, writeSysctls } from './sysctl-io';
 import { type Address, type Link, type Neighbour, type Route, type Rule, type SysctlSpec } from './types';
@@ -62,7 +69,12 @@ export class IpRoute2Kernel implements Kernel {
     this.selfPid = o.selfPid ?? process.pid;
     this.timeoutMs = o.timeoutMs ?? 30_000;
     this.sleep = o.sleep ?? defaultSleep;
-    this.sysctlIo = { runner: this.runner, nsenter: this.nsenter, sysctl: o.sysctl ?? 'sysctl', procSys: o.procSys ?? '/proc/sys' };
+    this.sysctlIo = {
+      runner: this.runner,
+      nsenter: this.nsenter,
+      sysctl: o.sysctl ?? 'sysctl',
+      procSys: o.procSys ?? '/proc/sys',
+    };
   }
 
   /** Processes spawned so far by this adapter's runner. */
@@ -102,7 +114,16 @@ export class IpRoute2Kernel implements Kernel {
       if (e instanceof KernelError) {
         const i = writes.findIndex((w) => e.object?.startsWith(`${w.key}=`));
         const at = step.first + Math.max(0, i);
-        throw new KernelError({ kind: e.kind, op: e.op, object: e.object, netns: e.netns, detail: e.detail, opIndex: at, applied: at, cause: e.cause });
+        throw new KernelError({
+          kind: e.kind,
+          op: e.op,
+          object: e.object,
+          netns: e.netns,
+          detail: e.detail,
+          opIndex: at,
+          applied: at,
+          cause: e.cause,
+        });
       }
       throw e;
     }
@@ -110,7 +131,11 @@ export class IpRoute2Kernel implements Kernel {
 
   /** Runs a step's lines in one `ip [-6] -batch -` (see line-batch.ts for tolerated failures). */
   private runIpStep(ns: NetnsRef, step: Step): Promise<{ spawns: number; tolerated: number }> {
-    const lines = step.ops.map((op) => ({ text: ipBatchLine(op, ns, this.selfPid), tolerate: op.tolerate, ...describeOp(op) }));
+    const lines = step.ops.map((op) => ({
+      text: ipBatchLine(op, ns, this.selfPid),
+      tolerate: op.tolerate,
+      ...describeOp(op),
+    }));
     return runLineBatch(lines, {
       runner: this.runner,
       command: this.ipCommand(ns, step.kind === 'ip6' ? ['-6', '-batch', '-'] : ['-batch', '-']),
@@ -131,7 +156,12 @@ export class IpRoute2Kernel implements Kernel {
     validateNetnsName(name);
     const r = await this.runner.run(this.ip, ['netns', 'add', name], { timeoutMs: this.timeoutMs });
     if (r.code !== 0) {
-      throw new KernelError({ kind: classifyErrorText(r.stderr), op: 'create netns', object: name, detail: cleanErrorText(r.stderr) });
+      throw new KernelError({
+        kind: classifyErrorText(r.stderr),
+        op: 'create netns',
+        object: name,
+        detail: cleanErrorText(r.stderr),
+      });
     }
     return netnsByName(name);
   }
@@ -151,7 +181,12 @@ export class IpRoute2Kernel implements Kernel {
     const [cmd, a] = this.ipCommand(ns, ['-j', ...args]);
     const r = await this.runner.run(cmd, a, { timeoutMs: this.timeoutMs });
     if (r.code !== 0) {
-      throw new KernelError({ kind: classifyErrorText(r.stderr), op: `list ${what}`, netns: describeNetns(ns), detail: cleanErrorText(r.stderr) });
+      throw new KernelError({
+        kind: classifyErrorText(r.stderr),
+        op: `list ${what}`,
+        netns: describeNetns(ns),
+        detail: cleanErrorText(r.stderr),
+      });
     }
     const values = splitJsonValues(r.stdout);
     return values.length ? values[0] : [];
@@ -183,7 +218,8 @@ export class IpRoute2Kernel implements Kernel {
   }
 
   async listRoutes(netns: NetnsRef, filter: RouteFilter = {}): Promise<Route[]> {
-    const table = filter.table === 'all' ? 'all' : filter.table === undefined ? 'main' : String(validateTable(filter.table));
+    const table =
+      filter.table === 'all' ? 'all' : filter.table === undefined ? 'main' : String(validateTable(filter.table));
     const families: IpFamily[] = filter.family ? [filter.family] : [4, 6];
     const out: Route[] = [];
     const defaultTable = table === 'all' || table === 'main' ? 254 : Number(table);
@@ -227,7 +263,12 @@ export class IpRoute2Kernel implements Kernel {
     ]);
     for (const r of results) {
       if (r.code !== 0) {
-        throw new KernelError({ kind: classifyErrorText(r.stderr), op: 'snapshot', netns: describeNetns(netns), detail: cleanErrorText(r.stderr) });
+        throw new KernelError({
+          kind: classifyErrorText(r.stderr),
+          op: 'snapshot',
+          netns: describeNetns(netns),
+          detail: cleanErrorText(r.stderr),
+        });
       }
     }
     const [a, v4, v6] = results.map((r) => splitJsonValues(r.stdout));
@@ -235,7 +276,10 @@ export class IpRoute2Kernel implements Kernel {
       links: parseLinks(a[0]),
       addresses: parseAddresses(a[1]),
       neighbours: parseNeighbours(a[2]),
-      routes: [...parseRoutes(v4[0]).map((r) => ({ ...r, family: 4 as const })), ...parseRoutes(v6[0]).map((r) => ({ ...r, family: 6 as const }))],
+      routes: [
+        ...parseRoutes(v4[0]).map((r) => ({ ...r, family: 4 as const })),
+        ...parseRoutes(v6[0]).map((r) => ({ ...r, family: 6 as const })),
+      ],
       rules: [...parseRules(v4[1], 4), ...parseRules(v6[1], 6)],
     };
   }
@@ -248,7 +292,13 @@ export class IpRoute2Kernel implements Kernel {
       const addrs = await this.listAddresses(netns, { dev: opts.dev, family: 6 });
       const failed = addrs.find((a) => a.dadFailed);
       if (failed) {
-        throw new KernelError({ kind: 'failed', op: 'wait for DAD', object: `${failed.cidr} dev ${failed.dev}`, netns: describeNetns(netns), detail: 'duplicate address detected' });
+        throw new KernelError({
+          kind: 'failed',
+          op: 'wait for DAD',
+          object: `${failed.cidr} dev ${failed.dev}`,
+          netns: describeNetns(netns),
+          detail: 'duplicate address detected',
+        });
       }
       const pending = addrs.filter((a) => a.tentative);
       if (pending.length === 0) return;

@@ -1,9 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
-import { parseAddresses, parseLinks, parseNeighbours, parseRoutes, parseRules, splitJsonValues } from './iproute2-parse';
+import {
+  parseAddresses,
+  parseLinks,
+  parseNeighbours,
+  parseRoutes,
+  parseRules,
+  splitJsonValues,
+} from './iproute2-parse';
 
 // Samples as printed by iproute2 6.1 on this machine.
 const LINKS = [
-  { ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], mtu: 65536, operstate: 'UNKNOWN', link_type: 'loopback', address: '00:00:00:00:00:00' },
+  {
+    ifindex: 1,
+    ifname: 'lo',
+    flags: ['LOOPBACK', 'UP', 'LOWER_UP'],
+    mtu: 65536,
+    operstate: 'UNKNOWN',
+    link_type: 'loopback',
+    address: '00:00:00:00:00:00',
+  },
   {
     ifindex: 2,
     link_index: 6,
@@ -16,15 +31,42 @@ const LINKS = [
     link_netnsid: 0,
     linkinfo: { info_kind: 'veth' },
   },
-  { ifindex: 7, link: 'eth1', ifname: 'vlan.eth.5', flags: ['BROADCAST'], mtu: 9001, operstate: 'DOWN', address: '0A:00:00:00:00:05', linkinfo: { info_kind: 'vlan', info_data: { protocol: '802.1Q', id: 5 } } },
+  {
+    ifindex: 7,
+    link: 'eth1',
+    ifname: 'vlan.eth.5',
+    flags: ['BROADCAST'],
+    mtu: 9001,
+    operstate: 'DOWN',
+    address: '0A:00:00:00:00:05',
+    linkinfo: { info_kind: 'vlan', info_data: { protocol: '802.1Q', id: 5 } },
+  },
 ];
 
 describe('ip -j parsers', () => {
   it('links', () => {
     expect(parseLinks(LINKS)).toEqual([
       { index: 1, name: 'lo', mtu: 65536, up: true, operState: 'UNKNOWN' },
-      { index: 2, name: 'eth0', mac: '02:11:22:33:44:66', mtu: 1400, up: true, operState: 'UP', kind: 'veth', linkIndex: 6 },
-      { index: 7, name: 'vlan.eth.5', mac: '0a:00:00:00:00:05', mtu: 9001, up: false, operState: 'DOWN', kind: 'vlan', vlanId: 5 },
+      {
+        index: 2,
+        name: 'eth0',
+        mac: '02:11:22:33:44:66',
+        mtu: 1400,
+        up: true,
+        operState: 'UP',
+        kind: 'veth',
+        linkIndex: 6,
+      },
+      {
+        index: 7,
+        name: 'vlan.eth.5',
+        mac: '0a:00:00:00:00:05',
+        mtu: 9001,
+        up: false,
+        operState: 'DOWN',
+        kind: 'vlan',
+        vlanId: 5,
+      },
     ]);
     expect(parseLinks('garbage')).toEqual([]);
   });
@@ -52,16 +94,37 @@ describe('ip -j parsers', () => {
     const json = [
       { dst: 'default', gateway: '10.99.1.1', dev: 've-a', flags: [] },
       { dst: '10.99.1.1', dev: 've-a', scope: 'link', flags: [] },
-      { type: 'local', dst: '10.99.1.2', dev: 'eth0', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: '10.99.1.2', flags: [] },
+      {
+        type: 'local',
+        dst: '10.99.1.2',
+        dev: 'eth0',
+        table: 'local',
+        protocol: 'kernel',
+        scope: 'host',
+        prefsrc: '10.99.1.2',
+        flags: [],
+      },
       { dst: '10.99.0.0/16', dev: 'eth1', table: '2', metric: 10, flags: [] },
     ];
     expect(parseRoutes(json)).toEqual([
       { dst: 'default', family: 4, table: 254, dev: 've-a', via: '10.99.1.1', scope: 'global', type: 'unicast' },
       { dst: '10.99.1.1/32', family: 4, table: 254, dev: 've-a', scope: 'link', type: 'unicast' },
-      { dst: '10.99.1.2/32', family: 4, table: 255, dev: 'eth0', scope: 'host', src: '10.99.1.2', type: 'local', protocol: 'kernel' },
+      {
+        dst: '10.99.1.2/32',
+        family: 4,
+        table: 255,
+        dev: 'eth0',
+        scope: 'host',
+        src: '10.99.1.2',
+        type: 'local',
+        protocol: 'kernel',
+      },
       { dst: '10.99.0.0/16', family: 4, table: 2, dev: 'eth1', scope: 'global', metric: 10, type: 'unicast' },
     ]);
-    expect(parseRoutes([{ dst: 'default', gateway: 'fe80::1', dev: 'eth0' }])[0]).toMatchObject({ family: 6, via: 'fe80::1' });
+    expect(parseRoutes([{ dst: 'default', gateway: 'fe80::1', dev: 'eth0' }])[0]).toMatchObject({
+      family: 6,
+      via: 'fe80::1',
+    });
   });
 
   it('rules (all selectors)', () => {
@@ -82,7 +145,12 @@ describe('ip -j parsers', () => {
   });
 
   it('neighbours', () => {
-    expect(parseNeighbours([{ dst: '10.99.1.1', dev: 've-a', lladdr: '8E:BA:D6:76:EC:D5', state: ['PERMANENT'] }, { dst: 'FD99::1', lladdr: '02:00:00:00:00:01', state: ['STALE'] }])).toEqual([
+    expect(
+      parseNeighbours([
+        { dst: '10.99.1.1', dev: 've-a', lladdr: '8E:BA:D6:76:EC:D5', state: ['PERMANENT'] },
+        { dst: 'FD99::1', lladdr: '02:00:00:00:00:01', state: ['STALE'] },
+      ]),
+    ).toEqual([
       { dev: 've-a', ip: '10.99.1.1', family: 4, mac: '8e:ba:d6:76:ec:d5', state: ['PERMANENT'] },
       { dev: '', ip: 'fd99::1', family: 6, mac: '02:00:00:00:00:01', state: ['STALE'] },
     ]);

@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 /** Pure parsers of `ip -j` output into domain types. Unknown fields are ignored; missing ones get defaults. */
 import { type IpFamily, formatCidr, normalizeIp, parseCidr } from './ip';
-import { type Address, type AddressScope, type Link, type Neighbour, type Route, type RouteScope, type Rule } from './types';
+import {
+  type Address,
+  type AddressScope,
+  type Link,
+  type Neighbour,
+  type Route,
+  type RouteScope,
+  type Rule,
+} from './types';
 import { TABLE_IDS } from './validate';
 
 type Json = Record<string, unknown>;

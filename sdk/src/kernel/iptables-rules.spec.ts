@@ -21,16 +21,49 @@ describe('iptables-save parsing and canonical rules', () => {
     expect([...t.keys()]).toEqual(['nat', 'mangle']);
     expect([...t.get('nat')!.chains.keys()]).toEqual(['PREROUTING', 'POSTROUTING', 'AWS-SNAT-CHAIN-0']);
     expect(t.get('nat')!.chains.get('AWS-SNAT-CHAIN-0')![1]).toEqual([
-      '!', '-o', 'vlan+', '-m', 'comment', '--comment', 'AWS, SNAT', '-m', 'addrtype', '!', '--dst-type', 'LOCAL', '-j', 'SNAT', '--to-source', '10.99.0.5', '--random-fully',
+      '!',
+      '-o',
+      'vlan+',
+      '-m',
+      'comment',
+      '--comment',
+      'AWS, SNAT',
+      '-m',
+      'addrtype',
+      '!',
+      '--dst-type',
+      'LOCAL',
+      '-j',
+      'SNAT',
+      '--to-source',
+      '10.99.0.5',
+      '--random-fully',
     ]);
-    expect(splitSaveLine('-A X -m comment --comment "" -j RETURN')).toEqual(['-A', 'X', '-m', 'comment', '--comment', '', '-j', 'RETURN']);
+    expect(splitSaveLine('-A X -m comment --comment "" -j RETURN')).toEqual([
+      '-A',
+      'X',
+      '-m',
+      'comment',
+      '--comment',
+      '',
+      '-j',
+      'RETURN',
+    ]);
   });
 
   it('canonicalises like iptables-save: basic options first, long forms shortened, host prefixes added', () => {
-    expect(canonicalRuleArgs(4, ['-m', 'comment', '--comment', 'x', '--source', '10.99.1.2', '-i', 'eni+', '-j', 'RETURN'])).toEqual([
-      '-s', '10.99.1.2/32', '-i', 'eni+', '-m', 'comment', '--comment', 'x', '-j', 'RETURN',
+    expect(
+      canonicalRuleArgs(4, ['-m', 'comment', '--comment', 'x', '--source', '10.99.1.2', '-i', 'eni+', '-j', 'RETURN']),
+    ).toEqual(['-s', '10.99.1.2/32', '-i', 'eni+', '-m', 'comment', '--comment', 'x', '-j', 'RETURN']);
+    expect(canonicalRuleArgs(6, ['-d', 'FD99::1', '!', '-o', 'vlan+', '-j', 'ACCEPT'])).toEqual([
+      '-d',
+      'fd99::1/128',
+      '!',
+      '-o',
+      'vlan+',
+      '-j',
+      'ACCEPT',
     ]);
-    expect(canonicalRuleArgs(6, ['-d', 'FD99::1', '!', '-o', 'vlan+', '-j', 'ACCEPT'])).toEqual(['-d', 'fd99::1/128', '!', '-o', 'vlan+', '-j', 'ACCEPT']);
   });
 });
 
@@ -40,7 +73,12 @@ describe('planIptablesRestore', () => {
   it('skips what is already there (idempotent ensure)', () => {
     const plan = planIptablesRestore(4, current, [
       { kind: 'ensure-chain', table: 'nat', chain: 'AWS-SNAT-CHAIN-0' },
-      { kind: 'ensure-rule', table: 'nat', chain: 'POSTROUTING', args: ['-m', 'comment', '--comment', 'AWS SNAT CHAIN', '-j', 'AWS-SNAT-CHAIN-0'] },
+      {
+        kind: 'ensure-rule',
+        table: 'nat',
+        chain: 'POSTROUTING',
+        args: ['-m', 'comment', '--comment', 'AWS SNAT CHAIN', '-j', 'AWS-SNAT-CHAIN-0'],
+      },
       { kind: 'delete-rule', table: 'nat', chain: 'POSTROUTING', args: ['-j', 'NOT-THERE'] },
     ]);
     expect(plan.changes).toBe(0);
@@ -50,9 +88,28 @@ describe('planIptablesRestore', () => {
   it('creates chains, appends/inserts rules with quoting, replaces chains, and deletes chains with their jumps', () => {
     const plan = planIptablesRestore(4, current, [
       { kind: 'ensure-chain', table: 'nat', chain: 'AWS-CONNMARK-CHAIN-0' },
-      { kind: 'ensure-rule', table: 'nat', chain: 'PREROUTING', args: ['-i', 'eni+', '-m', 'comment', '--comment', 'AWS, outbound connections', '-j', 'AWS-CONNMARK-CHAIN-0'] },
-      { kind: 'ensure-rule', table: 'mangle', chain: 'PREROUTING', args: ['-i', 'eth0', '-j', 'ACCEPT'], position: 'insert' },
-      { kind: 'replace-chain', table: 'nat', chain: 'AWS-CONNMARK-CHAIN-0', rules: [['-d', '10.99.0.0/16', '-j', 'RETURN'], ['-j', 'CONNMARK', '--set-xmark', '0x80/0x80']] },
+      {
+        kind: 'ensure-rule',
+        table: 'nat',
+        chain: 'PREROUTING',
+        args: ['-i', 'eni+', '-m', 'comment', '--comment', 'AWS, outbound connections', '-j', 'AWS-CONNMARK-CHAIN-0'],
+      },
+      {
+        kind: 'ensure-rule',
+        table: 'mangle',
+        chain: 'PREROUTING',
+        args: ['-i', 'eth0', '-j', 'ACCEPT'],
+        position: 'insert',
+      },
+      {
+        kind: 'replace-chain',
+        table: 'nat',
+        chain: 'AWS-CONNMARK-CHAIN-0',
+        rules: [
+          ['-d', '10.99.0.0/16', '-j', 'RETURN'],
+          ['-j', 'CONNMARK', '--set-xmark', '0x80/0x80'],
+        ],
+      },
       { kind: 'delete-chain', table: 'nat', chain: 'AWS-SNAT-CHAIN-0' },
     ]);
     expect(plan.changes).toBe(5);
@@ -76,15 +133,34 @@ describe('planIptablesRestore', () => {
     );
     expect([...plan.after.get('nat')!.chains.keys()]).toEqual(['PREROUTING', 'POSTROUTING', 'AWS-CONNMARK-CHAIN-0']);
     // Replaying the same ops against the result changes nothing (except delete-chain, already gone).
-    expect(planIptablesRestore(4, plan.after, [{ kind: 'replace-chain', table: 'nat', chain: 'AWS-CONNMARK-CHAIN-0', rules: [['-d', '10.99.0.0/16', '-j', 'RETURN'], ['-j', 'CONNMARK', '--set-xmark', '0x80/0x80']] }]).changes).toBe(0);
+    expect(
+      planIptablesRestore(4, plan.after, [
+        {
+          kind: 'replace-chain',
+          table: 'nat',
+          chain: 'AWS-CONNMARK-CHAIN-0',
+          rules: [
+            ['-d', '10.99.0.0/16', '-j', 'RETURN'],
+            ['-j', 'CONNMARK', '--set-xmark', '0x80/0x80'],
+          ],
+        },
+      ]).changes,
+    ).toBe(0);
   });
 
   it('refuses input that could break the restore text', () => {
-    const bad = (args: string[]) => () => planIptablesRestore(4, current, [{ kind: 'ensure-rule', table: 'nat', chain: 'X', args }]);
-    expect(bad(['-j', 'RETURN\n-A POSTROUTING -j DROP'])).toThrow(expect.objectContaining({ kind: 'invalid-argument' }));
+    const bad = (args: string[]) => () =>
+      planIptablesRestore(4, current, [{ kind: 'ensure-rule', table: 'nat', chain: 'X', args }]);
+    expect(bad(['-j', 'RETURN\n-A POSTROUTING -j DROP'])).toThrow(
+      expect.objectContaining({ kind: 'invalid-argument' }),
+    );
     expect(bad(['-m', 'comment', '--comment', 'a"b'])).toThrow(/bad rule word/);
     expect(bad(['-A', 'X', '-j', 'RETURN'])).toThrow(/without -A/);
-    expect(() => planIptablesRestore(4, current, [{ kind: 'ensure-chain', table: 'nat', chain: 'A B' }])).toThrow(/chain name/);
-    expect(() => planIptablesRestore(4, current, [{ kind: 'ensure-chain', table: 'bogus' as 'nat', chain: 'A' }])).toThrow(/unknown table/);
+    expect(() => planIptablesRestore(4, current, [{ kind: 'ensure-chain', table: 'nat', chain: 'A B' }])).toThrow(
+      /chain name/,
+    );
+    expect(() =>
+      planIptablesRestore(4, current, [{ kind: 'ensure-chain', table: 'bogus' as 'nat', chain: 'A' }]),
+    ).toThrow(/unknown table/);
   });
 });

@@ -29,11 +29,27 @@ export type IptablesOp =
   /** Creates the chain if missing; leaves its rules alone. */
   | { readonly kind: 'ensure-chain'; readonly table: IptablesTable; readonly chain: string }
   /** Creates or empties the chain, then appends `rules` in order (the chain ends up exactly so). */
-  | { readonly kind: 'replace-chain'; readonly table: IptablesTable; readonly chain: string; readonly rules: ReadonlyArray<readonly string[]> }
+  | {
+      readonly kind: 'replace-chain';
+      readonly table: IptablesTable;
+      readonly chain: string;
+      readonly rules: ReadonlyArray<readonly string[]>;
+    }
   /** Adds the rule unless an identical one is in the chain; `insert` puts it first, default appends. */
-  | { readonly kind: 'ensure-rule'; readonly table: IptablesTable; readonly chain: string; readonly args: readonly string[]; readonly position?: 'append' | 'insert' }
+  | {
+      readonly kind: 'ensure-rule';
+      readonly table: IptablesTable;
+      readonly chain: string;
+      readonly args: readonly string[];
+      readonly position?: 'append' | 'insert';
+    }
   /** Deletes every identical copy of the rule, if any. */
-  | { readonly kind: 'delete-rule'; readonly table: IptablesTable; readonly chain: string; readonly args: readonly string[] }
+  | {
+      readonly kind: 'delete-rule';
+      readonly table: IptablesTable;
+      readonly chain: string;
+      readonly args: readonly string[];
+    }
   /** Deletes the chain, its rules and every rule jumping to it, if it exists. */
   | { readonly kind: 'delete-chain'; readonly table: IptablesTable; readonly chain: string };
 
@@ -54,7 +70,8 @@ export function validateChain(chain: string): string {
 export function validateRuleArgs(args: readonly string[]): readonly string[] {
   if (!Array.isArray(args) || args.length === 0) bad('rule needs arguments');
   for (const a of args) {
-    if (typeof a !== 'string' || !WORD.test(a) || a.includes('"') || a.includes('\\')) bad(`bad rule word ${JSON.stringify(a)}`);
+    if (typeof a !== 'string' || !WORD.test(a) || a.includes('"') || a.includes('\\'))
+      bad(`bad rule word ${JSON.stringify(a)}`);
   }
   if (args[0] === '-A' || args[0] === '-I' || args[0] === '-D') bad('give the rule without -A/-I/-D <chain>');
   return args;
@@ -140,7 +157,15 @@ export function canonicalRuleArgs(family: IptablesFamily, args: readonly string[
     if (BASIC_ORDER.includes(opt) && !basic.has(opt) && (neg ? i + 2 : i + 1) < words.length) {
       let val = words[neg ? i + 2 : i + 1];
       if (opt === '-s' || opt === '-d') {
-        const c = val.includes(',') ? undefined : (() => { try { return parseCidr(val, { hostIfBare: true }); } catch { return undefined; } })();
+        const c = val.includes(',')
+          ? undefined
+          : (() => {
+              try {
+                return parseCidr(val, { hostIfBare: true });
+              } catch {
+                return undefined;
+              }
+            })();
         if (c && c.address.family === family) val = formatCidr(c);
       }
       basic.set(opt, neg ? ['!', opt, val] : [opt, val]);
@@ -150,7 +175,8 @@ export function canonicalRuleArgs(family: IptablesFamily, args: readonly string[
   return [...BASIC_ORDER.flatMap((o) => basic.get(o) ?? []), ...rest];
 }
 
-const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((w, i) => w === b[i]);
+const same = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((w, i) => w === b[i]);
 
 /** Quotes a word for restore text when it has spaces. */
 function q(word: string): string {
@@ -186,7 +212,11 @@ export function planIptablesRestore(
     let m = model.get(t);
     if (!m) {
       m = new Map();
-      for (const [c, rules] of current.get(t)?.chains ?? []) m.set(c, rules.map((r) => canonicalRuleArgs(family, r)));
+      for (const [c, rules] of current.get(t)?.chains ?? [])
+        m.set(
+          c,
+          rules.map((r) => canonicalRuleArgs(family, r)),
+        );
       model.set(t, m);
     }
     return m;

@@ -40,13 +40,19 @@ export function parseBatchFailure(stderr: string): { line?: number; message: str
 }
 
 /** Runs the lines; returns processes spawned and failures tolerated, or throws the first real failure. */
-export async function runLineBatch(lines: readonly BatchLine[], ctx: LineBatchContext): Promise<{ spawns: number; tolerated: number }> {
+export async function runLineBatch(
+  lines: readonly BatchLine[],
+  ctx: LineBatchContext,
+): Promise<{ spawns: number; tolerated: number }> {
   let from = 0;
   let spawns = 0;
   let tolerated = 0;
   while (from < lines.length) {
     spawns++;
-    const input = `${lines.slice(from).map((l) => l.text).join('\n')}\n`;
+    const input = `${lines
+      .slice(from)
+      .map((l) => l.text)
+      .join('\n')}\n`;
     const r = await ctx.runner.run(ctx.command[0], ctx.command[1], { input, timeoutMs: ctx.timeoutMs });
     if (r.code === 0) break;
     const f = parseBatchFailure(r.stderr);

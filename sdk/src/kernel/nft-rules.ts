@@ -69,7 +69,8 @@ export function validateNftFamily(f: string): NftFamily {
 }
 
 export function validateNftRule(rule: string): string {
-  if (typeof rule !== 'string' || !RULE.test(rule) || rule.trim() === '') bad(`bad nft rule (no newline, ';' or '#'): ${JSON.stringify(rule)}`);
+  if (typeof rule !== 'string' || !RULE.test(rule) || rule.trim() === '')
+    bad(`bad nft rule (no newline, ';' or '#'): ${JSON.stringify(rule)}`);
   return rule.trim();
 }
 
@@ -82,19 +83,24 @@ export function renderNftTable(spec: NftTableSpec): string {
     const n = validateNftName(c.name, 'chain');
     const isBase = c.type !== undefined || c.hook !== undefined || c.priority !== undefined;
     if (isBase) {
-      if (!c.type || !c.hook || c.priority === undefined || !Number.isInteger(c.priority)) bad(`base chain ${n} needs type, hook and an integer priority`);
+      if (!c.type || !c.hook || c.priority === undefined || !Number.isInteger(c.priority))
+        bad(`base chain ${n} needs type, hook and an integer priority`);
       if (!['filter', 'nat', 'route'].includes(c.type)) bad(`bad chain type ${JSON.stringify(c.type)}`);
-      if (!['prerouting', 'input', 'forward', 'output', 'postrouting'].includes(c.hook)) bad(`bad hook ${JSON.stringify(c.hook)}`);
+      if (!['prerouting', 'input', 'forward', 'output', 'postrouting'].includes(c.hook))
+        bad(`bad hook ${JSON.stringify(c.hook)}`);
       const policy = c.policy ?? 'accept';
       if (policy !== 'accept' && policy !== 'drop') bad(`bad policy ${JSON.stringify(policy)}`);
-      out.push(`add chain ${fam} ${t} ${n} { type ${c.type} hook ${c.hook} priority ${c.priority} ; policy ${policy} ; }`);
+      out.push(
+        `add chain ${fam} ${t} ${n} { type ${c.type} hook ${c.hook} priority ${c.priority} ; policy ${policy} ; }`,
+      );
     } else {
       out.push(`add chain ${fam} ${t} ${n}`);
     }
   }
   // Flush all first, then add rules: a rule may jump to a chain declared later.
   for (const c of spec.chains) out.push(`flush chain ${fam} ${t} ${c.name}`);
-  for (const c of spec.chains) for (const r of c.rules) out.push(`add rule ${fam} ${t} ${c.name} ${validateNftRule(r)}`);
+  for (const c of spec.chains)
+    for (const r of c.rules) out.push(`add rule ${fam} ${t} ${c.name} ${validateNftRule(r)}`);
   return `${out.join('\n')}\n`;
 }
 

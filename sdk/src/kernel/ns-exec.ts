@@ -14,7 +14,12 @@ export interface NsExecOptions {
 }
 
 /** The command and arguments that run `tool args…` inside `ns`. */
-export function commandInNetns(ns: NetnsRef, tool: string, args: readonly string[], o: NsExecOptions): [string, string[]] {
+export function commandInNetns(
+  ns: NetnsRef,
+  tool: string,
+  args: readonly string[],
+  o: NsExecOptions,
+): [string, string[]] {
   if (ns.kind === 'host') return [tool, [...args]];
   if (ns.kind === 'name' && o.nativeNetnsFlag) return [tool, ['-n', ns.name, ...args]];
   const file = ns.kind === 'name' ? `/run/netns/${ns.name}` : ns.path;

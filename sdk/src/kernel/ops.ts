@@ -104,7 +104,13 @@ export type KernelOp = { readonly tolerate?: Tolerate } & (
   | { readonly kind: 'route'; readonly mode: 'add' | 'replace' | 'delete'; readonly route: NormRoute }
   | { readonly kind: 'add-rule' | 'delete-rule'; readonly rule: NormRule }
   | { readonly kind: 'flush-rules'; readonly match: NormRuleMatch }
-  | { readonly kind: 'replace-neighbour'; readonly dev: string; readonly ip: string; readonly family: IpFamily; readonly mac: string }
+  | {
+      readonly kind: 'replace-neighbour';
+      readonly dev: string;
+      readonly ip: string;
+      readonly family: IpFamily;
+      readonly mac: string;
+    }
   | { readonly kind: 'delete-neighbour'; readonly dev: string; readonly ip: string; readonly family: IpFamily }
   | { readonly kind: 'sysctl'; readonly key: string; readonly value: string; readonly optional: boolean }
 );
@@ -136,7 +142,12 @@ export function normRoute(r: RouteSpec): NormRoute {
   const src = r.src === undefined ? undefined : parseIp(r.src);
   const family = sameFamily('route', [dstCidr?.address.family, via?.family, src?.family], r.family);
   if (r.dev === undefined && via === undefined && (r.type ?? 'unicast') === 'unicast') {
-    throw new KernelError({ kind: 'invalid-argument', op: 'route', object: r.dst, detail: 'needs a device or a gateway' });
+    throw new KernelError({
+      kind: 'invalid-argument',
+      op: 'route',
+      object: r.dst,
+      detail: 'needs a device or a gateway',
+    });
   }
   return {
     dst: dstCidr ? formatCidr(dstCidr) : 'default',
@@ -169,9 +180,18 @@ function normSelectors(r: RuleMatch | RuleSpec) {
 export function normRule(r: RuleSpec): NormRule {
   const sel = normSelectors(r);
   if (r.ipproto !== undefined && !['icmp', 'ipv6-icmp', 'tcp', 'udp'].includes(r.ipproto)) {
-    throw new KernelError({ kind: 'invalid-argument', op: 'rule', detail: `unknown ipproto ${JSON.stringify(r.ipproto)}` });
+    throw new KernelError({
+      kind: 'invalid-argument',
+      op: 'rule',
+      detail: `unknown ipproto ${JSON.stringify(r.ipproto)}`,
+    });
   }
-  return { ...sel, priority: validateU32(r.priority, 'rule priority'), table: validateTable(r.table), ipproto: r.ipproto };
+  return {
+    ...sel,
+    priority: validateU32(r.priority, 'rule priority'),
+    table: validateTable(r.table),
+    ipproto: r.ipproto,
+  };
 }
 
 export function normRuleMatch(m: RuleMatch): NormRuleMatch {
@@ -183,7 +203,11 @@ export function normRuleMatch(m: RuleMatch): NormRuleMatch {
   };
   const selectors = Object.entries(out).filter(([k]) => k !== 'family');
   if (selectors.every(([, v]) => v === undefined)) {
-    throw new KernelError({ kind: 'invalid-argument', op: 'delete rules', detail: 'needs at least one selector (refusing to flush all rules)' });
+    throw new KernelError({
+      kind: 'invalid-argument',
+      op: 'delete rules',
+      detail: 'needs at least one selector (refusing to flush all rules)',
+    });
   }
   return out;
 }
@@ -204,18 +228,21 @@ export function describeRoute(r: NormRoute): string {
 }
 
 export function describeRule(r: Partial<NormRule>): string {
-  return [
-    r.from && `from ${r.from}`,
-    r.to && `to ${r.to}`,
-    r.iif && `iif ${r.iif}`,
-    r.oif && `oif ${r.oif}`,
-    r.fwmark !== undefined && `fwmark 0x${r.fwmark.toString(16)}${r.fwmask !== undefined ? `/0x${r.fwmask.toString(16)}` : ''}`,
-    r.ipproto && `ipproto ${r.ipproto}`,
-    r.table !== undefined && `table ${tableName(r.table)}`,
-    r.priority !== undefined && `priority ${r.priority}`,
-  ]
-    .filter(Boolean)
-    .join(' ') || 'all';
+  return (
+    [
+      r.from && `from ${r.from}`,
+      r.to && `to ${r.to}`,
+      r.iif && `iif ${r.iif}`,
+      r.oif && `oif ${r.oif}`,
+      r.fwmark !== undefined &&
+        `fwmark 0x${r.fwmark.toString(16)}${r.fwmask !== undefined ? `/0x${r.fwmask.toString(16)}` : ''}`,
+      r.ipproto && `ipproto ${r.ipproto}`,
+      r.table !== undefined && `table ${tableName(r.table)}`,
+      r.priority !== undefined && `priority ${r.priority}`,
+    ]
+      .filter(Boolean)
+      .join(' ') || 'all'
+  );
 }
 
 /** "add route" + "10.99.1.2/32 dev eni1 table main": what an error message names. */
@@ -293,7 +320,11 @@ export function vlanOp(s: VlanSpec): KernelOp {
 export function addressOp(s: AddressSpec): KernelOp {
   const c = parseCidr(s.cidr, { hostIfBare: true });
   if (s.scope !== undefined && !['global', 'link', 'host', 'site'].includes(s.scope)) {
-    throw new KernelError({ kind: 'invalid-argument', op: 'add address', detail: `bad scope ${JSON.stringify(s.scope)}` });
+    throw new KernelError({
+      kind: 'invalid-argument',
+      op: 'add address',
+      detail: `bad scope ${JSON.stringify(s.scope)}`,
+    });
   }
   return {
     kind: 'add-address',
@@ -308,7 +339,13 @@ export function addressOp(s: AddressSpec): KernelOp {
 
 export function neighbourOp(s: NeighbourSpec): KernelOp {
   const ip = parseIp(s.ip);
-  return { kind: 'replace-neighbour', dev: validateIfName(s.dev), ip: formatIp(ip), family: ip.family, mac: validateMac(s.mac) };
+  return {
+    kind: 'replace-neighbour',
+    dev: validateIfName(s.dev),
+    ip: formatIp(ip),
+    family: ip.family,
+    mac: validateMac(s.mac),
+  };
 }
 
 export function sysctlOp(s: SysctlSpec): KernelOp {

@@ -66,13 +66,27 @@ export class SpawnRunner implements ProcessRunner {
       child.on('close', (code, signal) => {
         clearTimeout(timer);
         if (timedOut) {
-          reject(new KernelError({ kind: 'timeout', op: 'run', object: [cmd, ...args].join(' '), detail: `killed after ${opts.timeoutMs ?? 30_000} ms` }));
+          reject(
+            new KernelError({
+              kind: 'timeout',
+              op: 'run',
+              object: [cmd, ...args].join(' '),
+              detail: `killed after ${opts.timeoutMs ?? 30_000} ms`,
+            }),
+          );
           return;
         }
         const stderr = Buffer.concat(err).toString('utf8');
         const m = /failed to execute (\S+): No such file or directory/.exec(stderr);
         if (code === 127 && m) {
-          reject(new KernelError({ kind: 'missing-binary', op: 'run', object: m[1], detail: `cannot execute ${m[1]} (ENOENT)` }));
+          reject(
+            new KernelError({
+              kind: 'missing-binary',
+              op: 'run',
+              object: m[1],
+              detail: `cannot execute ${m[1]} (ENOENT)`,
+            }),
+          );
           return;
         }
         resolve({ code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString('utf8'), stderr });

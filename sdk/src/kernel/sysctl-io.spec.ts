@@ -20,7 +20,11 @@ describe('host sysctls (in-process, no spawn)', () => {
 
   it('writes and reads, tolerating optional missing keys', async () => {
     const k = new IpRoute2Kernel({ procSys: dir, runner: noSpawn });
-    const r = await k.batch(HOST_NETNS).setSysctl({ key: 'net.ipv4.ip_forward', value: 1 }).setSysctl({ key: 'net/ipv6/conf/eni1/accept_ra', value: 0, optional: true }).commit();
+    const r = await k
+      .batch(HOST_NETNS)
+      .setSysctl({ key: 'net.ipv4.ip_forward', value: 1 })
+      .setSysctl({ key: 'net/ipv6/conf/eni1/accept_ra', value: 0, optional: true })
+      .commit();
     expect(r).toEqual({ applied: 2, tolerated: 0, spawns: 0 });
     expect(readFileSync(join(dir, 'net/ipv4/ip_forward'), 'utf8')).toBe('1');
     expect(await k.readSysctl(HOST_NETNS, 'net/ipv4/ip_forward')).toBe('1');

@@ -49,15 +49,25 @@ export async function writeSysctls(ns: NetnsRef, writes: readonly SysctlWrite[],
     }
     return 0;
   }
-  const [cmd, args] = commandInNetns(ns, o.sysctl, ['-q', '-w', ...writes.map((w) => `${w.key}=${w.value}`)], { nsenter: o.nsenter });
+  const [cmd, args] = commandInNetns(ns, o.sysctl, ['-q', '-w', ...writes.map((w) => `${w.key}=${w.value}`)], {
+    nsenter: o.nsenter,
+  });
   const r = await o.runner.run(cmd, args);
   if (r.code === 0) return 1;
   for (const line of r.stderr.split('\n').filter((l) => l.trim())) {
-    const w = writes.find((x) => line.includes(`/proc/sys/${x.key}:`) || line.includes(`"${x.key.replace(/\//g, '.')}"`));
+    const w = writes.find(
+      (x) => line.includes(`/proc/sys/${x.key}:`) || line.includes(`"${x.key.replace(/\//g, '.')}"`),
+    );
     const missing = /No such file or directory/.test(line);
     if (w && missing && w.optional) continue;
     throw new KernelError({
-      kind: missing ? 'not-found' : /Invalid argument/.test(line) ? 'invalid-argument' : /cannot open/.test(line) ? 'not-found' : 'failed',
+      kind: missing
+        ? 'not-found'
+        : /Invalid argument/.test(line)
+          ? 'invalid-argument'
+          : /cannot open/.test(line)
+            ? 'not-found'
+            : 'failed',
       op: 'set sysctl',
       object: w ? `${w.key}=${w.value}` : writes.map((x) => x.key).join(', '),
       netns: where,
@@ -74,12 +84,25 @@ export async function readSysctlValue(ns: NetnsRef, key: string, o: SysctlIoOpti
       return (await readFile(join(o.procSys, key), 'utf8')).trim();
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new KernelError({ kind: 'failed', op: 'read sysctl', object: key, netns: describeNetns(ns), detail: (e as Error).message, cause: e });
+      throw new KernelError({
+        kind: 'failed',
+        op: 'read sysctl',
+        object: key,
+        netns: describeNetns(ns),
+        detail: (e as Error).message,
+        cause: e,
+      });
     }
   }
   const [cmd, args] = commandInNetns(ns, o.sysctl, ['-n', key], { nsenter: o.nsenter });
   const r = await o.runner.run(cmd, args);
   if (r.code === 0) return r.stdout.trim();
   if (/No such file or directory/.test(r.stderr) && !/cannot open \//.test(r.stderr)) return undefined;
-  throw new KernelError({ kind: /cannot open/.test(r.stderr) ? 'not-found' : 'failed', op: 'read sysctl', object: key, netns: describeNetns(ns), detail: r.stderr.trim() });
+  throw new KernelError({
+    kind: /cannot open/.test(r.stderr) ? 'not-found' : 'failed',
+    op: 'read sysctl',
+    object: key,
+    netns: describeNetns(ns),
+    detail: r.stderr.trim(),
+  });
 }

@@ -18,12 +18,20 @@ const RATE = 4_000_000;
 
 /** Runs iperf3 from a to b for 3 s; returns the receiver's measured bits per second. */
 async function measure(a: TempNetns, b: TempNetns, port: number): Promise<number> {
-  const server: ChildProcess = spawn('ip', ['netns', 'exec', b.name, 'iperf3', '-s', '-1', '-B', '10.99.30.2', '-p', String(port)], { stdio: 'ignore' });
+  const server: ChildProcess = spawn(
+    'ip',
+    ['netns', 'exec', b.name, 'iperf3', '-s', '-1', '-B', '10.99.30.2', '-p', String(port)],
+    { stdio: 'ignore' },
+  );
   const exited = new Promise<void>((r) => server.on('close', () => r()));
   try {
     for (let i = 0; ; i++) {
       try {
-        const { stdout } = await run('ip', ['netns', 'exec', a.name, 'iperf3', '-c', '10.99.30.2', '-p', String(port), '-t', '3', '-J'], { timeout: 20_000 });
+        const { stdout } = await run(
+          'ip',
+          ['netns', 'exec', a.name, 'iperf3', '-c', '10.99.30.2', '-p', String(port), '-t', '3', '-J'],
+          { timeout: 20_000 },
+        );
         const j = JSON.parse(stdout) as { end: { sum_received: { bits_per_second: number } } };
         return j.end.sum_received.bits_per_second;
       } catch (e) {
@@ -44,8 +52,19 @@ d('TcTrafficControl on a real kernel', () => {
   beforeAll(async () => {
     a = await createTempNetns({ prefix: 'vct-tc' });
     b = await createTempNetns({ prefix: 'vct-tc' });
-    await kernel.batch(a.ref).addVeth({ name: 'va', peerName: 'vb', peerNetns: b.ref }).addAddress({ dev: 'va', cidr: '10.99.30.1/24' }).setLinkUp('va').commit();
-    await kernel.batch(b.ref).addAddress({ dev: 'vb', cidr: '10.99.30.2/24' }).setLinkUp('vb').addIfb('vctifb0').setLinkUp('vctifb0').commit();
+    await kernel
+      .batch(a.ref)
+      .addVeth({ name: 'va', peerName: 'vb', peerNetns: b.ref })
+      .addAddress({ dev: 'va', cidr: '10.99.30.1/24' })
+      .setLinkUp('va')
+      .commit();
+    await kernel
+      .batch(b.ref)
+      .addAddress({ dev: 'vb', cidr: '10.99.30.2/24' })
+      .setLinkUp('vb')
+      .addIfb('vctifb0')
+      .setLinkUp('vctifb0')
+      .commit();
   });
   afterAll(async () => {
     await a?.destroy();
@@ -53,8 +72,13 @@ d('TcTrafficControl on a real kernel', () => {
   });
 
   it('tbf on egress limits real traffic to about 4 Mbit/s', async () => {
-    await tc.batch(a.ref).replaceTbf({ dev: 'va', rateBitsPerSec: RATE, burstBytes: 32 * 1024, latencyMs: 25 }).commit();
-    expect(await tc.listQdiscs(a.ref, 'va')).toEqual([expect.objectContaining({ dev: 'va', kind: 'tbf', root: true, rateBitsPerSec: RATE, burstBytes: 32 * 1024 })]);
+    await tc
+      .batch(a.ref)
+      .replaceTbf({ dev: 'va', rateBitsPerSec: RATE, burstBytes: 32 * 1024, latencyMs: 25 })
+      .commit();
+    expect(await tc.listQdiscs(a.ref, 'va')).toEqual([
+      expect.objectContaining({ dev: 'va', kind: 'tbf', root: true, rateBitsPerSec: RATE, burstBytes: 32 * 1024 }),
+    ]);
     const bps = await measure(a, b, 5301);
     console.log(`egress tbf 4 Mbit/s: measured ${(bps / 1e6).toFixed(2)} Mbit/s`);
     expect(bps).toBeGreaterThan(RATE * 0.8);
@@ -73,9 +97,14 @@ d('TcTrafficControl on a real kernel', () => {
       .commit();
     // The tolerated failure is the last line, so no second process is needed.
     expect(res).toEqual({ applied: 4, tolerated: 1, spawns: 1 });
-    expect(await tc.listFilters(b.ref, 'vb', 'ingress')).toEqual([expect.objectContaining({ kind: 'u32', protocol: 'all', redirectTo: 'vctifb0' })]);
+    expect(await tc.listFilters(b.ref, 'vb', 'ingress')).toEqual([
+      expect.objectContaining({ kind: 'u32', protocol: 'all', redirectTo: 'vctifb0' }),
+    ]);
     expect(await tc.listQdiscs(b.ref)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ dev: 'vb', kind: 'ingress', handle: 'ffff:' }), expect.objectContaining({ dev: 'vctifb0', kind: 'tbf', rateBitsPerSec: RATE })]),
+      expect.arrayContaining([
+        expect.objectContaining({ dev: 'vb', kind: 'ingress', handle: 'ffff:' }),
+        expect.objectContaining({ dev: 'vctifb0', kind: 'tbf', rateBitsPerSec: RATE }),
+      ]),
     );
     const bps = await measure(a, b, 5302);
     console.log(`ingress via ifb 4 Mbit/s: measured ${(bps / 1e6).toFixed(2)} Mbit/s`);
@@ -86,11 +115,22 @@ d('TcTrafficControl on a real kernel', () => {
   }, 30_000);
 
   it('errors are typed and name the device', async () => {
-    const dup = await tc.batch(b.ref).addIngress('vb').addIngress('vb').commit().catch((e: unknown) => e);
+    const dup = await tc
+      .batch(b.ref)
+      .addIngress('vb')
+      .addIngress('vb')
+      .commit()
+      .catch((e: unknown) => e);
     expect(dup).toMatchObject({ kind: 'exists', op: 'add ingress qdisc', object: 'dev vb', opIndex: 1 });
-    const missing = await tc.batch(b.ref).deleteQdisc('nosuch0', 'root').commit().catch((e: unknown) => e);
+    const missing = await tc
+      .batch(b.ref)
+      .deleteQdisc('nosuch0', 'root')
+      .commit()
+      .catch((e: unknown) => e);
     expect(missing).toMatchObject({ kind: 'not-found' });
-    expect(() => tc.batch(b.ref).replaceTbf({ dev: 'vb', rateBitsPerSec: 0, burstBytes: 1 })).toThrow(expect.objectContaining({ kind: 'invalid-argument' }));
+    expect(() => tc.batch(b.ref).replaceTbf({ dev: 'vb', rateBitsPerSec: 0, burstBytes: 1 })).toThrow(
+      expect.objectContaining({ kind: 'invalid-argument' }),
+    );
     const e = await new TcTrafficControl({ tc: '/nonexistent/tc' }).listQdiscs(b.ref).catch((x: unknown) => x);
     expect(e).toMatchObject({ kind: 'missing-binary' });
     await tc.batch(b.ref).deleteQdisc('vb', 'ingress').commit();

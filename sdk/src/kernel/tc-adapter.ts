@@ -22,7 +22,8 @@ export class TcBatchRecorder implements TcBatch {
     return this.ops.length;
   }
   private push(op: TcOp): this {
-    if (this.done) throw new KernelError({ kind: 'invalid-argument', op: 'queue tc operation', detail: 'batch already committed' });
+    if (this.done)
+      throw new KernelError({ kind: 'invalid-argument', op: 'queue tc operation', detail: 'batch already committed' });
     this.ops.push(op);
     return this;
   }
@@ -33,14 +34,30 @@ export class TcBatchRecorder implements TcBatch {
     return this.push({ kind: 'ingress', dev: validateIfName(dev), tolerate: opts?.existOk ? 'exists' : undefined });
   }
   redirectIngress(dev: string, ifb: string, opts?: AddOptions): this {
-    return this.push({ kind: 'redirect', dev: validateIfName(dev), ifb: validateIfName(ifb, 'ifb name'), tolerate: opts?.existOk ? 'exists' : undefined });
+    return this.push({
+      kind: 'redirect',
+      dev: validateIfName(dev),
+      ifb: validateIfName(ifb, 'ifb name'),
+      tolerate: opts?.existOk ? 'exists' : undefined,
+    });
   }
   deleteQdisc(dev: string, which: 'root' | 'ingress', opts?: DeleteOptions): this {
-    if (which !== 'root' && which !== 'ingress') throw new KernelError({ kind: 'invalid-argument', op: 'delete qdisc', detail: `not root or ingress: ${JSON.stringify(which)}` });
-    return this.push({ kind: 'delete-qdisc', dev: validateIfName(dev), which, tolerate: opts?.missingOk ? 'not-found' : undefined });
+    if (which !== 'root' && which !== 'ingress')
+      throw new KernelError({
+        kind: 'invalid-argument',
+        op: 'delete qdisc',
+        detail: `not root or ingress: ${JSON.stringify(which)}`,
+      });
+    return this.push({
+      kind: 'delete-qdisc',
+      dev: validateIfName(dev),
+      which,
+      tolerate: opts?.missingOk ? 'not-found' : undefined,
+    });
   }
   async commit(): Promise<BatchResult> {
-    if (this.done) throw new KernelError({ kind: 'invalid-argument', op: 'commit tc batch', detail: 'batch already committed' });
+    if (this.done)
+      throw new KernelError({ kind: 'invalid-argument', op: 'commit tc batch', detail: 'batch already committed' });
     this.done = true;
     return this.ops.length ? this.execute(this.netns, this.ops) : { applied: 0, tolerated: 0, spawns: 0 };
   }
@@ -88,7 +105,13 @@ export class TcTrafficControl implements TrafficControl {
   private async query(ns: NetnsRef, args: string[], what: string): Promise<unknown> {
     const [c, a] = this.cmd(ns, ['-j', ...args]);
     const r = await this.runner.run(c, a, { timeoutMs: this.timeoutMs });
-    if (r.code !== 0) throw new KernelError({ kind: classifyErrorText(r.stderr), op: `list ${what}`, netns: describeNetns(ns), detail: cleanErrorText(r.stderr) });
+    if (r.code !== 0)
+      throw new KernelError({
+        kind: classifyErrorText(r.stderr),
+        op: `list ${what}`,
+        netns: describeNetns(ns),
+        detail: cleanErrorText(r.stderr),
+      });
     return r.stdout.trim() ? JSON.parse(r.stdout) : [];
   }
 

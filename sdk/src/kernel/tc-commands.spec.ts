@@ -3,14 +3,20 @@ import { parseFilters, parseQdiscs, tbfOp, tcBatchLine } from './tc-commands';
 
 describe('tc', () => {
   it('batch lines', () => {
-    expect(tcBatchLine(tbfOp({ dev: 'eni1', rateBitsPerSec: 4_000_000, burstBytes: 32768 }))).toBe('qdisc replace dev eni1 root tbf rate 4000000bit burst 32768 latency 25ms');
-    expect(tcBatchLine(tbfOp({ dev: 'ifb0', rateBitsPerSec: 1000, burstBytes: 10, limitBytes: 5000 }))).toBe('qdisc replace dev ifb0 root tbf rate 1000bit burst 10 limit 5000');
+    expect(tcBatchLine(tbfOp({ dev: 'eni1', rateBitsPerSec: 4_000_000, burstBytes: 32768 }))).toBe(
+      'qdisc replace dev eni1 root tbf rate 4000000bit burst 32768 latency 25ms',
+    );
+    expect(tcBatchLine(tbfOp({ dev: 'ifb0', rateBitsPerSec: 1000, burstBytes: 10, limitBytes: 5000 }))).toBe(
+      'qdisc replace dev ifb0 root tbf rate 1000bit burst 10 limit 5000',
+    );
     expect(tcBatchLine({ kind: 'ingress', dev: 'eni1' })).toBe('qdisc add dev eni1 handle ffff: ingress');
     expect(tcBatchLine({ kind: 'redirect', dev: 'eni1', ifb: 'ifb0' })).toBe(
       'filter add dev eni1 parent ffff: protocol all prio 1 u32 match u32 0 0 action mirred egress redirect dev ifb0',
     );
     expect(tcBatchLine({ kind: 'delete-qdisc', dev: 'eni1', which: 'ingress' })).toBe('qdisc del dev eni1 ingress');
-    expect(() => tbfOp({ dev: 'eni1', rateBitsPerSec: 1.5, burstBytes: 1 })).toThrow(expect.objectContaining({ kind: 'invalid-argument' }));
+    expect(() => tbfOp({ dev: 'eni1', rateBitsPerSec: 1.5, burstBytes: 1 })).toThrow(
+      expect.objectContaining({ kind: 'invalid-argument' }),
+    );
     expect(() => tbfOp({ dev: 'bad dev', rateBitsPerSec: 1, burstBytes: 1 })).toThrow(/interface name/);
   });
 
@@ -27,8 +33,17 @@ describe('tc', () => {
     const filters = [
       { parent: 'ffff:', protocol: 'all', pref: 1, kind: 'u32', chain: 0 },
       { parent: 'ffff:', protocol: 'all', pref: 1, kind: 'u32', chain: 0, options: { fh: '800:', ht_divisor: 1 } },
-      { parent: 'ffff:', protocol: 'all', pref: 1, kind: 'u32', chain: 0, options: { fh: '800::800', actions: [{ order: 1, kind: 'mirred', to_dev: 'ifbx' }] } },
+      {
+        parent: 'ffff:',
+        protocol: 'all',
+        pref: 1,
+        kind: 'u32',
+        chain: 0,
+        options: { fh: '800::800', actions: [{ order: 1, kind: 'mirred', to_dev: 'ifbx' }] },
+      },
     ];
-    expect(parseFilters(filters, 'v1')).toEqual([{ dev: 'v1', kind: 'u32', protocol: 'all', pref: 1, redirectTo: 'ifbx' }]);
+    expect(parseFilters(filters, 'v1')).toEqual([
+      { dev: 'v1', kind: 'u32', protocol: 'all', pref: 1, redirectTo: 'ifbx' },
+    ]);
   });
 });

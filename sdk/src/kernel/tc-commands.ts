@@ -6,7 +6,14 @@ import { type Qdisc, type TbfSpec, type TcFilter } from './tc-port';
 import { validateIfName } from './validate';
 
 export type TcOp = { readonly tolerate?: Tolerate } & (
-  | { readonly kind: 'tbf'; readonly dev: string; readonly rate: number; readonly burst: number; readonly latencyMs?: number; readonly limit?: number }
+  | {
+      readonly kind: 'tbf';
+      readonly dev: string;
+      readonly rate: number;
+      readonly burst: number;
+      readonly latencyMs?: number;
+      readonly limit?: number;
+    }
   | { readonly kind: 'ingress'; readonly dev: string }
   | { readonly kind: 'redirect'; readonly dev: string; readonly ifb: string }
   | { readonly kind: 'delete-qdisc'; readonly dev: string; readonly which: 'root' | 'ingress' }
@@ -14,7 +21,11 @@ export type TcOp = { readonly tolerate?: Tolerate } & (
 
 function positiveInt(n: number, field: string, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0 || n > max) {
-    throw new KernelError({ kind: 'invalid-argument', op: 'validate tbf', detail: `${field} must be a positive integer: ${JSON.stringify(n)}` });
+    throw new KernelError({
+      kind: 'invalid-argument',
+      op: 'validate tbf',
+      detail: `${field} must be a positive integer: ${JSON.stringify(n)}`,
+    });
   }
   return n;
 }

@@ -37,7 +37,12 @@ async function makeTopology(): Promise<Topology> {
     .setLinkUp('rc0')
     .setLinkUp('rs0')
     .commit();
-  await kernel.batch(client.ref).addAddress({ dev: 'eth0', cidr: '10.99.10.2/24' }).setLinkUp('eth0').replaceRoute({ dst: 'default', via: '10.99.10.1', dev: 'eth0' }).commit();
+  await kernel
+    .batch(client.ref)
+    .addAddress({ dev: 'eth0', cidr: '10.99.10.2/24' })
+    .setLinkUp('eth0')
+    .replaceRoute({ dst: 'default', via: '10.99.10.1', dev: 'eth0' })
+    .commit();
   await kernel.batch(server.ref).addAddress({ dev: 'eth0', cidr: '10.99.20.2/24' }).setLinkUp('eth0').commit();
   return { client, router, server };
 }
@@ -48,7 +53,11 @@ async function destroy(t: Partial<Topology>): Promise<void> {
 
 /** Server listens once with nc -v; the client connects; resolves with what the server printed. */
 async function connectOnce(t: Topology, port: number): Promise<string> {
-  const server: ChildProcess = spawn('ip', ['netns', 'exec', t.server.name, 'nc', '-n', '-v', '-l', '-w', '3', '10.99.20.2', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const server: ChildProcess = spawn(
+    'ip',
+    ['netns', 'exec', t.server.name, 'nc', '-n', '-v', '-l', '-w', '3', '10.99.20.2', String(port)],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   server.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   server.stderr!.on('data', (b: Buffer) => (out += b.toString()));
@@ -85,12 +94,39 @@ d('ToolFirewall on a real kernel', () => {
         chain: 'VCT-SNAT-0',
         rules: [
           ['-d', '10.99.10.0/24', '-m', 'comment', '--comment', 'VCT SNAT EXCLUSION', '-j', 'RETURN'],
-          ['-o', 'rs0', '-m', 'comment', '--comment', 'VCT, SNAT', '-j', 'SNAT', '--to-source', '10.99.20.1', '--random-fully'],
+          [
+            '-o',
+            'rs0',
+            '-m',
+            'comment',
+            '--comment',
+            'VCT, SNAT',
+            '-j',
+            'SNAT',
+            '--to-source',
+            '10.99.20.1',
+            '--random-fully',
+          ],
         ],
       },
-      { kind: 'ensure-rule', table: 'nat', chain: 'POSTROUTING', args: ['-s', '10.99.10.0/24', '-m', 'comment', '--comment', 'VCT SNAT CHAIN', '-j', 'VCT-SNAT-0'] },
-      { kind: 'ensure-rule', table: 'mangle', chain: 'PREROUTING', args: ['-i', 'rc0', '-m', 'conntrack', '--ctstate', 'NEW', '-j', 'CONNMARK', '--set-xmark', '0x80/0x80'] },
-      { kind: 'ensure-rule', table: 'mangle', chain: 'PREROUTING', args: ['-i', 'rs0', '-j', 'CONNMARK', '--restore-mark', '--nfmask', '0x80', '--ctmask', '0x80'] },
+      {
+        kind: 'ensure-rule',
+        table: 'nat',
+        chain: 'POSTROUTING',
+        args: ['-s', '10.99.10.0/24', '-m', 'comment', '--comment', 'VCT SNAT CHAIN', '-j', 'VCT-SNAT-0'],
+      },
+      {
+        kind: 'ensure-rule',
+        table: 'mangle',
+        chain: 'PREROUTING',
+        args: ['-i', 'rc0', '-m', 'conntrack', '--ctstate', 'NEW', '-j', 'CONNMARK', '--set-xmark', '0x80/0x80'],
+      },
+      {
+        kind: 'ensure-rule',
+        table: 'mangle',
+        chain: 'PREROUTING',
+        args: ['-i', 'rs0', '-j', 'CONNMARK', '--restore-mark', '--nfmask', '0x80', '--ctmask', '0x80'],
+      },
     ];
 
     it('applies once, then again with no change (idempotent), and lists the rules as the kernel holds them', async () => {
@@ -101,7 +137,19 @@ d('ToolFirewall on a real kernel', () => {
       const snat = await fw.listIptablesRules(t.router!.ref, 4, 'nat', 'VCT-SNAT-0');
       expect(snat.map((r) => r.args)).toEqual([
         ['-d', '10.99.10.0/24', '-m', 'comment', '--comment', 'VCT SNAT EXCLUSION', '-j', 'RETURN'],
-        ['-o', 'rs0', '-m', 'comment', '--comment', 'VCT, SNAT', '-j', 'SNAT', '--to-source', '10.99.20.1', '--random-fully'],
+        [
+          '-o',
+          'rs0',
+          '-m',
+          'comment',
+          '--comment',
+          'VCT, SNAT',
+          '-j',
+          'SNAT',
+          '--to-source',
+          '10.99.20.1',
+          '--random-fully',
+        ],
       ]);
       expect(await fw.listIptablesChains(t.router!.ref, 4, 'nat')).toContain('VCT-SNAT-0');
       expect((await fw.listIptablesRules(t.router!.ref, 4, 'mangle', 'PREROUTING')).length).toBe(2);
@@ -111,15 +159,43 @@ d('ToolFirewall on a real kernel', () => {
       const out = await connectOnce(t as Topology, 8080);
       expect(out).toMatch(/Connection received on 10\.99\.20\.1 \d+/);
       expect(out).toContain('hello');
-      const { stdout, stderr } = await run('ip', ['netns', 'exec', t.router!.name, 'conntrack', '-L', '-p', 'tcp', '--dport', '8080']);
-      expect(stdout + stderr).toMatch(/src=10\.99\.10\.2 dst=10\.99\.20\.2 .*src=10\.99\.20\.2 dst=10\.99\.20\.1 .*mark=128/);
-      const { stdout: counters } = await run('ip', ['netns', 'exec', t.router!.name, 'iptables', '-t', 'nat', '-L', 'VCT-SNAT-0', '-v', '-n']);
+      const { stdout, stderr } = await run('ip', [
+        'netns',
+        'exec',
+        t.router!.name,
+        'conntrack',
+        '-L',
+        '-p',
+        'tcp',
+        '--dport',
+        '8080',
+      ]);
+      expect(stdout + stderr).toMatch(
+        /src=10\.99\.10\.2 dst=10\.99\.20\.2 .*src=10\.99\.20\.2 dst=10\.99\.20\.1 .*mark=128/,
+      );
+      const { stdout: counters } = await run('ip', [
+        'netns',
+        'exec',
+        t.router!.name,
+        'iptables',
+        '-t',
+        'nat',
+        '-L',
+        'VCT-SNAT-0',
+        '-v',
+        '-n',
+      ]);
       expect(counters).toMatch(/random-fully/);
     });
 
     it('deletes rules and chains (with the jumps to them) idempotently', async () => {
       const del: IptablesOp[] = [
-        { kind: 'delete-rule', table: 'mangle', chain: 'PREROUTING', args: ['-i', 'rs0', '-j', 'CONNMARK', '--restore-mark', '--nfmask', '0x80', '--ctmask', '0x80'] },
+        {
+          kind: 'delete-rule',
+          table: 'mangle',
+          chain: 'PREROUTING',
+          args: ['-i', 'rs0', '-j', 'CONNMARK', '--restore-mark', '--nfmask', '0x80', '--ctmask', '0x80'],
+        },
         { kind: 'delete-chain', table: 'nat', chain: 'VCT-SNAT-0' },
       ];
       expect((await fw.applyIptables(t.router!.ref, 4, del)).changes).toBe(2);
@@ -131,7 +207,26 @@ d('ToolFirewall on a real kernel', () => {
 
     it('ip6tables through the same path', async () => {
       const r = await fw.applyIptables(t.router!.ref, 6, [
-        { kind: 'ensure-rule', table: 'filter', chain: 'FORWARD', args: ['-d', 'fd99::/64', '-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'VCT block', '-j', 'REJECT'], position: 'insert' },
+        {
+          kind: 'ensure-rule',
+          table: 'filter',
+          chain: 'FORWARD',
+          args: [
+            '-d',
+            'fd99::/64',
+            '-m',
+            'conntrack',
+            '--ctstate',
+            'NEW',
+            '-m',
+            'comment',
+            '--comment',
+            'VCT block',
+            '-j',
+            'REJECT',
+          ],
+          position: 'insert',
+        },
       ]);
       expect(r.changes).toBe(1);
       expect((await fw.listIptablesRules(t.router!.ref, 6, 'filter', 'FORWARD'))[0].args).toEqual(
@@ -140,14 +235,24 @@ d('ToolFirewall on a real kernel', () => {
     });
 
     it('a restore failure names the line and the namespace', async () => {
-      const e = await fw.applyIptables(t.router!.ref, 4, [{ kind: 'ensure-rule', table: 'nat', chain: 'POSTROUTING', args: ['-j', 'NO-SUCH-CHAIN'] }]).catch((x: unknown) => x);
-      expect(e).toMatchObject({ kind: 'not-found', op: 'iptables-restore', object: expect.stringContaining('-A POSTROUTING -j NO-SUCH-CHAIN') });
+      const e = await fw
+        .applyIptables(t.router!.ref, 4, [
+          { kind: 'ensure-rule', table: 'nat', chain: 'POSTROUTING', args: ['-j', 'NO-SUCH-CHAIN'] },
+        ])
+        .catch((x: unknown) => x);
+      expect(e).toMatchObject({
+        kind: 'not-found',
+        op: 'iptables-restore',
+        object: expect.stringContaining('-A POSTROUTING -j NO-SUCH-CHAIN'),
+      });
       expect(String(e)).toContain(t.router!.name);
     });
 
     it('a missing binary is a typed error', async () => {
       const broken = new ToolFirewall({ iptablesSave: '/nonexistent/iptables-save' });
-      const e = await broken.applyIptables(t.router!.ref, 4, [{ kind: 'ensure-chain', table: 'nat', chain: 'X' }]).catch((x: unknown) => x);
+      const e = await broken
+        .applyIptables(t.router!.ref, 4, [{ kind: 'ensure-chain', table: 'nat', chain: 'X' }])
+        .catch((x: unknown) => x);
       expect(e).toMatchObject({ kind: 'missing-binary' });
     });
   });
@@ -161,9 +266,21 @@ d('ToolFirewall on a real kernel', () => {
       family: 'ip',
       name: 'vct-cni',
       chains: [
-        { name: 'nat-prerouting', type: 'nat', hook: 'prerouting', priority: -90, rules: ['fib daddr type local return', 'iifname "rc0" jump snat-mark', 'meta mark set ct mark & 0x80'] },
+        {
+          name: 'nat-prerouting',
+          type: 'nat',
+          hook: 'prerouting',
+          priority: -90,
+          rules: ['fib daddr type local return', 'iifname "rc0" jump snat-mark', 'meta mark set ct mark & 0x80'],
+        },
         { name: 'snat-mark', rules: ['ip daddr 10.99.10.0/24 return', 'ct mark set ct mark | 0x80'] },
-        { name: 'post', type: 'nat', hook: 'postrouting', priority: 100, rules: ['ip saddr 10.99.10.0/24 oifname "rs0" masquerade fully-random'] },
+        {
+          name: 'post',
+          type: 'nat',
+          hook: 'postrouting',
+          priority: 100,
+          rules: ['ip saddr 10.99.10.0/24 oifname "rs0" masquerade fully-random'],
+        },
       ],
     } as const;
 
@@ -172,12 +289,26 @@ d('ToolFirewall on a real kernel', () => {
       await fw.applyNftTable(t.router!.ref, spec);
       const table = await fw.listNftTable(t.router!.ref, 'ip', 'vct-cni');
       expect(table?.chains.map((c) => c.name).sort()).toEqual(['nat-prerouting', 'post', 'snat-mark']);
-      expect(table?.chains.find((c) => c.name === 'nat-prerouting')).toMatchObject({ type: 'nat', hook: 'prerouting', priority: -90 });
+      expect(table?.chains.find((c) => c.name === 'nat-prerouting')).toMatchObject({
+        type: 'nat',
+        hook: 'prerouting',
+        priority: -90,
+      });
       expect(table?.rules.length).toBe(6);
 
       const out = await connectOnce(t as Topology, 8081);
       expect(out).toMatch(/Connection received on 10\.99\.20\.1 \d+/);
-      const { stdout, stderr } = await run('ip', ['netns', 'exec', t.router!.name, 'conntrack', '-L', '-p', 'tcp', '--dport', '8081']);
+      const { stdout, stderr } = await run('ip', [
+        'netns',
+        'exec',
+        t.router!.name,
+        'conntrack',
+        '-L',
+        '-p',
+        'tcp',
+        '--dport',
+        '8081',
+      ]);
       expect(stdout + stderr).toMatch(/src=10\.99\.20\.2 dst=10\.99\.20\.1 .*mark=128/);
 
       await fw.deleteNftTable(t.router!.ref, 'ip', 'vct-cni');
@@ -186,7 +317,13 @@ d('ToolFirewall on a real kernel', () => {
     });
 
     it('refuses a rule that could smuggle another command', async () => {
-      await expect(fw.applyNftTable(t.router!.ref, { family: 'ip', name: 'x', chains: [{ name: 'c', rules: ['accept; flush ruleset'] }] })).rejects.toMatchObject({
+      await expect(
+        fw.applyNftTable(t.router!.ref, {
+          family: 'ip',
+          name: 'x',
+          chains: [{ name: 'c', rules: ['accept; flush ruleset'] }],
+        }),
+      ).rejects.toMatchObject({
         kind: 'invalid-argument',
       });
     });

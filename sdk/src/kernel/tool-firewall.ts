@@ -14,7 +14,16 @@ import {
 } from './iptables-rules';
 import { type NetnsRef, HOST_NETNS, describeNetns } from './netns';
 import { commandInNetns } from './ns-exec';
-import { type NftFamily, type NftTableSpec, type NftTableState, parseNftTable, renderNftDeleteTable, renderNftTable, validateNftFamily, validateNftName } from './nft-rules';
+import {
+  type NftFamily,
+  type NftTableSpec,
+  type NftTableState,
+  parseNftTable,
+  renderNftDeleteTable,
+  renderNftTable,
+  validateNftFamily,
+  validateNftName,
+} from './nft-rules';
 import { type ProcessRunner, type RunResult, SpawnRunner } from './process-runner';
 
 export interface ToolFirewallOptions {
@@ -58,7 +67,8 @@ export class ToolFirewall implements Firewall {
   async detectBackend(): Promise<IptablesBackend> {
     const r = await this.run(HOST_NETNS, this.o.iptables, ['--version']);
     const text = `${r.stdout} ${r.stderr}`;
-    if (r.code !== 0) throw new KernelError({ kind: 'failed', op: 'detect iptables backend', detail: cleanErrorText(text) });
+    if (r.code !== 0)
+      throw new KernelError({ kind: 'failed', op: 'detect iptables backend', detail: cleanErrorText(text) });
     // Upstream's rule: "legacy" in the version string means legacy, anything else nf_tables.
     return /legacy/.test(text) ? 'legacy' : 'nf_tables';
   }
@@ -66,12 +76,21 @@ export class ToolFirewall implements Firewall {
   private async save(ns: NetnsRef, family: IptablesFamily) {
     const r = await this.run(ns, family === 6 ? this.o.ip6tablesSave : this.o.iptablesSave, []);
     if (r.code !== 0) {
-      throw new KernelError({ kind: classifyErrorText(r.stderr), op: `ip${family === 6 ? '6' : ''}tables-save`, netns: describeNetns(ns), detail: cleanErrorText(r.stderr) });
+      throw new KernelError({
+        kind: classifyErrorText(r.stderr),
+        op: `ip${family === 6 ? '6' : ''}tables-save`,
+        netns: describeNetns(ns),
+        detail: cleanErrorText(r.stderr),
+      });
     }
     return parseIptablesSave(r.stdout);
   }
 
-  async applyIptables(netns: NetnsRef, family: IptablesFamily, ops: readonly IptablesOp[]): Promise<FirewallApplyResult> {
+  async applyIptables(
+    netns: NetnsRef,
+    family: IptablesFamily,
+    ops: readonly IptablesOp[],
+  ): Promise<FirewallApplyResult> {
     if (ops.length === 0) return { changes: 0, spawns: 0 };
     // Validate before running anything.
     planIptablesRestore(family, new Map(), ops);
@@ -93,12 +112,23 @@ export class ToolFirewall implements Firewall {
     return { changes: plan.changes, spawns: 2 };
   }
 
-  async listIptablesRules(netns: NetnsRef, family: IptablesFamily, table: IptablesTable, chain?: string): Promise<IptablesRule[]> {
-    if (!IPTABLES_TABLES.includes(table)) throw new KernelError({ kind: 'invalid-argument', op: 'list iptables rules', detail: `unknown table ${JSON.stringify(table)}` });
+  async listIptablesRules(
+    netns: NetnsRef,
+    family: IptablesFamily,
+    table: IptablesTable,
+    chain?: string,
+  ): Promise<IptablesRule[]> {
+    if (!IPTABLES_TABLES.includes(table))
+      throw new KernelError({
+        kind: 'invalid-argument',
+        op: 'list iptables rules',
+        detail: `unknown table ${JSON.stringify(table)}`,
+      });
     if (chain !== undefined) validateChain(chain);
     const t = (await this.save(netns, family)).get(table);
     const out: IptablesRule[] = [];
-    for (const [c, rules] of t?.chains ?? []) if (chain === undefined || c === chain) for (const args of rules) out.push({ table, chain: c, args });
+    for (const [c, rules] of t?.chains ?? [])
+      if (chain === undefined || c === chain) for (const args of rules) out.push({ table, chain: c, args });
     return out;
   }
 
@@ -108,7 +138,13 @@ export class ToolFirewall implements Firewall {
 
   private async nft(ns: NetnsRef, args: readonly string[], input: string | undefined, op: string): Promise<RunResult> {
     const r = await this.run(ns, this.o.nft, args, input);
-    if (r.code !== 0) throw new KernelError({ kind: classifyErrorText(r.stderr), op, netns: describeNetns(ns), detail: cleanErrorText(r.stderr) });
+    if (r.code !== 0)
+      throw new KernelError({
+        kind: classifyErrorText(r.stderr),
+        op,
+        netns: describeNetns(ns),
+        detail: cleanErrorText(r.stderr),
+      });
     return r;
   }
 
@@ -126,7 +162,12 @@ export class ToolFirewall implements Firewall {
     const r = await this.run(netns, this.o.nft, ['-j', 'list', 'table', family, name]);
     if (r.code !== 0) {
       if (classifyErrorText(r.stderr) === 'not-found') return undefined;
-      throw new KernelError({ kind: classifyErrorText(r.stderr), op: `nft list table ${family} ${name}`, netns: describeNetns(netns), detail: cleanErrorText(r.stderr) });
+      throw new KernelError({
+        kind: classifyErrorText(r.stderr),
+        op: `nft list table ${family} ${name}`,
+        netns: describeNetns(netns),
+        detail: cleanErrorText(r.stderr),
+      });
     }
     return parseNftTable(JSON.parse(r.stdout), family, name);
   }

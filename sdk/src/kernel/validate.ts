@@ -9,7 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { KernelError } from './errors';
 
 function reject(field: string, value: unknown, why: string): never {
-  throw new KernelError({ kind: 'invalid-argument', op: `validate ${field}`, detail: `${why}: ${JSON.stringify(value)}` });
+  throw new KernelError({
+    kind: 'invalid-argument',
+    op: `validate ${field}`,
+    detail: `${why}: ${JSON.stringify(value)}`,
+  });
 }
 
 const IFNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -24,7 +28,8 @@ export function validateIfName(name: string, field = 'interface name'): string {
 
 /** A MAC address "aa:bb:cc:dd:ee:ff" (any case); returns it lower-cased. */
 export function validateMac(mac: string, field = 'MAC address'): string {
-  if (typeof mac !== 'string' || !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(mac)) reject(field, mac, 'not a MAC address');
+  if (typeof mac !== 'string' || !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(mac))
+    reject(field, mac, 'not a MAC address');
   return mac.toLowerCase();
 }
 
@@ -50,7 +55,8 @@ export const TABLE_IDS = Object.freeze({ main: 254, local: 255, default: 253 });
 export function validateTable(t: number | string, field = 'route table'): number {
   if (typeof t === 'string' && t in TABLE_IDS) return TABLE_IDS[t as keyof typeof TABLE_IDS];
   const n = typeof t === 'string' && /^[0-9]+$/.test(t) ? Number(t) : t;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 0xffffffff) reject(field, t, 'not a table id 1..4294967295 or main/local/default');
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 0xffffffff)
+    reject(field, t, 'not a table id 1..4294967295 or main/local/default');
   return n;
 }
 
@@ -61,19 +67,22 @@ export function tableName(id: number): string {
 
 /** An unsigned 32-bit integer (rule priority, fwmark, metric). */
 export function validateU32(n: number, field: string): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 0xffffffff) reject(field, n, 'not an integer 0..4294967295');
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 0xffffffff)
+    reject(field, n, 'not an integer 0..4294967295');
   return n;
 }
 
 /** An MTU 68..65535. */
 export function validateMtu(n: number): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 68 || n > 65535) reject('MTU', n, 'not an integer 68..65535');
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 68 || n > 65535)
+    reject('MTU', n, 'not an integer 68..65535');
   return n;
 }
 
 /** A VLAN id 1..4094. */
 export function validateVlanId(n: number): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 4094) reject('VLAN id', n, 'not an integer 1..4094');
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 4094)
+    reject('VLAN id', n, 'not an integer 1..4094');
   return n;
 }
 
@@ -96,7 +105,12 @@ export function validateNetnsPath(path: string): string {
 
 /** A sysctl key under /proc/sys, slash or dot form ("net/ipv4/ip_forward", "net.ipv6.conf.eth0.accept_ra"). */
 export function validateSysctlKey(key: string): string {
-  if (typeof key !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(key) || key.includes('..') || key.length > 256) {
+  if (
+    typeof key !== 'string' ||
+    !/^[A-Za-z0-9_][A-Za-z0-9_./-]*$/.test(key) ||
+    key.includes('..') ||
+    key.length > 256
+  ) {
     reject('sysctl key', key, 'not a sysctl key');
   }
   return key;

@@ -67,7 +67,11 @@ export async function createTempNetns(opts: TempNetnsOptions = {}): Promise<Temp
 }
 
 /** Runs `fn` with `count` fresh namespaces and deletes them afterwards, even when `fn` throws. */
-export async function withTempNetnses<T>(count: number, fn: (nss: TempNetns[]) => Promise<T>, opts: TempNetnsOptions = {}): Promise<T> {
+export async function withTempNetnses<T>(
+  count: number,
+  fn: (nss: TempNetns[]) => Promise<T>,
+  opts: TempNetnsOptions = {},
+): Promise<T> {
   const made: TempNetns[] = [];
   try {
     for (let i = 0; i < count; i++) made.push(await createTempNetns(opts));

@@ -57,7 +57,26 @@ async function oursDel(kernel: IpRoute2Kernel, host: NetnsRef, ip: string): Prom
 /** The same ADD as one `ip` process per operation. */
 function perOpAdd(host: string, pod: string, ip: string): void {
   const cmds: string[][] = [
-    ['-n', pod, 'link', 'add', 'eth0', 'mtu', '9001', 'type', 'veth', 'peer', 'name', 'enibench0', 'address', HOST_MAC, 'mtu', '9001', 'netns', host],
+    [
+      '-n',
+      pod,
+      'link',
+      'add',
+      'eth0',
+      'mtu',
+      '9001',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'enibench0',
+      'address',
+      HOST_MAC,
+      'mtu',
+      '9001',
+      'netns',
+      host,
+    ],
     ['-n', pod, 'link', 'set', 'dev', 'eth0', 'up'],
     ['-n', pod, 'route', 'replace', '169.254.1.1/32', 'dev', 'eth0', 'scope', 'link'],
     ['-n', pod, 'route', 'replace', 'default', 'via', '169.254.1.1', 'dev', 'eth0'],
@@ -91,7 +110,13 @@ function ptp(command: 'ADD' | 'DEL', host: TempNetns, pod: TempNetns, id: string
     mtu: 9001,
     ipam: { type: 'host-local', ranges: [[{ subnet: '10.99.128.0/24' }]], routes: [{ dst: '0.0.0.0/0' }], dataDir },
   });
-  const env = benchEnv({ CNI_COMMAND: command, CNI_CONTAINERID: id, CNI_NETNS: pod.path, CNI_IFNAME: 'eth0', CNI_PATH: '/usr/lib/cni' });
+  const env = benchEnv({
+    CNI_COMMAND: command,
+    CNI_CONTAINERID: id,
+    CNI_NETNS: pod.path,
+    CNI_IFNAME: 'eth0',
+    CNI_PATH: '/usr/lib/cni',
+  });
   // nsenter puts the plugin in our throwaway "host" namespace (it adds ~0.7 ms; measured below and reported).
   return timedSpawn('nsenter', [`--net=${host.path}`, PTP], { input: conf, env });
 }

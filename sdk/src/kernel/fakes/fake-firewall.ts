@@ -17,7 +17,15 @@ import {
   validateChain,
 } from '../iptables-rules';
 import { type NetnsRef, describeNetns, netnsFile } from '../netns';
-import { type NftFamily, type NftRule, type NftTableSpec, type NftTableState, renderNftTable, validateNftFamily, validateNftName } from '../nft-rules';
+import {
+  type NftFamily,
+  type NftRule,
+  type NftTableSpec,
+  type NftTableState,
+  renderNftTable,
+  validateNftFamily,
+  validateNftName,
+} from '../nft-rules';
 
 const BUILTIN: Record<IptablesTable, string[]> = {
   filter: ['INPUT', 'FORWARD', 'OUTPUT'],
@@ -25,7 +33,23 @@ const BUILTIN: Record<IptablesTable, string[]> = {
   mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
   raw: ['PREROUTING', 'OUTPUT'],
 };
-const TARGETS = new Set(['ACCEPT', 'DROP', 'RETURN', 'REJECT', 'SNAT', 'DNAT', 'MASQUERADE', 'CONNMARK', 'MARK', 'LOG', 'NOTRACK', 'CT', 'REDIRECT', 'TPROXY', 'TCPMSS']);
+const TARGETS = new Set([
+  'ACCEPT',
+  'DROP',
+  'RETURN',
+  'REJECT',
+  'SNAT',
+  'DNAT',
+  'MASQUERADE',
+  'CONNMARK',
+  'MARK',
+  'LOG',
+  'NOTRACK',
+  'CT',
+  'REDIRECT',
+  'TPROXY',
+  'TCPMSS',
+]);
 
 export interface FakeFirewallOptions {
   /** What {@link FakeFirewall.detectBackend} answers (default nf_tables). */
@@ -36,14 +60,23 @@ export interface FakeFirewallOptions {
 
 export class FakeFirewall implements Firewall {
   private readonly ipt = new Map<string, Map<IptablesTable, IptablesTableState>>();
-  private readonly nft = new Map<string, Map<string, { family: NftFamily; name: string; chains: Map<string, NftTableSpec['chains'][number]> }>>();
+  private readonly nft = new Map<
+    string,
+    Map<string, { family: NftFamily; name: string; chains: Map<string, NftTableSpec['chains'][number]> }>
+  >();
   /** Restore processes the real adapter would have run. */
   restores = 0;
 
   constructor(private readonly o: FakeFirewallOptions = {}) {}
 
   private check(ns: NetnsRef, op: string): string {
-    if (this.o.netnsExists && !this.o.netnsExists(ns)) throw new KernelError({ kind: 'not-found', op, netns: describeNetns(ns), detail: 'cannot open network namespace' });
+    if (this.o.netnsExists && !this.o.netnsExists(ns))
+      throw new KernelError({
+        kind: 'not-found',
+        op,
+        netns: describeNetns(ns),
+        detail: 'cannot open network namespace',
+      });
     return netnsFile(ns) ?? 'host';
   }
 
@@ -51,7 +84,9 @@ export class FakeFirewall implements Firewall {
     const key = `${this.check(ns, op)}|${family}`;
     let t = this.ipt.get(key);
     if (!t) {
-      t = new Map(IPTABLES_TABLES.map((name) => [name, { table: name, chains: new Map(BUILTIN[name].map((c) => [c, []])) }]));
+      t = new Map(
+        IPTABLES_TABLES.map((name) => [name, { table: name, chains: new Map(BUILTIN[name].map((c) => [c, []])) }]),
+      );
       this.ipt.set(key, t);
     }
     return t;
@@ -61,7 +96,11 @@ export class FakeFirewall implements Firewall {
     return Promise.resolve(this.o.backend ?? 'nf_tables');
   }
 
-  async applyIptables(netns: NetnsRef, family: IptablesFamily, ops: readonly IptablesOp[]): Promise<FirewallApplyResult> {
+  async applyIptables(
+    netns: NetnsRef,
+    family: IptablesFamily,
+    ops: readonly IptablesOp[],
+  ): Promise<FirewallApplyResult> {
     const op = `ip${family === 6 ? '6' : ''}tables-restore`;
     const current = this.tables(netns, family, op);
     const plan = planIptablesRestore(family, current, ops);
@@ -72,7 +111,13 @@ export class FakeFirewall implements Firewall {
           const j = r.findIndex((w) => w === '-j' || w === '-g');
           const target = j >= 0 ? r[j + 1] : undefined;
           if (target && !TARGETS.has(target) && !st.chains.has(target)) {
-            throw new KernelError({ kind: 'not-found', op, object: `-A ${chain} ${r.join(' ')}`, netns: describeNetns(netns), detail: `chain '${target}' does not exist (table ${table})` });
+            throw new KernelError({
+              kind: 'not-found',
+              op,
+              object: `-A ${chain} ${r.join(' ')}`,
+              netns: describeNetns(netns),
+              detail: `chain '${target}' does not exist (table ${table})`,
+            });
           }
         }
       }
@@ -83,8 +128,18 @@ export class FakeFirewall implements Firewall {
     return { changes: plan.changes, spawns: 2 };
   }
 
-  async listIptablesRules(netns: NetnsRef, family: IptablesFamily, table: IptablesTable, chain?: string): Promise<IptablesRule[]> {
-    if (!IPTABLES_TABLES.includes(table)) throw new KernelError({ kind: 'invalid-argument', op: 'list iptables rules', detail: `unknown table ${JSON.stringify(table)}` });
+  async listIptablesRules(
+    netns: NetnsRef,
+    family: IptablesFamily,
+    table: IptablesTable,
+    chain?: string,
+  ): Promise<IptablesRule[]> {
+    if (!IPTABLES_TABLES.includes(table))
+      throw new KernelError({
+        kind: 'invalid-argument',
+        op: 'list iptables rules',
+        detail: `unknown table ${JSON.stringify(table)}`,
+      });
     if (chain !== undefined) validateChain(chain);
     const out: IptablesRule[] = [];
     for (const [c, rules] of this.tables(netns, family, 'iptables-save').get(table)?.chains ?? []) {
@@ -121,7 +176,8 @@ export class FakeFirewall implements Firewall {
     if (!t) return undefined;
     let handle = 1;
     const rules: NftRule[] = [];
-    for (const c of t.chains.values()) for (const r of c.rules) rules.push({ chain: c.name, handle: handle++, expr: [{ text: r }] });
+    for (const c of t.chains.values())
+      for (const r of c.rules) rules.push({ chain: c.name, handle: handle++, expr: [{ text: r }] });
     return {
       family,
       name,

@@ -22,7 +22,15 @@ import {
   type WaitForDadOptions,
 } from '../kernel-port';
 import { type NetnsRef, describeNetns, netnsByName, netnsFile } from '../netns';
-import { type KernelOp, type NormRoute, type NormRule, type NormRuleMatch, describeOp, sysctlOp, sysctlPath } from '../ops';
+import {
+  type KernelOp,
+  type NormRoute,
+  type NormRule,
+  type NormRuleMatch,
+  describeOp,
+  sysctlOp,
+  sysctlPath,
+} from '../ops';
 import { type Address, type Link, type Neighbour, type Route, type Rule, type SysctlSpec } from '../types';
 import { validateIfName, validateMac, validateNetnsName, validateTable } from '../validate';
 
@@ -130,7 +138,13 @@ export class FakeKernel implements Kernel {
 
   private state(ref: NetnsRef, op: string): NsState {
     const st = this.ns.get(keyOf(ref));
-    if (!st) throw new KernelError({ kind: 'not-found', op, netns: describeNetns(ref), detail: `cannot open network namespace: no such file or directory` });
+    if (!st)
+      throw new KernelError({
+        kind: 'not-found',
+        op,
+        netns: describeNetns(ref),
+        detail: `cannot open network namespace: no such file or directory`,
+      });
     return st;
   }
 
@@ -154,7 +168,15 @@ export class FakeKernel implements Kernel {
           return;
         }
         const d = describeOp(op);
-        throw new KernelError({ kind, op: d.op, object: d.object, netns: describeNetns(ref), detail: (e as Error).message, opIndex: i, applied: i });
+        throw new KernelError({
+          kind,
+          op: d.op,
+          object: d.object,
+          netns: describeNetns(ref),
+          detail: (e as Error).message,
+          opIndex: i,
+          applied: i,
+        });
       }
     });
     return { applied: ops.length, tolerated, spawns: 0 };
@@ -190,24 +212,57 @@ export class FakeKernel implements Kernel {
       case 'add-veth': {
         const peerKey = op.peerNetns ? keyOf(op.peerNetns) : keyOf(st.ref);
         const peerNs = this.ns.get(peerKey) ?? fail('not-found', 'peer network namespace does not exist');
-        if (st.links.some((l) => l.name === op.name) || peerNs.links.some((l) => l.name === op.peerName)) fail('exists', 'file exists');
+        if (st.links.some((l) => l.name === op.name) || peerNs.links.some((l) => l.name === op.peerName))
+          fail('exists', 'file exists');
         if (peerNs === st && op.name === op.peerName) fail('exists', 'file exists');
-        const a: FakeLink = { index: this.nextIndex++, name: op.name, mac: op.mac ?? this.newMac(), mtu: op.mtu ?? 1500, up: false, kind: 'veth', peer: { ns: peerKey, name: op.peerName } };
-        const b: FakeLink = { index: this.nextIndex++, name: op.peerName, mac: op.peerMac ?? this.newMac(), mtu: op.mtu ?? 1500, up: false, kind: 'veth', peer: { ns: keyOf(st.ref), name: op.name } };
+        const a: FakeLink = {
+          index: this.nextIndex++,
+          name: op.name,
+          mac: op.mac ?? this.newMac(),
+          mtu: op.mtu ?? 1500,
+          up: false,
+          kind: 'veth',
+          peer: { ns: peerKey, name: op.peerName },
+        };
+        const b: FakeLink = {
+          index: this.nextIndex++,
+          name: op.peerName,
+          mac: op.peerMac ?? this.newMac(),
+          mtu: op.mtu ?? 1500,
+          up: false,
+          kind: 'veth',
+          peer: { ns: keyOf(st.ref), name: op.name },
+        };
         st.links.push(a);
         peerNs.links.push(b);
         return;
       }
       case 'add-ifb':
         if (st.links.some((l) => l.name === op.name)) fail('exists', 'file exists');
-        st.links.push({ index: this.nextIndex++, name: op.name, mac: this.newMac(), mtu: op.mtu ?? 1500, up: false, kind: 'ifb' });
+        st.links.push({
+          index: this.nextIndex++,
+          name: op.name,
+          mac: this.newMac(),
+          mtu: op.mtu ?? 1500,
+          up: false,
+          kind: 'ifb',
+        });
         return;
       case 'add-vlan': {
         if (this.o.vlanSupported === false) fail('not-supported', 'unknown device type');
         const parent = this.link(st, op.parent);
         if (st.links.some((l) => l.name === op.name)) fail('exists', 'file exists');
         if (st.links.some((l) => l.parent === op.parent && l.vlanId === op.vlanId)) fail('exists', 'file exists');
-        st.links.push({ index: this.nextIndex++, name: op.name, mac: op.mac ?? parent.mac, mtu: op.mtu ?? parent.mtu, up: false, kind: 'vlan', parent: op.parent, vlanId: op.vlanId });
+        st.links.push({
+          index: this.nextIndex++,
+          name: op.name,
+          mac: op.mac ?? parent.mac,
+          mtu: op.mtu ?? parent.mtu,
+          up: false,
+          kind: 'vlan',
+          parent: op.parent,
+          vlanId: op.vlanId,
+        });
         return;
       }
       case 'set-link': {
@@ -250,14 +305,31 @@ export class FakeKernel implements Kernel {
         this.link(st, op.dev);
         if (st.addresses.some((a) => a.dev === op.dev && a.cidr === op.cidr)) fail('exists', 'file exists');
         const global = (op.scope ?? 'global') === 'global';
-        const polls = op.family === 6 && global && !op.noDad ? this.o.dadPolls ?? 0 : 0;
-        st.addresses.push({ dev: op.dev, cidr: op.cidr, family: op.family, scope: op.scope ?? 'global', tentative: polls > 0, dadFailed: false, dadPolls: polls });
+        const polls = op.family === 6 && global && !op.noDad ? (this.o.dadPolls ?? 0) : 0;
+        st.addresses.push({
+          dev: op.dev,
+          cidr: op.cidr,
+          family: op.family,
+          scope: op.scope ?? 'global',
+          tentative: polls > 0,
+          dadFailed: false,
+          dadPolls: polls,
+        });
         const c = parseCidr(op.cidr);
         const host = c.prefix === (op.family === 4 ? 32 : 128);
         if (!host && !op.noPrefixRoute) {
           const dst = formatCidr(networkOf(c));
           if (!st.routes.some((r) => r.table === 254 && r.dst === dst && r.dev === op.dev)) {
-            st.routes.push({ dst, family: op.family, table: 254, dev: op.dev, scope: 'link', type: 'unicast', protocol: 'kernel', ...(op.family === 4 ? { src: formatCidr(c).split('/')[0] } : {}) });
+            st.routes.push({
+              dst,
+              family: op.family,
+              table: 254,
+              dev: op.dev,
+              scope: 'link',
+              type: 'unicast',
+              protocol: 'kernel',
+              ...(op.family === 4 ? { src: formatCidr(c).split('/')[0] } : {}),
+            });
           }
         }
         return;
@@ -266,7 +338,9 @@ export class FakeKernel implements Kernel {
         const i = st.addresses.findIndex((a) => a.dev === op.dev && a.cidr === op.cidr);
         if (i < 0) fail('not-found', 'cannot assign requested address');
         st.addresses.splice(i, 1);
-        st.routes = st.routes.filter((r) => !(r.protocol === 'kernel' && r.dev === op.dev && r.dst === formatCidr(networkOf(parseCidr(op.cidr)))));
+        st.routes = st.routes.filter(
+          (r) => !(r.protocol === 'kernel' && r.dev === op.dev && r.dst === formatCidr(networkOf(parseCidr(op.cidr)))),
+        );
         return;
       }
       case 'route':
@@ -285,7 +359,9 @@ export class FakeKernel implements Kernel {
         return;
       }
       case 'flush-rules':
-        st.rules = st.rules.filter((x) => !(x.family === op.match.family && x.priority !== 0 && matchesRule(x, op.match)));
+        st.rules = st.rules.filter(
+          (x) => !(x.family === op.match.family && x.priority !== 0 && matchesRule(x, op.match)),
+        );
         return;
       case 'replace-neighbour': {
         this.link(st, op.dev);
@@ -341,7 +417,13 @@ export class FakeKernel implements Kernel {
       else st.routes.push(route);
     } else {
       const j = st.routes.findIndex(
-        (x) => x.family === r.family && x.table === r.table && x.dst === r.dst && (!r.dev || x.dev === r.dev) && (!r.via || x.via === r.via) && (r.metric === undefined || (x.metric ?? 0) === r.metric),
+        (x) =>
+          x.family === r.family &&
+          x.table === r.table &&
+          x.dst === r.dst &&
+          (!r.dev || x.dev === r.dev) &&
+          (!r.via || x.via === r.via) &&
+          (r.metric === undefined || (x.metric ?? 0) === r.metric),
       );
       if (j < 0) fail('not-found', 'no such process');
       st.routes.splice(j, 1);
@@ -354,7 +436,10 @@ export class FakeKernel implements Kernel {
 
   createNetns(name: string): Promise<NetnsRef> {
     const ref = netnsByName(validateNetnsName(name));
-    if (this.ns.has(keyOf(ref))) return Promise.reject(new KernelError({ kind: 'exists', op: 'create netns', object: name, detail: 'file exists' }));
+    if (this.ns.has(keyOf(ref)))
+      return Promise.reject(
+        new KernelError({ kind: 'exists', op: 'create netns', object: name, detail: 'file exists' }),
+      );
     this.addNs(ref);
     return Promise.resolve(ref);
   }
@@ -362,7 +447,16 @@ export class FakeKernel implements Kernel {
   deleteNetns(name: string, opts: DeleteOptions = {}): Promise<void> {
     const ref = netnsByName(validateNetnsName(name));
     if (!this.ns.has(keyOf(ref))) {
-      return opts.missingOk ? Promise.resolve() : Promise.reject(new KernelError({ kind: 'not-found', op: 'delete netns', object: name, detail: 'no such file or directory' }));
+      return opts.missingOk
+        ? Promise.resolve()
+        : Promise.reject(
+            new KernelError({
+              kind: 'not-found',
+              op: 'delete netns',
+              object: name,
+              detail: 'no such file or directory',
+            }),
+          );
     }
     this.removeNetns(ref);
     return Promise.resolve();
@@ -379,7 +473,7 @@ export class FakeKernel implements Kernel {
       up: l.up,
       operState: l.name === 'lo' ? 'UNKNOWN' : l.up ? 'UP' : 'DOWN',
       ...(l.kind ? { kind: l.kind } : {}),
-      ...(peerIndex ?? parentIndex ? { linkIndex: peerIndex ?? parentIndex } : {}),
+      ...((peerIndex ?? parentIndex) ? { linkIndex: peerIndex ?? parentIndex } : {}),
       ...(l.vlanId !== undefined ? { vlanId: l.vlanId } : {}),
     };
   }
@@ -412,13 +506,21 @@ export class FakeKernel implements Kernel {
   }
 
   private linkOrThrow(st: NsState, dev: string, netns: NetnsRef, op: string): void {
-    if (!st.links.some((l) => l.name === dev)) throw new KernelError({ kind: 'not-found', op, netns: describeNetns(netns), detail: `device "${dev}" does not exist` });
+    if (!st.links.some((l) => l.name === dev))
+      throw new KernelError({
+        kind: 'not-found',
+        op,
+        netns: describeNetns(netns),
+        detail: `device "${dev}" does not exist`,
+      });
   }
 
   async listRoutes(netns: NetnsRef, filter: RouteFilter = {}): Promise<Route[]> {
     const st = this.state(netns, 'list routes');
     const table = filter.table === 'all' ? undefined : validateTable(filter.table ?? 'main');
-    return st.routes.filter((r) => (table === undefined || r.table === table) && (!filter.family || r.family === filter.family)).map((r) => ({ ...r }));
+    return st.routes
+      .filter((r) => (table === undefined || r.table === table) && (!filter.family || r.family === filter.family))
+      .map((r) => ({ ...r }));
   }
 
   async listRules(netns: NetnsRef, family?: IpFamily): Promise<Rule[]> {
@@ -431,7 +533,9 @@ export class FakeKernel implements Kernel {
 
   async listNeighbours(netns: NetnsRef, filter: { dev?: string; family?: IpFamily } = {}): Promise<Neighbour[]> {
     const st = this.state(netns, 'list neighbours');
-    return st.neighbours.filter((n) => (!filter.dev || n.dev === filter.dev) && (!filter.family || n.family === filter.family)).map((n) => ({ ...n }));
+    return st.neighbours
+      .filter((n) => (!filter.dev || n.dev === filter.dev) && (!filter.family || n.family === filter.family))
+      .map((n) => ({ ...n }));
   }
 
   async snapshot(netns: NetnsRef): Promise<KernelSnapshot> {
@@ -450,11 +554,24 @@ export class FakeKernel implements Kernel {
     const maxPolls = Math.max(1, Math.ceil((opts.timeoutMs ?? 10_000) / (opts.intervalMs ?? 50)));
     for (let poll = 0; ; poll++) {
       const failed = mine().find((a) => a.dadFailed);
-      if (failed) throw new KernelError({ kind: 'failed', op: 'wait for DAD', object: `${failed.cidr} dev ${failed.dev}`, netns: describeNetns(netns), detail: 'duplicate address detected' });
+      if (failed)
+        throw new KernelError({
+          kind: 'failed',
+          op: 'wait for DAD',
+          object: `${failed.cidr} dev ${failed.dev}`,
+          netns: describeNetns(netns),
+          detail: 'duplicate address detected',
+        });
       const pending = mine().filter((a) => a.tentative);
       if (pending.length === 0) return;
       if (poll >= maxPolls) {
-        throw new KernelError({ kind: 'timeout', op: 'wait for DAD', object: pending.map((a) => `${a.cidr} dev ${a.dev}`).join(', '), netns: describeNetns(netns), detail: 'still tentative' });
+        throw new KernelError({
+          kind: 'timeout',
+          op: 'wait for DAD',
+          object: pending.map((a) => `${a.cidr} dev ${a.dev}`).join(', '),
+          netns: describeNetns(netns),
+          detail: 'still tentative',
+        });
       }
       for (const a of pending) if (--a.dadPolls <= 0) a.tentative = false;
     }
@@ -462,7 +579,9 @@ export class FakeKernel implements Kernel {
 
   /** Test hook: marks an address as having failed DAD. */
   failDad(netns: NetnsRef, dev: string, cidr: string): void {
-    const a = this.state(netns, 'fail DAD').addresses.find((x) => x.dev === dev && x.cidr === formatCidr(parseCidr(cidr, { hostIfBare: true })));
+    const a = this.state(netns, 'fail DAD').addresses.find(
+      (x) => x.dev === dev && x.cidr === formatCidr(parseCidr(cidr, { hostIfBare: true })),
+    );
     if (a) Object.assign(a, { dadFailed: true, tentative: false });
   }
 
@@ -481,7 +600,8 @@ export class FakeKernel implements Kernel {
 
 function ruleOf(r: NormRule): Rule {
   const out: Record<string, unknown> = { family: r.family, priority: r.priority, table: r.table };
-  for (const k of ['from', 'to', 'iif', 'oif', 'fwmark', 'fwmask', 'ipproto'] as const) if (r[k] !== undefined) out[k] = r[k];
+  for (const k of ['from', 'to', 'iif', 'oif', 'fwmark', 'fwmask', 'ipproto'] as const)
+    if (r[k] !== undefined) out[k] = r[k];
   return out as unknown as Rule;
 }
 

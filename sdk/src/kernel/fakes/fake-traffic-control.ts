@@ -30,7 +30,8 @@ export class FakeTrafficControl implements TrafficControl {
   }
 
   private dev(ns: NetnsRef, name: string): DevState {
-    if (this.kernel && !this.kernel.hasLink(ns, name)) throw Object.assign(new Error(`cannot find device "${name}"`), { fakeKind: 'not-found' });
+    if (this.kernel && !this.kernel.hasLink(ns, name))
+      throw Object.assign(new Error(`cannot find device "${name}"`), { fakeKind: 'not-found' });
     const d = this.devs(ns);
     if (!d.has(name)) d.set(name, { ingress: false, redirects: [] });
     return d.get(name)!;
@@ -52,7 +53,14 @@ export class FakeTrafficControl implements TrafficControl {
           tolerated++;
           return;
         }
-        throw new KernelError({ kind, ...describeTcOp(op), netns: describeNetns(ns), detail: (e as Error).message, opIndex: i, applied: i });
+        throw new KernelError({
+          kind,
+          ...describeTcOp(op),
+          netns: describeNetns(ns),
+          detail: (e as Error).message,
+          opIndex: i,
+          applied: i,
+        });
       }
     });
     return { applied: ops.length, tolerated, spawns: 0 };
@@ -93,7 +101,15 @@ export class FakeTrafficControl implements TrafficControl {
     const out: Qdisc[] = [];
     for (const [name, d] of this.devs(netns)) {
       if (dev && name !== dev) continue;
-      if (d.tbf) out.push({ dev: name, kind: 'tbf', handle: d.tbf.handle, root: true, rateBitsPerSec: d.tbf.rate, burstBytes: d.tbf.burst });
+      if (d.tbf)
+        out.push({
+          dev: name,
+          kind: 'tbf',
+          handle: d.tbf.handle,
+          root: true,
+          rateBitsPerSec: d.tbf.rate,
+          burstBytes: d.tbf.burst,
+        });
       if (d.ingress) out.push({ dev: name, kind: 'ingress', handle: 'ffff:', root: false, parent: 'ffff:fff1' });
     }
     return out;
