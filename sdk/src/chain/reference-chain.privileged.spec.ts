@@ -16,6 +16,8 @@ import { parseConflist } from './conflist';
 const d = isRoot() && existsSync('/usr/lib/cni/ptp') ? describe : describe.skip;
 if (!isRoot()) console.log('reference-chain.privileged.spec: skipped (needs root)');
 
+jest.setTimeout(30_000);
+
 const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8' });
 const linkExists = (name: string): boolean => spawnSync('ip', ['link', 'show', 'dev', name]).status === 0;
 const qdiscDevs = (): string[] => (JSON.parse(sh('tc', '-j', 'qdisc', 'show')) as { dev: string }[]).map((q) => q.dev);
