@@ -111,11 +111,39 @@ export class PoolManager {
       if (!isPrimary) await this.d.hostNetwork.setupEni(this.link(i.eniId));
     }
     this.targets = this.makeTargets();
+    await this.cleanupLeakedEnis();
     if (this.d.config.pool.prefixDelegation && !this.d.node.limits.nitro) {
       this.log.warn({ instanceType: this.d.node.identity.instanceType }, 'ENABLE_PREFIX_DELEGATION=true but the instance type is not Nitro; using secondary IPs');
     }
     this.lastAction = this.d.clock.now();
     this.lastReconcile = this.lastAction;
+  }
+
+  /**
+   * Delete ENIs this instance created that are no longer attached (`available`): left behind when ipamd died between
+   * create and attach, or between detach and delete (upstream #608). Runs at start-up; only ENIs tagged with this
+   * instance id and described `aws-K8S-<instance>` are touched.
+   */
+  async cleanupLeakedEnis(): Promise<number> {
+    const { pool } = this.d.config;
+    if (pool.disableNetworkResourceProvisioning || pool.disableLeakedEniCleanup) return 0;
+    const me = this.d.node.identity.instanceId;
+    let n = 0;
+    try {
+      const leaked = (await this.d.ec2.describeAvailableTaggedEnis(this.d.node.vpcId, TAG_INSTANCE)).filter(
+        (e) => e.tags?.[TAG_INSTANCE] === me && (e.description ?? '').startsWith('aws-K8S-') && e.status === 'available',
+      );
+      for (const e of leaked) {
+        await this.d.ec2.deleteNetworkInterface(e.id).then(
+          () => (n++, this.log.info({ eni: e.id }, 'deleted leaked ENI (created by this node, not attached)')),
+          (err) => this.log.warn({ eni: e.id, err: (err as Error).message }, 'could not delete leaked ENI'),
+        );
+      }
+    } catch (e) {
+      this.countError(e);
+      this.log.warn({ err: (e as Error).message }, 'leaked-ENI cleanup failed; will try at next start');
+    }
+    return n;
   }
 
   private async describeExisting(ids: string[]): Promise<Eni[]> {
@@ -374,6 +402,7 @@ export class PoolManager {
       const hit = (await this.d.imds.interfaces().catch(() => [])).find((i) => i.eniId === eniId);
       if (hit) return hit;
       if (this.d.clock.now() >= deadline) throw new Error(`ENI ${eniId} did not appear in instance metadata within ${this.d.config.timing.imdsWaitMs} ms`);
+      if (this.abort.signal.aborted) throw new Error(`stopping while waiting for ENI ${eniId} in instance metadata`);
       await this.d.clock.sleep(backoffDelay(attempt, { baseMs: 100, maxMs: 5000, jitter: 0.15 }, () => this.d.clock.random()), this.abort.signal);
     }
   }
