@@ -82,6 +82,13 @@ describe('resolveScenario', () => {
     expect(resolveScenario({ throttling: false }).throttling).toBe(false);
   });
 
+  it('the shipped example scenario is valid', () => {
+    const s = loadScenarioFile(join(__dirname, 'scenarios', 'example.yaml'));
+    expect(s.instances.map((i) => i.instanceType)).toEqual(['m5.large', 'c5.xlarge']);
+    expect(s.throttling && s.throttling.actions.CreateNetworkInterface).toEqual({ size: 10, refillPerSecond: 1 });
+    expect(s.latency).toEqual({ '*': 2, CreateNetworkInterface: 150 });
+  });
+
   it('loads YAML and names the file in errors', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vct-sim-'));
     const good = join(dir, 'good.yaml');

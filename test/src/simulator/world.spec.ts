@@ -101,4 +101,28 @@ describe('World', () => {
     expect([...a.enis.keys()]).toEqual([...b.enis.keys()]);
     expect([...a.instances.keys()][0]).toMatch(/^i-[0-9a-f]{17}$/);
   });
+
+  it('holds hundreds of instances with their own ENIs and IMDS views', () => {
+    const clock = new ManualClock();
+    const w = new World(
+      resolveScenario({ timing: { attachDelayMs: 0, detachDelayMs: 0, imdsLagMs: 0 }, instances: [] }),
+      clock,
+    );
+    const t0 = Date.now();
+    const ids: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const inst = w.addInstance({ instanceType: 'm5.xlarge', subnet: i % 2 ? 'node-a' : 'node-b' });
+      ids.push(inst.instanceId);
+      const eni = w.createNetworkInterface({ subnetId: inst.subnetId, secondaryPrivateIpAddressCount: 4 });
+      w.attachNetworkInterface(eni.networkInterfaceId, inst.instanceId, 1);
+      w.assignPrivateIpAddresses(eni.networkInterfaceId, { count: 2 });
+    }
+    expect(w.instances.size).toBe(300);
+    expect(w.enis.size).toBe(600);
+    const v = w.imdsViewNow(ids[123])!;
+    expect(v.instanceId).toBe(ids[123]);
+    expect(v.interfaces.size).toBe(2);
+    expect([...v.interfaces.values()][1].localIpv4s).toHaveLength(7);
+    expect(Date.now() - t0).toBeLessThan(3000);
+  });
 });
