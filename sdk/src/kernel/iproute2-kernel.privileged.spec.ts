@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Real kernel, root only: everything happens in throwaway namespaces (vct-kern-*), addresses 10.99.0.0/16 and
 // fd99::/64. The real root namespace is not touched: a namespace made here plays "the host".
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 import { type TempNetns, createTempNetns, isRoot } from '../testing/netns';
 import { KernelError } from './errors';
 import { IpRoute2Kernel } from './iproute2-kernel';
-import { netnsByName } from './netns';
+import { HOST_NETNS, netnsByName } from './netns';
 
 const run = promisify(execFile);
 const d = isRoot() ? describe : describe.skip;
@@ -293,6 +294,31 @@ d('IpRoute2Kernel on a real kernel', () => {
     expect(r.spawns).toBe(1);
     expect((await kernel.listAddresses(byPath, { dev: 'lo' })).map((a) => a.cidr)).toContain('10.99.7.7/32');
     expect(await kernel.readSysctl(byPath, 'net/ipv4/ip_forward')).toBe('0');
+  });
+
+  it('names "our own" namespace as /proc/<pid>/ns/net when creating a peer from inside another namespace', async () => {
+    // A sleeper inside the throwaway "host" stands in for this process, so the real root namespace is not touched.
+    const sleeper = spawn('ip', ['netns', 'exec', host.name, 'sleep', '30'], { stdio: 'ignore' });
+    try {
+      // `ip netns exec` execs the command in place: wait until that pid is inside the namespace.
+      const pid = sleeper.pid!;
+      const inside = () => {
+        try {
+          return statSync(`/proc/${pid}/ns/net`).ino === statSync(host.path).ino;
+        } catch {
+          return false;
+        }
+      };
+      for (let i = 0; i < 100 && !inside(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(inside()).toBe(true);
+      const k = new IpRoute2Kernel({ selfPid: pid });
+      await k.batch(pod.ref).addVeth({ name: 'vctself0', peerName: 'vctself1', peerNetns: HOST_NETNS }).commit();
+      expect(await k.getLink(host.ref, 'vctself1')).toMatchObject({ kind: 'veth' });
+      await k.batch(pod.ref).deleteLink('vctself0').commit();
+      expect(await k.getLink(host.ref, 'vctself1')).toBeUndefined();
+    } finally {
+      sleeper.kill();
+    }
   });
 
   it('netnsExists follows the namespace life cycle', async () => {

@@ -198,8 +198,13 @@ export class IpRoute2Kernel implements Kernel {
 
   async getLink(netns: NetnsRef, name: string): Promise<Link | undefined> {
     validateIfName(name);
-    // Listing all links is one process too, and avoids parsing "does not exist" messages.
-    return (await this.listLinks(netns)).find((l) => l.name === name);
+    // One device only: cheap on hosts with hundreds of veths. "does not exist" means undefined.
+    const json = await this.query(netns, ['-d', 'link', 'show', 'dev', name], 'links').catch((e: unknown) => {
+      if (e instanceof KernelError && e.kind === 'not-found' && /does not exist|cannot find device/i.test(e.detail))
+        return [];
+      throw e;
+    });
+    return parseLinks(json).find((l) => l.name === name);
   }
 
   async findLinkByMac(netns: NetnsRef, mac: string): Promise<Link | undefined> {
