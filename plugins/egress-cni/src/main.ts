@@ -16,8 +16,11 @@ const handlers = egressHandlers({
   kernel: new IpEgressKernel(),
   leases: (dir) => new FileLeaseStore(dir),
   logger: (cfg, req) =>
-    fileLogger(cfg.logFile, cfg.logLevel, { plugin: 'egress-cni', containerId: req.containerId, netns: req.netns, command: req.command }, (s) =>
-      process.stderr.write(s),
+    fileLogger(
+      cfg.logFile,
+      cfg.logLevel,
+      { plugin: 'egress-cni', containerId: req.containerId, netns: req.netns, command: req.command },
+      (s) => process.stderr.write(s),
     ),
 });
 

@@ -21,7 +21,22 @@ const VETH = 'vethvcttr01';
 
 /** Runs an iperf3 client in `ns` against the server and returns the receiver's bits per second. */
 function iperf(ns: string, server: string, port: number, reverse: boolean): Promise<number> {
-  const args = ['netns', 'exec', ns, 'iperf3', '-c', server, '-p', String(port), '-t', '5', '-O', '1', '-J', ...(reverse ? ['-R'] : [])];
+  const args = [
+    'netns',
+    'exec',
+    ns,
+    'iperf3',
+    '-c',
+    server,
+    '-p',
+    String(port),
+    '-t',
+    '5',
+    '-O',
+    '1',
+    '-J',
+    ...(reverse ? ['-R'] : []),
+  ];
   return new Promise((resolve, reject) => {
     const c = spawn('ip', args);
     let out = '';
@@ -59,14 +74,22 @@ d('bandwidth-shim shapes real traffic (privileged)', () => {
         ingressBurst: 800_000,
         egressRate: 4_000_000,
         egressBurst: 400_000,
-        prevResult: prevResultFor('1.0.0', { hostName: VETH, ...macs, netns: podPath, ip: '10.99.32.2/24', gw: '10.99.32.1' }),
+        prevResult: prevResultFor('1.0.0', {
+          hostName: VETH,
+          ...macs,
+          netns: podPath,
+          ip: '10.99.32.2/24',
+          gw: '10.99.32.1',
+        }),
       },
       containerId: 'vct-traffic-1',
       netns: podPath,
       hostNs: host,
     });
     expect(add.stdout).toContain('"interfaces"');
-    server = spawn('ip', ['netns', 'exec', host, 'iperf3', '-s', '-B', '10.99.32.1', '-p', String(port)], { stdio: 'ignore' });
+    server = spawn('ip', ['netns', 'exec', host, 'iperf3', '-s', '-B', '10.99.32.1', '-p', String(port)], {
+      stdio: 'ignore',
+    });
     await new Promise((r) => setTimeout(r, 400));
   }, 30_000);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Differential: bandwidth-shim vs Debian's reference bandwidth plugin on two identical "host" namespaces, for every
 // cniVersion both support; then CHECK, DEL, and the cases where we deliberately differ.
+import { createHash } from 'node:crypto';
+
 import {
   addNetns,
   bundle,
@@ -56,14 +58,17 @@ function shapingState(side: Side, ifb: string): unknown {
       delete o.linklayer;
       return { ...q, options: o };
     });
-  const ifbLinks = jsonIn<Record<string, unknown>[]>(side.host, 'ip -d -j link show type ifb').filter((l) => l.ifname === ifb);
-  const filters = jsonIn<{ options?: { actions?: Record<string, unknown>[] } }[]>(side.host, `tc -j filter show dev ${VETH} ingress`).map(
-    (f) => {
-      if (!f.options?.actions) return f;
-      // Debian's build adds a second, unreachable mirred action after the stealing one; compare the one that acts.
-      return { ...f, options: { ...f.options, actions: f.options.actions.slice(0, 1) } };
-    },
+  const ifbLinks = jsonIn<Record<string, unknown>[]>(side.host, 'ip -d -j link show type ifb').filter(
+    (l) => l.ifname === ifb,
   );
+  const filters = jsonIn<{ options?: { actions?: Record<string, unknown>[] } }[]>(
+    side.host,
+    `tc -j filter show dev ${VETH} ingress`,
+  ).map((f) => {
+    if (!f.options?.actions) return f;
+    // Debian's build adds a second, unreachable mirred action after the stealing one; compare the one that acts.
+    return { ...f, options: { ...f.options, actions: f.options.actions.slice(0, 1) } };
+  });
   return {
     veth: norm(jsonIn(side.host, `tc -j -d qdisc show dev ${VETH}`)),
     ifb: ifbLinks.length ? norm(jsonIn(side.host, `tc -j -d qdisc show dev ${ifb}`)) : 'absent',
@@ -83,7 +88,12 @@ d('bandwidth-shim vs reference bandwidth (privileged, differential)', () => {
   let ours: string;
   let ref: Side;
   let mine: Side;
-  const ifb = 'bwp' + require('node:crypto').createHash('sha512').update(NET + CID).digest('hex').slice(0, 12);
+  const ifb =
+    'bwp' +
+    createHash('sha512')
+      .update(NET + CID)
+      .digest('hex')
+      .slice(0, 12);
 
   beforeAll(() => {
     ours = bundle('bandwidth-shim');
@@ -94,7 +104,9 @@ d('bandwidth-shim vs reference bandwidth (privileged, differential)', () => {
 
   afterEach(() => {
     for (const s of [ref, mine]) {
-      sh(`ip -n ${s.host} link del ${ifb} 2>/dev/null; tc -n ${s.host} qdisc del dev ${VETH} root 2>/dev/null; tc -n ${s.host} qdisc del dev ${VETH} ingress 2>/dev/null; true`);
+      sh(
+        `ip -n ${s.host} link del ${ifb} 2>/dev/null; tc -n ${s.host} qdisc del dev ${VETH} root 2>/dev/null; tc -n ${s.host} qdisc del dev ${VETH} ingress 2>/dev/null; true`,
+      );
     }
   });
 
@@ -107,7 +119,13 @@ d('bandwidth-shim vs reference bandwidth (privileged, differential)', () => {
   const limits = { ingressRate: 8_000_000, ingressBurst: 800_000, egressRate: 4_000_000, egressBurst: 400_000 };
 
   describe.each(VERSIONS)('cniVersion %s', (v) => {
-    const conf = (s: Side, extra: object = limits) => ({ cniVersion: v, name: NET, type: 'bandwidth', ...extra, prevResult: s.prev(v) });
+    const conf = (s: Side, extra: object = limits) => ({
+      cniVersion: v,
+      name: NET,
+      type: 'bandwidth',
+      ...extra,
+      prevResult: s.prev(v),
+    });
 
     it('ADD gives the same tc state, ifb and result; CHECK passes; DEL removes the ifb', async () => {
       const add = await both('ADD', (s) => conf(s));
@@ -137,21 +155,48 @@ d('bandwidth-shim vs reference bandwidth (privileged, differential)', () => {
   });
 
   it("takes containerd's runtimeConfig (capitalised keys, 4294967295-bit burst) like the reference", async () => {
-    const rc = { runtimeConfig: { bandwidth: { IngressRate: 100_000_000, IngressBurst: 4294967295, EgressRate: 50_000_000, EgressBurst: 4294967295 } } };
-    const add = await both('ADD', (s) => ({ cniVersion: '0.4.0', name: NET, type: 'bandwidth', capabilities: { bandwidth: true }, ...rc, prevResult: s.prev('0.4.0') }));
+    const rc = {
+      runtimeConfig: {
+        bandwidth: {
+          IngressRate: 100_000_000,
+          IngressBurst: 4294967295,
+          EgressRate: 50_000_000,
+          EgressBurst: 4294967295,
+        },
+      },
+    };
+    const add = await both('ADD', (s) => ({
+      cniVersion: '0.4.0',
+      name: NET,
+      type: 'bandwidth',
+      capabilities: { bandwidth: true },
+      ...rc,
+      prevResult: s.prev('0.4.0'),
+    }));
     expect([add.r.code, add.o.code]).toEqual([0, 0]);
     expect(shapingState(mine, ifb)).toEqual(shapingState(ref, ifb));
   });
 
   it('passes prevResult through unchanged when no limit is set', async () => {
-    const add = await both('ADD', (s) => ({ cniVersion: '1.0.0', name: NET, type: 'bandwidth', prevResult: s.prev('1.0.0') }));
+    const add = await both('ADD', (s) => ({
+      cniVersion: '1.0.0',
+      name: NET,
+      type: 'bandwidth',
+      prevResult: s.prev('1.0.0'),
+    }));
     expect([add.r.code, add.o.code]).toEqual([0, 0]);
     expect(comparableResult(add.o.json)).toEqual(comparableResult(add.r.json));
     expect(shapingState(mine, ifb)).toEqual(shapingState(ref, ifb));
   });
 
   it('CHECK notices a deleted tbf where the reference does not', async () => {
-    const conf = (s: Side) => ({ cniVersion: '1.0.0', name: NET, type: 'bandwidth', ...limits, prevResult: s.prev('1.0.0') });
+    const conf = (s: Side) => ({
+      cniVersion: '1.0.0',
+      name: NET,
+      type: 'bandwidth',
+      ...limits,
+      prevResult: s.prev('1.0.0'),
+    });
     const add = await both('ADD', conf);
     expect([add.r.code, add.o.code]).toEqual([0, 0]);
     for (const s of [ref, mine]) sh(`tc -n ${s.host} qdisc del dev ${VETH} root`);
@@ -163,7 +208,12 @@ d('bandwidth-shim vs reference bandwidth (privileged, differential)', () => {
   });
 
   it('DEL is idempotent and needs no prevResult', async () => {
-    const r = await runCni(ours, { command: 'DEL', config: { cniVersion: '1.0.0', name: NET, type: 'bandwidth' }, containerId: CID, hostNs: mine.host });
+    const r = await runCni(ours, {
+      command: 'DEL',
+      config: { cniVersion: '1.0.0', name: NET, type: 'bandwidth' },
+      containerId: CID,
+      hostNs: mine.host,
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
   });
@@ -171,7 +221,14 @@ d('bandwidth-shim vs reference bandwidth (privileged, differential)', () => {
   it('refuses a burst smaller than one packet instead of black-holing full-size packets', async () => {
     const r = await runCni(ours, {
       command: 'ADD',
-      config: { cniVersion: '1.0.0', name: NET, type: 'bandwidth', egressRate: 4_000_000, egressBurst: 8000, prevResult: mine.prev('1.0.0') },
+      config: {
+        cniVersion: '1.0.0',
+        name: NET,
+        type: 'bandwidth',
+        egressRate: 4_000_000,
+        egressBurst: 8000,
+        prevResult: mine.prev('1.0.0'),
+      },
       containerId: CID,
       netns: mine.podPath,
       hostNs: mine.host,

@@ -31,7 +31,13 @@ function prev(version: string, podPath: string, family: 4 | 6): Record<string, u
   };
 }
 
-function conf(version: string, family: 4 | 6, dataDir: string, podPath: string, extra: object = {}): Record<string, unknown> {
+function conf(
+  version: string,
+  family: 4 | 6,
+  dataDir: string,
+  podPath: string,
+  extra: object = {},
+): Record<string, unknown> {
   return {
     cniVersion: version,
     name: 'aws-cni',
@@ -55,7 +61,9 @@ function conf(version: string, family: 4 | 6, dataDir: string, podPath: string, 
 
 /** Asks a TCP echo-peer server in the "internet" namespace who connected; returns the source address it saw. */
 function seenSource(pod: string, target: string): string {
-  return sh(`ip netns exec ${pod} nc -w 3 ${target} 7777 </dev/null`).trim().replace(/^\[|\]$/g, '');
+  return sh(`ip netns exec ${pod} nc -w 3 ${target} 7777 </dev/null`)
+    .trim()
+    .replace(/^\[|\]$/g, '');
 }
 
 d('egress-cni (privileged)', () => {
@@ -83,11 +91,29 @@ d('egress-cni (privileged)', () => {
     addNetns(node);
     addNetns(inet);
     sh(`ip -n ${node} link add eth0 type veth peer name eth0 netns ${inet}`);
-    sh(`ip -n ${node} addr add ${NODE4}/24 dev eth0 && ip -n ${node} addr add ${NODE6}/64 dev eth0 nodad && ip -n ${node} link set eth0 up`);
-    sh(`ip -n ${inet} addr add ${INET4}/24 dev eth0 && ip -n ${inet} addr add ${INET6}/64 dev eth0 nodad && ip -n ${inet} link set eth0 up`);
-    for (const [flag, addr] of [['TCP4-LISTEN', INET4], ['TCP6-LISTEN', INET6]]) {
+    sh(
+      `ip -n ${node} addr add ${NODE4}/24 dev eth0 && ip -n ${node} addr add ${NODE6}/64 dev eth0 nodad && ip -n ${node} link set eth0 up`,
+    );
+    sh(
+      `ip -n ${inet} addr add ${INET4}/24 dev eth0 && ip -n ${inet} addr add ${INET6}/64 dev eth0 nodad && ip -n ${inet} link set eth0 up`,
+    );
+    for (const [flag, addr] of [
+      ['TCP4-LISTEN', INET4],
+      ['TCP6-LISTEN', INET6],
+    ]) {
       servers.push(
-        spawn('ip', ['netns', 'exec', inet, 'socat', `${flag}:7777,bind=${addr.includes(':') ? `[${addr}]` : addr},reuseaddr,fork`, 'SYSTEM:echo $SOCAT_PEERADDR'], { stdio: 'ignore' }),
+        spawn(
+          'ip',
+          [
+            'netns',
+            'exec',
+            inet,
+            'socat',
+            `${flag}:7777,bind=${addr.includes(':') ? `[${addr}]` : addr},reuseaddr,fork`,
+            'SYSTEM:echo $SOCAT_PEERADDR',
+          ],
+          { stdio: 'ignore' },
+        ),
       );
     }
     await new Promise((r) => setTimeout(r, 400));
@@ -119,7 +145,9 @@ d('egress-cni (privileged)', () => {
       expect(sh(`ip netns exec ${node} cat /proc/sys/net/ipv4/ip_forward`).trim()).toBe('1');
       expect(readFileSync(join(dataDir, 'aws-cni', '169.254.172.2'), 'utf8')).toBe(`${cid}\r\nv4if0`);
       const nat = sh(`ip netns exec ${node} iptables-save -t nat`);
-      expect(nat).toMatch(/-A POSTROUTING -s 169\.254\.172\.2\/32 -m comment --comment "name: \\"aws-cni\\" id: \\"vct-eg4-[\d.]+\\"" -j CNI-E4-[0-9a-f]{21}/);
+      expect(nat).toMatch(
+        /-A POSTROUTING -s 169\.254\.172\.2\/32 -m comment --comment "name: \\"aws-cni\\" id: \\"vct-eg4-[\d.]+\\"" -j CNI-E4-[0-9a-f]{21}/,
+      );
       expect(nat).toMatch(/-j SNAT --to-source 10\.99\.34\.1 --random-fully/);
 
       expect(seenSource(pod.name, INET4)).toBe(NODE4);
@@ -155,7 +183,9 @@ d('egress-cni (privileged)', () => {
     };
     expect(ping(a.name, bAddr)).toBe(false);
     expect(ping(a.name, INET4)).toBe(true);
-    expect(sh(`ip netns exec ${node} iptables-save -t filter`)).toContain('-A FORWARD -s 169.254.172.0/22 -d 169.254.172.0/22');
+    expect(sh(`ip netns exec ${node} iptables-save -t filter`)).toContain(
+      '-A FORWARD -s 169.254.172.0/22 -d 169.254.172.0/22',
+    );
     await call('DEL', conf('0.4.0', 4, dataDir, a.path), 'vct-iso-a', a.path);
     await call('DEL', conf('0.4.0', 4, dataDir, b.path), 'vct-iso-b', b.path);
   });
@@ -171,30 +201,53 @@ d('egress-cni (privileged)', () => {
     expect(readdirSync(join(dataDir, 'aws-cni')).filter((f) => f.startsWith('169.'))).toEqual([]);
   });
 
-  (hasReference('host-local') ? it : it.skip)('shares the lease directory with host-local (upgrade compatibility)', async () => {
-    const dataDir = join(tmp, 'compat');
-    const ipam = { cniVersion: '0.4.0', name: 'aws-cni', ipam: { type: 'host-local', ranges: [[{ subnet: '169.254.172.0/22' }]], dataDir } };
-    const hl = await runCni('/usr/lib/cni/host-local', { command: 'ADD', config: ipam, containerId: 'vct-go-old', ifName: 'v4if0', netns: '/proc/self/ns/net' });
-    expect(hl.code).toBe(0);
-    expect(JSON.stringify(hl.json)).toContain('169.254.172.2/22');
-    const pod = newPod('pc');
-    expect((await call('ADD', conf('0.4.0', 4, dataDir, pod.path), 'vct-ts-new', pod.path)).code).toBe(0);
-    expect(sh(`ip -n ${pod.name} -4 addr show dev v4if0`)).toContain('169.254.172.3/22'); // skips the Go lease
-    expect(readFileSync(join(dataDir, 'aws-cni', 'last_reserved_ip.0'), 'utf8')).toBe('169.254.172.3');
-    // host-local releases our lease (it reads our file), and we release the Go plugin's.
-    const hlDel = await runCni('/usr/lib/cni/host-local', { command: 'DEL', config: ipam, containerId: 'vct-ts-new', ifName: 'v4if0' });
-    expect(hlDel.code).toBe(0);
-    expect(readdirSync(join(dataDir, 'aws-cni')).filter((f) => f.startsWith('169.'))).toEqual(['169.254.172.2']);
-    const ourDel = await call('DEL', conf('0.4.0', 4, dataDir, pod.path), 'vct-go-old', undefined);
-    expect(ourDel.code).toBe(0);
-    expect(readdirSync(join(dataDir, 'aws-cni')).filter((f) => f.startsWith('169.'))).toEqual([]);
-    await call('DEL', conf('0.4.0', 4, dataDir, pod.path), 'vct-ts-new', pod.path);
-  });
+  (hasReference('host-local') ? it : it.skip)(
+    'shares the lease directory with host-local (upgrade compatibility)',
+    async () => {
+      const dataDir = join(tmp, 'compat');
+      const ipam = {
+        cniVersion: '0.4.0',
+        name: 'aws-cni',
+        ipam: { type: 'host-local', ranges: [[{ subnet: '169.254.172.0/22' }]], dataDir },
+      };
+      const hl = await runCni('/usr/lib/cni/host-local', {
+        command: 'ADD',
+        config: ipam,
+        containerId: 'vct-go-old',
+        ifName: 'v4if0',
+        netns: '/proc/self/ns/net',
+      });
+      expect(hl.code).toBe(0);
+      expect(JSON.stringify(hl.json)).toContain('169.254.172.2/22');
+      const pod = newPod('pc');
+      expect((await call('ADD', conf('0.4.0', 4, dataDir, pod.path), 'vct-ts-new', pod.path)).code).toBe(0);
+      expect(sh(`ip -n ${pod.name} -4 addr show dev v4if0`)).toContain('169.254.172.3/22'); // skips the Go lease
+      expect(readFileSync(join(dataDir, 'aws-cni', 'last_reserved_ip.0'), 'utf8')).toBe('169.254.172.3');
+      // host-local releases our lease (it reads our file), and we release the Go plugin's.
+      const hlDel = await runCni('/usr/lib/cni/host-local', {
+        command: 'DEL',
+        config: ipam,
+        containerId: 'vct-ts-new',
+        ifName: 'v4if0',
+      });
+      expect(hlDel.code).toBe(0);
+      expect(readdirSync(join(dataDir, 'aws-cni')).filter((f) => f.startsWith('169.'))).toEqual(['169.254.172.2']);
+      const ourDel = await call('DEL', conf('0.4.0', 4, dataDir, pod.path), 'vct-go-old', undefined);
+      expect(ourDel.code).toBe(0);
+      expect(readdirSync(join(dataDir, 'aws-cni')).filter((f) => f.startsWith('169.'))).toEqual([]);
+      await call('DEL', conf('0.4.0', 4, dataDir, pod.path), 'vct-ts-new', pod.path);
+    },
+  );
 
   it('IPv6 egress for an IPv4 cluster: v6if0 from fd00::ac:00/118, SNAT to the node IPv6, eth0 IPv6 off', async () => {
     const dataDir = join(tmp, 'v6');
     const pod = newPod('p6');
-    const add = await call('ADD', conf('1.0.0', 6, dataDir, pod.path, { randomizeSNAT: 'hashrandom' }), 'vct-eg6', pod.path);
+    const add = await call(
+      'ADD',
+      conf('1.0.0', 6, dataDir, pod.path, { randomizeSNAT: 'hashrandom' }),
+      'vct-eg6',
+      pod.path,
+    );
     expect(add.code).toBe(0);
     expect(sh(`ip -n ${pod.name} -6 addr show dev v6if0`)).toContain('fd00::ac:2/118');
     expect(sh(`ip netns exec ${pod.name} cat /proc/sys/net/ipv6/conf/eth0/disable_ipv6`).trim()).toBe('1');
@@ -210,7 +263,9 @@ d('egress-cni (privileged)', () => {
   it('randomizeSNAT none gives a plain SNAT', async () => {
     const dataDir = join(tmp, 'none');
     const pod = newPod('pn');
-    expect((await call('ADD', conf('0.4.0', 4, dataDir, pod.path, { randomizeSNAT: 'none' }), 'vct-none', pod.path)).code).toBe(0);
+    expect(
+      (await call('ADD', conf('0.4.0', 4, dataDir, pod.path, { randomizeSNAT: 'none' }), 'vct-none', pod.path)).code,
+    ).toBe(0);
     expect(sh(`ip netns exec ${node} iptables-save -t nat`)).toMatch(/-j SNAT --to-source 10\.99\.34\.1$/m);
     await call('DEL', conf('0.4.0', 4, dataDir, pod.path), 'vct-none', pod.path);
   });

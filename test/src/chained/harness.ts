@@ -126,15 +126,22 @@ export function podVeth(
   addrs?: { host: string; pod: string },
   macs: { host: string; pod: string } = { host: '02:99:00:00:00:01', pod: '02:99:00:00:00:02' },
 ): { hostMac: string; podMac: string } {
-  sh(`ip -n ${hostNs} link add ${hostName} address ${macs.host} mtu ${mtu} type veth peer name eth0 address ${macs.pod} mtu ${mtu} netns ${podNs}`);
+  sh(
+    `ip -n ${hostNs} link add ${hostName} address ${macs.host} mtu ${mtu} type veth peer name eth0 address ${macs.pod} mtu ${mtu} netns ${podNs}`,
+  );
   sh(`ip -n ${hostNs} link set ${hostName} up && ip -n ${podNs} link set eth0 up`);
-  if (addrs) sh(`ip -n ${hostNs} addr add ${addrs.host} dev ${hostName} && ip -n ${podNs} addr add ${addrs.pod} dev eth0`);
-  const mac = (ns: string, dev: string): string => jsonIn<{ address: string }[]>(ns, `ip -j link show dev ${dev}`)[0].address;
+  if (addrs)
+    sh(`ip -n ${hostNs} addr add ${addrs.host} dev ${hostName} && ip -n ${podNs} addr add ${addrs.pod} dev eth0`);
+  const mac = (ns: string, dev: string): string =>
+    jsonIn<{ address: string }[]>(ns, `ip -j link show dev ${dev}`)[0].address;
   return { hostMac: mac(hostNs, hostName), podMac: mac(podNs, 'eth0') };
 }
 
 /** A prevResult as the main plugin would print it in `version` (veth host end + pod eth0 + one IPv4 address). */
-export function prevResultFor(version: string, p: { hostName: string; hostMac: string; podMac: string; netns: string; ip: string; gw: string }): object {
+export function prevResultFor(
+  version: string,
+  p: { hostName: string; hostMac: string; podMac: string; netns: string; ip: string; gw: string },
+): object {
   if (version === '0.1.0' || version === '0.2.0') {
     return { cniVersion: version, ip4: { ip: p.ip, gateway: p.gw, routes: [{ dst: '0.0.0.0/0' }] }, dns: {} };
   }
@@ -151,7 +158,10 @@ export function prevResultFor(version: string, p: { hostName: string; hostMac: s
  * Result JSON with volatile values removed: MACs of devices the plugins create (random), sandbox paths (each side
  * has its own namespace), an empty dns object (Go always prints one).
  */
-export function comparableResult(r: Record<string, unknown> | undefined, volatileIfaces: readonly string[] = []): unknown {
+export function comparableResult(
+  r: Record<string, unknown> | undefined,
+  volatileIfaces: readonly string[] = [],
+): unknown {
   if (!r) return r;
   const c = structuredClone(r);
   if (c.dns && typeof c.dns === 'object' && Object.keys(c.dns).length === 0) delete c.dns;

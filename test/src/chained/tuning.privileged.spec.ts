@@ -5,7 +5,20 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { addNetns, bundle, comparableResult, delNetns, hasReference, isRoot, jsonIn, nsName, podVeth, prevResultFor, runCni, sh } from './harness';
+import {
+  addNetns,
+  bundle,
+  comparableResult,
+  delNetns,
+  hasReference,
+  isRoot,
+  jsonIn,
+  nsName,
+  podVeth,
+  prevResultFor,
+  runCni,
+  sh,
+} from './harness';
 
 const ok = isRoot() && hasReference('tuning');
 const d = ok ? describe : describe.skip;
@@ -39,11 +52,20 @@ function makeSide(tag: string, tmp: string): Side {
   };
 }
 
-const SYSCTLS = ['net/core/somaxconn', 'net/ipv4/conf/eth0/accept_redirects', 'net/ipv4/conf/eth0/forwarding', 'net/ipv6/conf/all/disable_ipv6', 'net/ipv6/conf/default/disable_ipv6', 'net/ipv6/conf/lo/disable_ipv6'];
+const SYSCTLS = [
+  'net/core/somaxconn',
+  'net/ipv4/conf/eth0/accept_redirects',
+  'net/ipv4/conf/eth0/forwarding',
+  'net/ipv6/conf/all/disable_ipv6',
+  'net/ipv6/conf/default/disable_ipv6',
+  'net/ipv6/conf/lo/disable_ipv6',
+];
 
 /** The pod-side state tuning touches: sysctls and eth0's attributes. */
 function podState(s: Side): unknown {
-  const values = sh(`ip netns exec ${s.pod} sh -c 'for k in ${SYSCTLS.join(' ')}; do echo "$k=$(cat /proc/sys/$k)"; done'`);
+  const values = sh(
+    `ip netns exec ${s.pod} sh -c 'for k in ${SYSCTLS.join(' ')}; do echo "$k=$(cat /proc/sys/$k)"; done'`,
+  );
   const l = jsonIn<Record<string, unknown>[]>(s.pod, 'ip -d -j link show dev eth0')[0];
   return { sysctls: values.trim().split('\n'), mtu: l.mtu, flags: l.flags, mac: l.address, txqlen: l.txqlen ?? 0 };
 }
@@ -71,13 +93,23 @@ d('tuning-shim vs reference tuning (privileged, differential)', () => {
   });
 
   async function both(command: 'ADD' | 'DEL' | 'CHECK', conf: (s: Side) => object, netns = true) {
-    const call = (s: Side) => ({ command, config: conf(s), containerId: CID, netns: netns ? s.podPath : undefined, hostNs: s.host });
+    const call = (s: Side) => ({
+      command,
+      config: conf(s),
+      containerId: CID,
+      netns: netns ? s.podPath : undefined,
+      hostNs: s.host,
+    });
     const [r, o] = await Promise.all([runCni(REF, call(ref)), runCni(ours, call(mine))]);
     return { r, o };
   }
 
   const tune = {
-    sysctl: { 'net.core.somaxconn': '512', 'net.ipv4.conf.IFNAME.accept_redirects': '0', 'net.ipv4.conf.eth0.forwarding': '1' },
+    sysctl: {
+      'net.core.somaxconn': '512',
+      'net.ipv4.conf.IFNAME.accept_redirects': '0',
+      'net.ipv4.conf.eth0.forwarding': '1',
+    },
     mtu: 1400,
     promisc: true,
     allmulti: true,
@@ -85,7 +117,14 @@ d('tuning-shim vs reference tuning (privileged, differential)', () => {
   };
 
   describe.each(VERSIONS)('cniVersion %s', (v) => {
-    const conf = (s: Side) => ({ cniVersion: v, name: 'vcttune', type: 'tuning', dataDir: s.dataDir, ...tune, prevResult: s.prev(v) });
+    const conf = (s: Side) => ({
+      cniVersion: v,
+      name: 'vcttune',
+      type: 'tuning',
+      dataDir: s.dataDir,
+      ...tune,
+      prevResult: s.prev(v),
+    });
 
     it('ADD sets the same sysctls and link state, writes the same backup, returns the same result; DEL restores', async () => {
       const before = podState(mine);
@@ -117,7 +156,9 @@ d('tuning-shim vs reference tuning (privileged, differential)', () => {
       expect(backups(ref)).toEqual({});
       // sysctls are not restored by either (they die with the namespace): put them back for the next version.
       for (const s of [ref, mine]) {
-        sh(`ip netns exec ${s.pod} sh -c 'echo 4096 > /proc/sys/net/core/somaxconn; echo 1 > /proc/sys/net/ipv4/conf/eth0/accept_redirects; echo 0 > /proc/sys/net/ipv4/conf/eth0/forwarding'`);
+        sh(
+          `ip netns exec ${s.pod} sh -c 'echo 4096 > /proc/sys/net/core/somaxconn; echo 1 > /proc/sys/net/ipv4/conf/eth0/accept_redirects; echo 0 > /proc/sys/net/ipv4/conf/eth0/forwarding'`,
+        );
       }
     });
   });
@@ -128,7 +169,11 @@ d('tuning-shim vs reference tuning (privileged, differential)', () => {
       name: 'aws-cni',
       type: 'tuning',
       dataDir: s.dataDir,
-      sysctl: { 'net.ipv6.conf.all.disable_ipv6': '1', 'net.ipv6.conf.default.disable_ipv6': '1', 'net.ipv6.conf.lo.disable_ipv6': '1' },
+      sysctl: {
+        'net.ipv6.conf.all.disable_ipv6': '1',
+        'net.ipv6.conf.default.disable_ipv6': '1',
+        'net.ipv6.conf.lo.disable_ipv6': '1',
+      },
       prevResult: s.prev('0.4.0'),
     });
     const add = await both('ADD', conf);
@@ -142,7 +187,10 @@ d('tuning-shim vs reference tuning (privileged, differential)', () => {
     expect(backups(mine)).toEqual({}); // no link change, no backup file, like the reference
     const del = await both('DEL', conf);
     expect([del.r.code, del.o.code]).toEqual([0, 0]);
-    for (const s of [ref, mine]) sh(`ip netns exec ${s.pod} sh -c 'for k in all default lo eth0; do echo 0 > /proc/sys/net/ipv6/conf/$k/disable_ipv6; done'`);
+    for (const s of [ref, mine])
+      sh(
+        `ip netns exec ${s.pod} sh -c 'for k in all default lo eth0; do echo 0 > /proc/sys/net/ipv6/conf/$k/disable_ipv6; done'`,
+      );
   });
 
   it('DEL after the namespace is gone removes the backup file (the reference leaks it)', async () => {
@@ -150,7 +198,14 @@ d('tuning-shim vs reference tuning (privileged, differential)', () => {
     const podPath = addNetns(pod);
     const side = { ...mine, pod, podPath };
     sh(`ip -n ${pod} link add eth0 type veth peer name eth1`);
-    const conf = { cniVersion: '1.0.0', name: 'vcttune', type: 'tuning', dataDir: mine.dataDir, mtu: 1300, prevResult: side.prev('1.0.0') };
+    const conf = {
+      cniVersion: '1.0.0',
+      name: 'vcttune',
+      type: 'tuning',
+      dataDir: mine.dataDir,
+      mtu: 1300,
+      prevResult: side.prev('1.0.0'),
+    };
     const add = await runCni(ours, { command: 'ADD', config: conf, containerId: 'vct-gone-1', netns: podPath });
     expect(add.code).toBe(0);
     expect(Object.keys(backups(mine))).toEqual(['vct-gone-1_eth0.json']);
@@ -161,7 +216,14 @@ d('tuning-shim vs reference tuning (privileged, differential)', () => {
   });
 
   it('CHECK reports a changed MTU with the configured and current values', async () => {
-    const conf = (s: Side) => ({ cniVersion: '1.0.0', name: 'vcttune', type: 'tuning', dataDir: s.dataDir, mtu: 1300, prevResult: s.prev('1.0.0') });
+    const conf = (s: Side) => ({
+      cniVersion: '1.0.0',
+      name: 'vcttune',
+      type: 'tuning',
+      dataDir: s.dataDir,
+      mtu: 1300,
+      prevResult: s.prev('1.0.0'),
+    });
     const add = await both('ADD', conf);
     expect([add.r.code, add.o.code]).toEqual([0, 0]);
     for (const s of [ref, mine]) sh(`ip -n ${s.pod} link set eth0 mtu 1280`);

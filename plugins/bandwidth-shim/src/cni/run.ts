@@ -14,9 +14,7 @@ export async function runCni(handlers: CniHandlers, io: CniIo): Promise<number> 
   try {
     const command = io.env.CNI_COMMAND ?? '';
     if (command === 'VERSION') {
-      io.writeStdout(
-        JSON.stringify({ cniVersion: '1.0.0', supportedVersions: [...handlers.supportedVersions] }),
-      );
+      io.writeStdout(JSON.stringify({ cniVersion: '1.0.0', supportedVersions: [...handlers.supportedVersions] }));
       return 0;
     }
     if (command !== 'ADD' && command !== 'DEL' && command !== 'CHECK') {
@@ -38,7 +36,10 @@ export async function runCni(handlers: CniHandlers, io: CniIo): Promise<number> 
     try {
       config = JSON.parse(text);
     } catch (e) {
-      throw new CniError(CniErrorCode.DecodingFailure, `error decoding network config from stdin: ${(e as Error).message}`);
+      throw new CniError(
+        CniErrorCode.DecodingFailure,
+        `error decoding network config from stdin: ${(e as Error).message}`,
+      );
     }
     if (typeof config !== 'object' || config === null || Array.isArray(config)) {
       throw new CniError(CniErrorCode.DecodingFailure, 'network config on stdin must be a JSON object');
@@ -53,7 +54,10 @@ export async function runCni(handlers: CniHandlers, io: CniIo): Promise<number> 
       );
     }
     if (command === 'CHECK' && !versionAtLeast(v, '0.4.0')) {
-      throw new CniError(CniErrorCode.IncompatibleCniVersion, `config version "${v}" does not allow CHECK (it exists from 0.4.0 on)`);
+      throw new CniError(
+        CniErrorCode.IncompatibleCniVersion,
+        `config version "${v}" does not allow CHECK (it exists from 0.4.0 on)`,
+      );
     }
     const req: CniRequest = {
       command,

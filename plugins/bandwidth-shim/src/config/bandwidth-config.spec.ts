@@ -24,7 +24,9 @@ describe('parseBandwidthConfig', () => {
   it("reads runtimeConfig.bandwidth with containerd's capitalised keys", () => {
     const c = parseBandwidthConfig({
       ...base,
-      runtimeConfig: { bandwidth: { IngressRate: 1e7, IngressBurst: 4294967295, EgressRate: 2e7, EgressBurst: 4294967295 } },
+      runtimeConfig: {
+        bandwidth: { IngressRate: 1e7, IngressBurst: 4294967295, EgressRate: 2e7, EgressBurst: 4294967295 },
+      },
     });
     expect(c.source).toBe('runtimeConfig');
     expect(c.limits.egressRate).toBe(2e7);

@@ -36,7 +36,9 @@ function readLimits(obj: Record<string, unknown>, where: string): BandwidthLimit
       continue;
     }
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || !Number.isSafeInteger(v)) {
-      throw invalid(`${where}${key} must be a non-negative integer (${key.endsWith('Rate') ? 'bits per second' : 'bits'}), got ${JSON.stringify(v)}`);
+      throw invalid(
+        `${where}${key} must be a non-negative integer (${key.endsWith('Rate') ? 'bits per second' : 'bits'}), got ${JSON.stringify(v)}`,
+      );
     }
     out[key] = v;
   }

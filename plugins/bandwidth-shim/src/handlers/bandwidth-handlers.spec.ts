@@ -47,7 +47,14 @@ class FakeShaping implements ShapingKernel {
   }
 }
 
-const prev = { cniVersion: '0.4.0', interfaces: [{ name: 'veth7', mac: 'x' }, { name: 'eth0', sandbox: '/ns' }], ips: [{ version: '4', address: '10.99.1.2/24', interface: 1 }] };
+const prev = {
+  cniVersion: '0.4.0',
+  interfaces: [
+    { name: 'veth7', mac: 'x' },
+    { name: 'eth0', sandbox: '/ns' },
+  ],
+  ips: [{ version: '4', address: '10.99.1.2/24', interface: 1 }],
+};
 const limits = { ingressRate: 8e6, ingressBurst: 8e5, egressRate: 4e6, egressBurst: 4e5 };
 const req = (config: object, command: CniRequest['command'] = 'ADD'): CniRequest => ({
   command,
@@ -55,7 +62,10 @@ const req = (config: object, command: CniRequest['command'] = 'ADD'): CniRequest
   netns: '/ns',
   ifName: 'eth0',
   args: '',
-  config: { cniVersion: '0.4.0', name: 'net', type: 'bandwidth-shim', prevResult: prev, ...config } as Record<string, unknown>,
+  config: { cniVersion: '0.4.0', name: 'net', type: 'bandwidth-shim', prevResult: prev, ...config } as Record<
+    string,
+    unknown
+  >,
 });
 
 describe('bandwidth handlers', () => {
@@ -90,9 +100,9 @@ describe('bandwidth handlers', () => {
   });
 
   it('refuses a host veth that prevResult does not list', async () => {
-    await expect(h.add(req({ ...limits, prevResult: { ...prev, interfaces: [{ name: 'eth0', sandbox: '/ns' }] } }))).rejects.toThrow(
-      /host interface veth7 \(peer of eth0\) is not among prevResult's host-side interfaces/,
-    );
+    await expect(
+      h.add(req({ ...limits, prevResult: { ...prev, interfaces: [{ name: 'eth0', sandbox: '/ns' }] } })),
+    ).rejects.toThrow(/host interface veth7 \(peer of eth0\) is not among prevResult's host-side interfaces/);
   });
 
   it('ingress only creates no ifb and adds no interface', async () => {

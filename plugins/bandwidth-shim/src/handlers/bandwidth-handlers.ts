@@ -20,11 +20,15 @@ export function randomMac(bytes: Buffer = randomBytes(6)): string {
 }
 
 const needPrev = (): CniError =>
-  new CniError(CniErrorCode.InvalidNetworkConfig, 'bandwidth-shim must be called as a chained plugin: prevResult is missing');
+  new CniError(
+    CniErrorCode.InvalidNetworkConfig,
+    'bandwidth-shim must be called as a chained plugin: prevResult is missing',
+  );
 
 function tbfMismatch(what: string, want: TbfParams, got: ObservedTbf | undefined): string | undefined {
   if (!got) return `${what}: no tbf qdisc found`;
-  if (got.rateBytes !== want.rateBytes) return `${what}: tbf rate is ${got.rateBytes * 8} bit/s, configured ${want.rateBytes * 8}`;
+  if (got.rateBytes !== want.rateBytes)
+    return `${what}: tbf rate is ${got.rateBytes * 8} bit/s, configured ${want.rateBytes * 8}`;
   if (Math.abs(got.burstBytes - want.burstBytes) > Math.max(2, want.burstBytes * 0.01)) {
     return `${what}: tbf burst is ${got.burstBytes} bytes, configured ${want.burstBytes}`;
   }
@@ -39,12 +43,20 @@ export function bandwidthHandlers(kernel: ShapingKernel, mac: () => string = () 
     async add(req: CniRequest): Promise<AnyResult> {
       const cfg = parseBandwidthConfig(req.config);
       if (!hasLimits(cfg.limits)) {
-        return cfg.prevResult ? convertResult(cfg.prevResult, cfg.cniVersion) : ({ cniVersion: cfg.cniVersion } as AnyResult);
+        return cfg.prevResult
+          ? convertResult(cfg.prevResult, cfg.cniVersion)
+          : ({ cniVersion: cfg.cniVersion } as AnyResult);
       }
       if (!cfg.prevResult) throw needPrev();
       const prev = toCurrentResult(cfg.prevResult);
       const host = await findHostVeth(kernel, req.netns, req.ifName, prev);
-      const plan = planShaping(cfg.limits, host, ifbName(cfg.name, req.containerId), mac(), await kernel.ticksPerUsec());
+      const plan = planShaping(
+        cfg.limits,
+        host,
+        ifbName(cfg.name, req.containerId),
+        mac(),
+        await kernel.ticksPerUsec(),
+      );
       const small = burstTooSmall(plan, host.mtu);
       if (small) throw new CniError(CniErrorCode.InvalidNetworkConfig, small);
       await kernel.apply(plan);
@@ -84,7 +96,8 @@ export function bandwidthHandlers(kernel: ShapingKernel, mac: () => string = () 
           if (m) problems.push(m);
         }
         if (!seen.vethIngressQdisc) problems.push(`egress limit: no ingress qdisc on ${host.name}`);
-        if (!seen.redirectsTo.includes(ifb)) problems.push(`egress limit: no filter on ${host.name} redirects to ${ifb}`);
+        if (!seen.redirectsTo.includes(ifb))
+          problems.push(`egress limit: no filter on ${host.name} redirects to ${ifb}`);
       }
       if (problems.length) throw new CniError(CniErrorCode.Internal, `bandwidth CHECK failed: ${problems.join('; ')}`);
     },

@@ -17,17 +17,28 @@ export async function findHostVeth(
 ): Promise<HostLink> {
   const [peerIndex, links] = await Promise.all([kernel.containerPeerIndex(netns, ifName), kernel.hostLinks()]);
   if (peerIndex === undefined) {
-    throw new CniError(CniErrorCode.Internal, `container interface ${ifName} has no veth peer: bandwidth shaping needs a veth-based main plugin`);
+    throw new CniError(
+      CniErrorCode.Internal,
+      `container interface ${ifName} has no veth peer: bandwidth shaping needs a veth-based main plugin`,
+    );
   }
   const host = links.find((l) => l.index === peerIndex);
   if (!host) {
-    throw new CniError(CniErrorCode.Internal, `the veth peer of ${ifName} (ifindex ${peerIndex}) is not in this (host) namespace`);
+    throw new CniError(
+      CniErrorCode.Internal,
+      `the veth peer of ${ifName} (ifindex ${peerIndex}) is not in this (host) namespace`,
+    );
   }
   const listed = (prev.interfaces ?? []).some((i) => i.name === host.name && !i.sandbox);
   if (!listed) {
     throw new CniError(
       CniErrorCode.Internal,
-      `host interface ${host.name} (peer of ${ifName}) is not among prevResult's host-side interfaces [${(prev.interfaces ?? []).filter((i) => !i.sandbox).map((i) => i.name).join(', ')}]`,
+      `host interface ${host.name} (peer of ${ifName}) is not among prevResult's host-side interfaces [${(
+        prev.interfaces ?? []
+      )
+        .filter((i) => !i.sandbox)
+        .map((i) => i.name)
+        .join(', ')}]`,
     );
   }
   return host;

@@ -6,5 +6,8 @@ import { createHash } from 'node:crypto';
  * id), 15 characters (IFNAMSIZ - 1). DEL recomputes it, so it must never change.
  */
 export function ifbName(networkName: string, containerId: string): string {
-  return `bwp${createHash('sha512').update(networkName + containerId).digest('hex').slice(0, 12)}`;
+  return `bwp${createHash('sha512')
+    .update(networkName + containerId)
+    .digest('hex')
+    .slice(0, 12)}`;
 }

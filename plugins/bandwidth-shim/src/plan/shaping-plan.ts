@@ -46,7 +46,10 @@ export function burstTooSmall(plan: ShapingPlan, mtu: number): string | undefine
 export function ipBatch(plan: ShapingPlan): string[] {
   if (!plan.egress) return [];
   const e = plan.egress;
-  return [`link add name ${e.ifb} address ${e.ifbMac} mtu ${e.ifbMtu} txqueuelen 0 type ifb`, `link set dev ${e.ifb} up`];
+  return [
+    `link add name ${e.ifb} address ${e.ifbMac} mtu ${e.ifbMtu} txqueuelen 0 type ifb`,
+    `link set dev ${e.ifb} up`,
+  ];
 }
 
 const tbf = (dev: string, p: TbfParams): string =>

@@ -10,7 +10,14 @@ describe('tbfParams (reference createTBF math)', () => {
     [1_000_000_000, 80_000_000, 125_000_000, 10_000_000, 1_250_000, 13_125_000],
   ])('rate %d burst %d', (rate, burst, rb, bb, ticks, limit) => {
     const p = tbfParams(rate, burst);
-    expect(p).toEqual({ rateBytes: rb, burstBytes: bb, tcBurstBytes: bb, bufferTicks: ticks, limitBytes: limit, clamped: false });
+    expect(p).toEqual({
+      rateBytes: rb,
+      burstBytes: bb,
+      tcBurstBytes: bb,
+      bufferTicks: ticks,
+      limitBytes: limit,
+      clamped: false,
+    });
   });
 
   it('truncates non-multiples of 8 like integer division', () => {

@@ -64,7 +64,10 @@ export function tbfParams(rateBits: number, burstBits: number, ticksPerUsec = DE
 
 /** Reads ticks per microsecond from /proc/net/psched text the way vishvananda/netlink does (`initClock`). */
 export function ticksPerUsecFromPsched(text: string): number {
-  const v = text.trim().split(/\s+/).map((h) => parseInt(h, 16));
+  const v = text
+    .trim()
+    .split(/\s+/)
+    .map((h) => parseInt(h, 16));
   if (v.length < 4 || v.some((n) => !Number.isFinite(n)) || v[1] === 0) return DEFAULT_TICKS_PER_USEC;
   let [t2us] = v;
   const [, us2t, clockRes] = v;

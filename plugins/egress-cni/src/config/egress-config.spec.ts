@@ -2,12 +2,32 @@ import { CniError } from '@vpc-cni-ts/sdk/errors';
 
 import { parseEgressConfig, podMtu } from './egress-config';
 
-const base = { cniVersion: '0.4.0', name: 'aws-cni', ipam: { type: 'host-local', ranges: [[{ subnet: '169.254.172.0/22' }]], dataDir: '/run/cni/v6pd/egress-v4-ipam' } };
+const base = {
+  cniVersion: '0.4.0',
+  name: 'aws-cni',
+  ipam: { type: 'host-local', ranges: [[{ subnet: '169.254.172.0/22' }]], dataDir: '/run/cni/v6pd/egress-v4-ipam' },
+};
 
 describe('parseEgressConfig', () => {
   it('reads the upstream conflist entry', () => {
-    const c = parseEgressConfig({ ...base, enabled: 'true', nodeIP: '10.99.0.5', mtu: '9001', randomizeSNAT: 'prng', pluginLogFile: '/var/log/aws-routed-eni/egress-v4-plugin.log', pluginLogLevel: 'DEBUG' });
-    expect(c).toMatchObject({ enabled: true, family: 4, ifName: 'v4if0', mtu: 9001, randomizeSnat: 'prng', dataDir: '/run/cni/v6pd/egress-v4-ipam', logLevel: 'DEBUG' });
+    const c = parseEgressConfig({
+      ...base,
+      enabled: 'true',
+      nodeIP: '10.99.0.5',
+      mtu: '9001',
+      randomizeSNAT: 'prng',
+      pluginLogFile: '/var/log/aws-routed-eni/egress-v4-plugin.log',
+      pluginLogLevel: 'DEBUG',
+    });
+    expect(c).toMatchObject({
+      enabled: true,
+      family: 4,
+      ifName: 'v4if0',
+      mtu: 9001,
+      randomizeSnat: 'prng',
+      dataDir: '/run/cni/v6pd/egress-v4-ipam',
+      logLevel: 'DEBUG',
+    });
     expect(Object.isFrozen(c)).toBe(true);
   });
 
@@ -38,6 +58,8 @@ describe('parseEgressConfig', () => {
   });
 
   it('rejects a route of the other family', () => {
-    expect(() => parseEgressConfig({ ...base, ipam: { ...base.ipam, routes: [{ dst: '::/0' }] } })).toThrow(/not an IPv4 CIDR/);
+    expect(() => parseEgressConfig({ ...base, ipam: { ...base.ipam, routes: [{ dst: '::/0' }] } })).toThrow(
+      /not an IPv4 CIDR/,
+    );
   });
 });

@@ -2,7 +2,17 @@
 import { CniError, CniErrorCode } from '@vpc-cni-ts/sdk/errors';
 import { parsePrevResult, type AnyResult } from '@vpc-cni-ts/sdk/spec';
 
-import { addIp, formatIp, type Ip, lastOf, networkOf, parseIp, parsePrefix, type Prefix, contains } from '../ip/ip-math';
+import {
+  addIp,
+  formatIp,
+  type Ip,
+  lastOf,
+  networkOf,
+  parseIp,
+  parsePrefix,
+  type Prefix,
+  contains,
+} from '../ip/ip-math';
 import { getCaseInsensitive, isPlainObject } from './keys';
 
 /** SNAT port randomisation, as `AWS_VPC_K8S_CNI_RANDOMIZESNAT`: prng → --random-fully, hashrandom → --random. */
@@ -82,7 +92,8 @@ function parseRange(raw: unknown): EgressRange {
   const gateway = ipIn('gateway') ?? addIp(net, 1n);
   const rangeStart = ipIn('rangeStart') ?? addIp(net, 1n);
   const rangeEnd = ipIn('rangeEnd') ?? (subnet.ip.family === 4 ? addIp(last, -1n) : last);
-  if (rangeStart.value > rangeEnd.value) throw invalid(`ipam range start ${formatIp(rangeStart)} is after its end ${formatIp(rangeEnd)}`);
+  if (rangeStart.value > rangeEnd.value)
+    throw invalid(`ipam range start ${formatIp(rangeStart)} is after its end ${formatIp(rangeEnd)}`);
   return { subnet, rangeStart, rangeEnd, gateway };
 }
 
@@ -116,7 +127,8 @@ export function parseEgressConfig(raw: Record<string, unknown>): EgressConfig {
     if (!isPlainObject(r)) throw invalid(`ipam.routes[${i}] must be an object with "dst"`);
     const d = str(r, 'dst', `ipam.routes[${i}].`);
     const dst = d ? parsePrefix(d) : undefined;
-    if (!dst || dst.ip.family !== family) throw invalid(`ipam.routes[${i}].dst ${JSON.stringify(d)} is not an IPv${family} CIDR`);
+    if (!dst || dst.ip.family !== family)
+      throw invalid(`ipam.routes[${i}].dst ${JSON.stringify(d)} is not an IPv${family} CIDR`);
     const g = str(r, 'gw', `ipam.routes[${i}].`);
     const gw = g ? parseIp(g) : undefined;
     if (g && (!gw || gw.family !== family)) throw invalid(`ipam.routes[${i}].gw ${g} is not an IPv${family} address`);
@@ -128,7 +140,9 @@ export function parseEgressConfig(raw: Record<string, unknown>): EgressConfig {
     nodeIp = parseIp(nodeText);
     if (!nodeIp) throw invalid(`nodeIP "${nodeText}" is not an IP address`);
     if (nodeIp.family !== family) {
-      throw invalid(`nodeIP ${nodeText} is IPv${nodeIp.family} but the egress range ${formatIp(range.subnet.ip)}/${range.subnet.bits} is IPv${family}: SNAT needs a node address of the same family`);
+      throw invalid(
+        `nodeIP ${nodeText} is IPv${nodeIp.family} but the egress range ${formatIp(range.subnet.ip)}/${range.subnet.bits} is IPv${family}: SNAT needs a node address of the same family`,
+      );
     }
   }
   const rs = (str(raw, 'randomizeSNAT') ?? 'prng').toLowerCase();

@@ -56,7 +56,9 @@ export function egressHandlers(deps: EgressDeps): CniHandlers {
       const log = deps.logger(cfg, req);
       if (!cfg.enabled) {
         log.debug('egress disabled: passing prevResult through');
-        return cfg.prevResult ? convertResult(cfg.prevResult, cfg.cniVersion) : ({ cniVersion: cfg.cniVersion } as AnyResult);
+        return cfg.prevResult
+          ? convertResult(cfg.prevResult, cfg.cniVersion)
+          : ({ cniVersion: cfg.cniVersion } as AnyResult);
       }
       if (!cfg.prevResult) {
         throw new CniError(
@@ -107,7 +109,8 @@ export function egressHandlers(deps: EgressDeps): CniHandlers {
         throw new CniError(CniErrorCode.InvalidNetworkConfig, 'egress-cni CHECK needs prevResult');
       }
       const leases = await storeOf(cfg).find(req.containerId, cfg.ifName);
-      if (leases.length === 0) throw new CniError(CniErrorCode.Internal, `no egress lease for ${req.containerId}/${cfg.ifName}`);
+      if (leases.length === 0)
+        throw new CniError(CniErrorCode.Internal, `no egress lease for ${req.containerId}/${cfg.ifName}`);
       if (cfg.nodeIp) {
         const chain = chainName(cfg.family, cfg.name, req.containerId);
         const rules = await deps.kernel.saveRules(cfg.family);

@@ -16,9 +16,12 @@ describe('ip math', () => {
     expect(formatIp(ip!)).toBe(want);
   });
 
-  it.each(['256.1.1.1', '10.99.0', '01.2.3.4', 'fd00:::1', '1:2:3:4:5:6:7:8:9', 'fe80::1%eth0', 'x'])('rejects %s', (t) => {
-    expect(parseIp(t)).toBeUndefined();
-  });
+  it.each(['256.1.1.1', '10.99.0', '01.2.3.4', 'fd00:::1', '1:2:3:4:5:6:7:8:9', 'fe80::1%eth0', 'x'])(
+    'rejects %s',
+    (t) => {
+      expect(parseIp(t)).toBeUndefined();
+    },
+  );
 
   it('computes network, last and membership for the upstream egress ranges', () => {
     const v4 = parsePrefix('169.254.172.0/22')!;

@@ -7,15 +7,16 @@ import { contains, formatIp, type Ip, parseIp } from '../ip/ip-math';
  * when it lies in the range (else at rangeStart), wrapping around, skipping the gateway and taken addresses.
  * @returns undefined when the range is full.
  */
-export function nextFree(range: EgressRange, taken: ReadonlySet<string>, lastReserved: string | undefined): Ip | undefined {
+export function nextFree(
+  range: EgressRange,
+  taken: ReadonlySet<string>,
+  lastReserved: string | undefined,
+): Ip | undefined {
   const start = range.rangeStart.value;
   const end = range.rangeEnd.value;
   const size = end - start + 1n;
   const last = lastReserved ? parseIp(lastReserved) : undefined;
-  let cur =
-    last && contains(range.subnet, last) && last.value >= start && last.value <= end
-      ? last.value + 1n
-      : start;
+  let cur = last && contains(range.subnet, last) && last.value >= start && last.value <= end ? last.value + 1n : start;
   for (let i = 0n; i < size; i++) {
     if (cur > end) cur = start;
     const ip: Ip = { family: range.subnet.ip.family, value: cur };
@@ -25,4 +26,3 @@ export function nextFree(range: EgressRange, taken: ReadonlySet<string>, lastRes
   }
   return undefined;
 }
-

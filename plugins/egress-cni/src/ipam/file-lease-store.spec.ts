@@ -6,7 +6,11 @@ import { parseEgressConfig } from '../config/egress-config';
 import { formatIp } from '../ip/ip-math';
 import { FileLeaseStore } from './file-lease-store';
 
-const range = parseEgressConfig({ cniVersion: '0.4.0', name: 'n', ipam: { ranges: [[{ subnet: '169.254.172.0/22' }]] } }).range;
+const range = parseEgressConfig({
+  cniVersion: '0.4.0',
+  name: 'n',
+  ipam: { ranges: [[{ subnet: '169.254.172.0/22' }]] },
+}).range;
 
 describe('FileLeaseStore (host-local on-disk layout)', () => {
   let dir: string;

@@ -47,7 +47,8 @@ export class FileLeaseStore implements LeaseStore {
           await rm(mutex, { force: true });
           continue;
         }
-        if (Date.now() > deadline) throw new Error(`timed out after ${this.timeoutMs} ms waiting for the lease lock ${mutex}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out after ${this.timeoutMs} ms waiting for the lease lock ${mutex}`);
         await sleep(5);
       }
     }
@@ -109,7 +110,9 @@ export class FileLeaseStore implements LeaseStore {
       const last = (await readFile(lastFile, 'utf8').catch(() => '')).trim() || undefined;
       const ip = nextFree(range, new Set(all.keys()), last);
       if (!ip) {
-        throw new Error(`no IP addresses available in range set: ${formatIp(range.rangeStart)}-${formatIp(range.rangeEnd)}`);
+        throw new Error(
+          `no IP addresses available in range set: ${formatIp(range.rangeStart)}-${formatIp(range.rangeEnd)}`,
+        );
       }
       const text = formatIp(ip);
       await writeFile(join(this.dir, text), `${cid.trim()}${LINE_BREAK}${ifName}`, { flag: 'wx', mode: 0o644 });

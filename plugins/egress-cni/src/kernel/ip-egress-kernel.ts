@@ -42,10 +42,21 @@ export class IpEgressKernel implements EgressKernel {
     await this.run(`create veth ${plan.hostVeth}`, 'ip', plan.vethArgs);
     try {
       const script =
-        plan.podSysctls.map((s) => `[ -e /proc/sys/${s.path} ] && printf %s ${s.value} > /proc/sys/${s.path}; `).join('') +
-        `exec ip -${plan.family} -batch -`;
-      await this.run(`configure pod end in ${netns}`, 'nsenter', [`--net=${netns}`, '--', 'sh', '-c', script], plan.podBatch.join('\n') + '\n');
-      await this.run(`configure host end ${plan.hostVeth}`, 'ip', [`-${plan.family}`, '-batch', '-'], plan.hostBatch.join('\n') + '\n');
+        plan.podSysctls
+          .map((s) => `[ -e /proc/sys/${s.path} ] && printf %s ${s.value} > /proc/sys/${s.path}; `)
+          .join('') + `exec ip -${plan.family} -batch -`;
+      await this.run(
+        `configure pod end in ${netns}`,
+        'nsenter',
+        [`--net=${netns}`, '--', 'sh', '-c', script],
+        plan.podBatch.join('\n') + '\n',
+      );
+      await this.run(
+        `configure host end ${plan.hostVeth}`,
+        'ip',
+        [`-${plan.family}`, '-batch', '-'],
+        plan.hostBatch.join('\n') + '\n',
+      );
     } catch (err) {
       await this.exec('ip', ['link', 'del', 'dev', plan.hostVeth]);
       throw err;
@@ -55,7 +66,13 @@ export class IpEgressKernel implements EgressKernel {
   async deletePodInterface(netns: string, ifName: string): Promise<string[]> {
     if (!(await this.netnsExists(netns))) return [];
     const r = await this.exec('nsenter', [
-      `--net=${netns}`, '--', 'sh', '-c', 'ip -j addr show dev "$1" && ip link del dev "$1"', 'sh', ifName,
+      `--net=${netns}`,
+      '--',
+      'sh',
+      '-c',
+      'ip -j addr show dev "$1" && ip link del dev "$1"',
+      'sh',
+      ifName,
     ]);
     if (r.code !== 0) {
       const d = trim(r.stderr || r.stdout);
@@ -64,7 +81,9 @@ export class IpEgressKernel implements EgressKernel {
     }
     try {
       const j = JSON.parse(r.stdout.split('\n')[0] || '[]') as { addr_info?: { local?: string; scope?: string }[] }[];
-      return (j[0]?.addr_info ?? []).filter((a) => a.scope !== 'link' || a.local?.startsWith('169.254.')).map((a) => a.local ?? '');
+      return (j[0]?.addr_info ?? [])
+        .filter((a) => a.scope !== 'link' || a.local?.startsWith('169.254.'))
+        .map((a) => a.local ?? '');
     } catch {
       return [];
     }
@@ -76,7 +95,12 @@ export class IpEgressKernel implements EgressKernel {
 
   async restoreRules(family: 4 | 6, input: string): Promise<void> {
     if (!input) return;
-    await this.run('iptables-restore', family === 4 ? 'iptables-restore' : 'ip6tables-restore', ['-w', '5', '--noflush'], input);
+    await this.run(
+      'iptables-restore',
+      family === 4 ? 'iptables-restore' : 'ip6tables-restore',
+      ['-w', '5', '--noflush'],
+      input,
+    );
   }
 
   async netnsExists(netns: string): Promise<boolean> {

@@ -16,7 +16,12 @@ const LEVELS: Record<string, number> = { debug: 10, info: 20, warn: 30, error: 4
  * refused (stdout carries the CNI result) and also goes to stderr; anything else is a file, appended.
  * Never throws: logging must not fail a pod.
  */
-export function fileLogger(file: string, level: string, bound: Record<string, unknown>, stderr: (s: string) => void): Logger {
+export function fileLogger(
+  file: string,
+  level: string,
+  bound: Record<string, unknown>,
+  stderr: (s: string) => void,
+): Logger {
   const min = LEVELS[level.toLowerCase()] ?? LEVELS.debug;
   const toFile = file !== '' && file !== 'stderr' && file !== 'stdout';
   if (toFile) {

@@ -8,9 +8,20 @@ const cfg4 = parseEgressConfig({
   enabled: 'true',
   nodeIP: '10.99.60.1',
   mtu: '9001',
-  ipam: { type: 'host-local', ranges: [[{ subnet: '169.254.172.0/22' }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: '/d' },
+  ipam: {
+    type: 'host-local',
+    ranges: [[{ subnet: '169.254.172.0/22' }]],
+    routes: [{ dst: '0.0.0.0/0' }],
+    dataDir: '/d',
+  },
 });
-const ids = { containerId: 'ctr-1', netns: '/run/netns/p', hostVeth: 'veth0a1b2c3d', hostMac: '02:00:00:00:00:01', podMac: '02:00:00:00:00:02' };
+const ids = {
+  containerId: 'ctr-1',
+  netns: '/run/netns/p',
+  hostVeth: 'veth0a1b2c3d',
+  hostMac: '02:00:00:00:00:01',
+  podMac: '02:00:00:00:00:02',
+};
 
 describe('egress plan', () => {
   it('names the chain CNI-E4-/CNI-E6- + sha512(net+id), 28 chars', () => {
@@ -40,7 +51,13 @@ describe('egress plan', () => {
   });
 
   it('disables IPv6 on eth0 for v6 egress and uses nodad', () => {
-    const cfg6 = parseEgressConfig({ cniVersion: '0.4.0', name: 'aws-cni', enabled: 'true', nodeIP: 'fd99::1', ipam: { ranges: [[{ subnet: 'fd00::ac:00/118' }]], routes: [{ dst: '::/0' }] } });
+    const cfg6 = parseEgressConfig({
+      cniVersion: '0.4.0',
+      name: 'aws-cni',
+      enabled: 'true',
+      nodeIP: 'fd99::1',
+      ipam: { ranges: [[{ subnet: 'fd00::ac:00/118' }]], routes: [{ dst: '::/0' }] },
+    });
     const p = planEgress(cfg6, ids, parseIp('fd00::ac:2')!);
     expect(cfg6.ifName).toBe('v6if0');
     expect(p.podSysctls).toEqual([{ path: 'net/ipv6/conf/eth0/disable_ipv6', value: '1' }]);
@@ -52,7 +69,9 @@ describe('egress plan', () => {
     const p = planEgress(cfg4, ids, parseIp('169.254.172.7')!);
     const first = snatRestore(cfg4, p, '');
     expect(first).toContain(`:${p.chain} - [0:0]`);
-    expect(first).toContain(`-A ${p.chain} -d 224.0.0.0/4 -m comment --comment "name: \\"aws-cni\\" id: \\"ctr-1\\"" -j ACCEPT`);
+    expect(first).toContain(
+      `-A ${p.chain} -d 224.0.0.0/4 -m comment --comment "name: \\"aws-cni\\" id: \\"ctr-1\\"" -j ACCEPT`,
+    );
     expect(first).toContain('-j SNAT --to-source 10.99.60.1 --random-fully');
     const jump = `-A POSTROUTING -s 169.254.172.7/32 -m comment --comment "name: \\"aws-cni\\" id: \\"ctr-1\\"" -j ${p.chain}`;
     expect(first).toContain(jump);
@@ -65,7 +84,10 @@ describe('egress plan', () => {
 
   it('maps randomizeSNAT to the SNAT flags', () => {
     const p = planEgress(cfg4, ids, parseIp('169.254.172.7')!);
-    for (const [mode, flag] of [['hashrandom', ' --random\n'], ['none', '10.99.60.1\n']]) {
+    for (const [mode, flag] of [
+      ['hashrandom', ' --random\n'],
+      ['none', '10.99.60.1\n'],
+    ]) {
       const c = { ...cfg4, randomizeSnat: mode as 'none' };
       expect(snatRestore(c, p, '')).toContain(flag);
     }
@@ -81,7 +103,9 @@ describe('egress plan', () => {
       '-A POSTROUTING -s 169.254.172.8/32 -m comment --comment "y" -j CNI-E4-other',
       'COMMIT',
     ].join('\n');
-    expect(snatRemoval(chain, save)).toBe(`*nat\n-D POSTROUTING -s 169.254.172.7/32 -m comment --comment "x" -j ${chain}\n-F ${chain}\n-X ${chain}\nCOMMIT\n`);
+    expect(snatRemoval(chain, save)).toBe(
+      `*nat\n-D POSTROUTING -s 169.254.172.7/32 -m comment --comment "x" -j ${chain}\n-F ${chain}\n-X ${chain}\nCOMMIT\n`,
+    );
     expect(snatRemoval(chain, '*nat\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n')).toBe('');
   });
 });

@@ -10,7 +10,13 @@ const MAX_CHAIN = 28;
 /** Per-pod nat chain: `CNI-E4-`/`CNI-E6-` + SHA-512 hex of (network name + container id), 28 chars in all. */
 export function chainName(family: 4 | 6, network: string, containerId: string): string {
   const prefix = family === 4 ? 'CNI-E4-' : 'CNI-E6-';
-  return prefix + createHash('sha512').update(network + containerId).digest('hex').slice(0, MAX_CHAIN - prefix.length);
+  return (
+    prefix +
+    createHash('sha512')
+      .update(network + containerId)
+      .digest('hex')
+      .slice(0, MAX_CHAIN - prefix.length)
+  );
 }
 
 /** The rule comment containernetworking plugins use: `name: "<net>" id: "<cid>"` (Go %q), at most 256 chars. */
@@ -79,7 +85,9 @@ export function planEgress(
     `route del ${subnet} dev ${dev}`,
     `route add ${gw}/${full} dev ${dev} scope link src ${ip}`,
     `route add ${subnet} via ${gw} dev ${dev} src ${ip}`,
-    ...cfg.routes.map((r) => `route add ${formatPrefix(r.dst.ip, r.dst.bits)} via ${r.gw ? formatIp(r.gw) : gw} dev ${dev}`),
+    ...cfg.routes.map(
+      (r) => `route add ${formatPrefix(r.dst.ip, r.dst.bits)} via ${r.gw ? formatIp(r.gw) : gw} dev ${dev}`,
+    ),
   ];
   const hostBatch = [
     `link set dev ${ids.hostVeth} up`,
@@ -95,8 +103,24 @@ export function planEgress(
     hostMac: ids.hostMac,
     podMac: ids.podMac,
     vethArgs: [
-      'link', 'add', ids.hostVeth, 'address', ids.hostMac, 'mtu', String(cfg.mtu), 'type', 'veth',
-      'peer', 'name', dev, 'address', ids.podMac, 'mtu', String(cfg.mtu), 'netns', ids.netns,
+      'link',
+      'add',
+      ids.hostVeth,
+      'address',
+      ids.hostMac,
+      'mtu',
+      String(cfg.mtu),
+      'type',
+      'veth',
+      'peer',
+      'name',
+      dev,
+      'address',
+      ids.podMac,
+      'mtu',
+      String(cfg.mtu),
+      'netns',
+      ids.netns,
     ],
     podBatch,
     hostBatch,

@@ -17,7 +17,10 @@ export function parseAllowlist(text: string, path = DEFAULT_ALLOWLIST_PATH): Reg
     try {
       out.push(new RegExp(l));
     } catch (e) {
-      throw new CniError(CniErrorCode.InvalidNetworkConfig, `${path}:${i + 1}: invalid regular expression "${l}": ${(e as Error).message}`);
+      throw new CniError(
+        CniErrorCode.InvalidNetworkConfig,
+        `${path}:${i + 1}: invalid regular expression "${l}": ${(e as Error).message}`,
+      );
     }
   });
   return out;

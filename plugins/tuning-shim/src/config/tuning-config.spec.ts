@@ -22,10 +22,23 @@ describe('sysctlPath', () => {
 describe('parseTuningConfig', () => {
   it('reads the DISABLE_POD_V6 entry of the upstream conflist', () => {
     const c = parseTuningConfig(
-      { cniVersion: '0.4.0', name: 'aws-cni', type: 'tuning', sysctl: { 'net.ipv6.conf.all.disable_ipv6': '1', 'net.ipv6.conf.default.disable_ipv6': '1', 'net.ipv6.conf.lo.disable_ipv6': '1' } },
+      {
+        cniVersion: '0.4.0',
+        name: 'aws-cni',
+        type: 'tuning',
+        sysctl: {
+          'net.ipv6.conf.all.disable_ipv6': '1',
+          'net.ipv6.conf.default.disable_ipv6': '1',
+          'net.ipv6.conf.lo.disable_ipv6': '1',
+        },
+      },
       env,
     );
-    expect(c.sysctls.map((s) => s.path)).toEqual(['net/ipv6/conf/all/disable_ipv6', 'net/ipv6/conf/default/disable_ipv6', 'net/ipv6/conf/lo/disable_ipv6']);
+    expect(c.sysctls.map((s) => s.path)).toEqual([
+      'net/ipv6/conf/all/disable_ipv6',
+      'net/ipv6/conf/default/disable_ipv6',
+      'net/ipv6/conf/lo/disable_ipv6',
+    ]);
     expect(changesLink(c.link)).toBe(false);
     expect(c.dataDir).toBe('/run/cni/tuning');
   });
@@ -43,10 +56,17 @@ describe('parseTuningConfig', () => {
 
   it('merges args.cni sysctls over config sysctls and reads the other args.cni keys', () => {
     const c = parseTuningConfig(
-      { ...base, sysctl: { 'net.core.somaxconn': '512', 'net.ipv4.ip_forward': '0' }, args: { cni: { sysctl: { 'net.core.somaxconn': '1024' }, mtu: 1400, txQLen: 0, allmulti: false } } },
+      {
+        ...base,
+        sysctl: { 'net.core.somaxconn': '512', 'net.ipv4.ip_forward': '0' },
+        args: { cni: { sysctl: { 'net.core.somaxconn': '1024' }, mtu: 1400, txQLen: 0, allmulti: false } },
+      },
       env,
     );
-    expect(c.sysctls.map((s) => [s.key, s.value])).toEqual([['net.core.somaxconn', '1024'], ['net.ipv4.ip_forward', '0']]);
+    expect(c.sysctls.map((s) => [s.key, s.value])).toEqual([
+      ['net.core.somaxconn', '1024'],
+      ['net.ipv4.ip_forward', '0'],
+    ]);
     expect(c.link).toEqual({ mtu: 1400, txQLen: 0, allmulti: false });
     expect(changesLink(c.link)).toBe(true);
   });
@@ -69,6 +89,8 @@ describe('allowlist', () => {
   });
 
   it('names a bad line', () => {
-    expect(() => parseAllowlist('ok\n(unclosed\n', '/etc/a.conf')).toThrow(/\/etc\/a\.conf:2: invalid regular expression/);
+    expect(() => parseAllowlist('ok\n(unclosed\n', '/etc/a.conf')).toThrow(
+      /\/etc\/a\.conf:2: invalid regular expression/,
+    );
   });
 });

@@ -42,8 +42,10 @@ const invalid = (msg: string): CniError => new CniError(CniErrorCode.InvalidNetw
 const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 
 function parseMac(v: unknown, where: string): string {
-  if (typeof v !== 'string' || !MAC_RE.test(v)) throw invalid(`${where}: invalid MAC address ${JSON.stringify(v)} (expected xx:xx:xx:xx:xx:xx)`);
-  if (parseInt(v.slice(0, 2), 16) & 1) throw invalid(`${where}: ${v} is a multicast MAC address; an interface needs a unicast one`);
+  if (typeof v !== 'string' || !MAC_RE.test(v))
+    throw invalid(`${where}: invalid MAC address ${JSON.stringify(v)} (expected xx:xx:xx:xx:xx:xx)`);
+  if (parseInt(v.slice(0, 2), 16) & 1)
+    throw invalid(`${where}: ${v} is a multicast MAC address; an interface needs a unicast one`);
   return v.toLowerCase();
 }
 
@@ -67,7 +69,8 @@ function parseBool(v: unknown, where: string): boolean {
 export function sysctlPath(key: string, ifName: string): string {
   const replaced = key.replace(/\./g, '/').replace('IFNAME', ifName);
   const full = posix.normalize(posix.join('/proc/sys', replaced));
-  if (!full.startsWith('/proc/sys/net/')) throw invalid(`invalid net sysctl key: "${key}": only keys under net. are allowed`);
+  if (!full.startsWith('/proc/sys/net/'))
+    throw invalid(`invalid net sysctl key: "${key}": only keys under net. are allowed`);
   return full.slice('/proc/sys/'.length);
 }
 
@@ -76,7 +79,9 @@ function readSysctls(v: unknown, where: string, into: Map<string, string>): void
   if (!isPlainObject(v)) throw invalid(`${where} must be an object of "key": "value" strings`);
   for (const [k, val] of Object.entries(v)) {
     if (typeof val !== 'string') {
-      throw invalid(`${where}["${k}"] must be a string (the reference plugin rejects ${typeof val} values), got ${JSON.stringify(val)}`);
+      throw invalid(
+        `${where}["${k}"] must be a string (the reference plugin rejects ${typeof val} values), got ${JSON.stringify(val)}`,
+      );
     }
     into.set(k, val);
   }
@@ -88,7 +93,10 @@ function readSysctls(v: unknown, where: string, into: Map<string, string>): void
  * (sysctls merged). Keys are matched case-insensitively like Go's encoding/json.
  * @throws CniError 7 for bad values, 4 for bad CNI_ARGS, 1/6 for a bad prevResult.
  */
-export function parseTuningConfig(raw: Record<string, unknown>, env: { ifName: string; cniArgs: string }): TuningConfig {
+export function parseTuningConfig(
+  raw: Record<string, unknown>,
+  env: { ifName: string; cniArgs: string },
+): TuningConfig {
   const cniVersion = typeof raw.cniVersion === 'string' ? raw.cniVersion : '0.1.0';
   const name = raw.name;
   if (typeof name !== 'string' || name === '') throw invalid('network config is missing "name"');
@@ -136,10 +144,23 @@ export function parseTuningConfig(raw: Record<string, unknown>, env: { ifName: s
 
   const sysctls = [...sysctl].map(([key, value]) => Object.freeze({ key, value, path: sysctlPath(key, env.ifName) }));
   const prevResult = parsePrevResult({ cniVersion, prevResult: raw.prevResult });
-  return Object.freeze({ cniVersion, name, sysctls: Object.freeze(sysctls), link: Object.freeze(link), dataDir, prevResult });
+  return Object.freeze({
+    cniVersion,
+    name,
+    sysctls: Object.freeze(sysctls),
+    link: Object.freeze(link),
+    dataDir,
+    prevResult,
+  });
 }
 
 /** True when ADD changes a link attribute (and therefore writes a backup file), as in the reference. */
 export function changesLink(l: LinkSettings): boolean {
-  return l.mac !== undefined || l.mtu !== undefined || l.promisc === true || l.allmulti !== undefined || l.txQLen !== undefined;
+  return (
+    l.mac !== undefined ||
+    l.mtu !== undefined ||
+    l.promisc === true ||
+    l.allmulti !== undefined ||
+    l.txQLen !== undefined
+  );
 }

@@ -42,14 +42,21 @@ class MemoryBackups implements BackupStore {
   }
 }
 
-const prev = { cniVersion: '1.0.0', interfaces: [{ name: 'veth1' }, { name: 'eth0', mac: '02:00:00:00:00:aa', sandbox: '/ns' }], ips: [] };
+const prev = {
+  cniVersion: '1.0.0',
+  interfaces: [{ name: 'veth1' }, { name: 'eth0', mac: '02:00:00:00:00:aa', sandbox: '/ns' }],
+  ips: [],
+};
 const req = (config: object, command: CniRequest['command'] = 'ADD'): CniRequest => ({
   command,
   containerId: 'c1',
   netns: '/ns',
   ifName: 'eth0',
   args: '',
-  config: { cniVersion: '1.0.0', name: 'net', type: 'tuning-shim', prevResult: prev, ...config } as Record<string, unknown>,
+  config: { cniVersion: '1.0.0', name: 'net', type: 'tuning-shim', prevResult: prev, ...config } as Record<
+    string,
+    unknown
+  >,
 });
 
 describe('tuning handlers', () => {
@@ -98,7 +105,9 @@ describe('tuning handlers', () => {
     await h.add(req({ sysctl: { 'net.core.somaxconn': '512' }, mtu: 1400, txQLen: 100 }));
     kernel.sysctls.set('net/core/somaxconn', '128');
     kernel.link = { ...kernel.link, txQLen: 5 };
-    await expect(h.check(req({ sysctl: { 'net.core.somaxconn': '512' }, mtu: 1400, txQLen: 100 }, 'CHECK'))).rejects.toThrow(
+    await expect(
+      h.check(req({ sysctl: { 'net.core.somaxconn': '512' }, mtu: 1400, txQLen: 100 }, 'CHECK')),
+    ).rejects.toThrow(
       /sysctl net\.core\.somaxconn is "128", configured "512"; txqueuelen of eth0 is 5, configured 100/,
     );
   });
@@ -110,7 +119,10 @@ describe('tuning handlers', () => {
   });
 
   it('returns the result in the config version (0.2.0 prevResult round trip)', async () => {
-    const r = await h.add({ ...req({}), config: { cniVersion: '0.2.0', name: 'n', prevResult: { cniVersion: '0.2.0', ip4: { ip: '10.99.1.2/24' } } } });
+    const r = await h.add({
+      ...req({}),
+      config: { cniVersion: '0.2.0', name: 'n', prevResult: { cniVersion: '0.2.0', ip4: { ip: '10.99.1.2/24' } } },
+    });
     expect(r).toEqual({ cniVersion: '0.2.0', ip4: { ip: '10.99.1.2/24' } });
   });
 });

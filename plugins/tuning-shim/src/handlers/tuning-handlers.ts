@@ -33,13 +33,20 @@ export function checkDiffs(cfg: TuningConfig, ifName: string, sysctls: readonly 
   const l = cfg.link;
   if (l.mac !== undefined && link.mac !== l.mac) out.push(`MAC of ${ifName} is ${link.mac}, configured ${l.mac}`);
   if (l.promisc === true && !link.promisc) out.push(`${ifName} is not in promiscuous mode`);
-  if (l.mtu !== undefined && link.mtu !== l.mtu) out.push(`configured MTU of ${ifName} is ${l.mtu}, current value is ${link.mtu}`);
-  if (l.allmulti !== undefined && link.allmulti !== l.allmulti) out.push(`allmulticast of ${ifName} is ${link.allmulti ? 'on' : 'off'}, configured ${l.allmulti ? 'on' : 'off'}`);
-  if (l.txQLen !== undefined && link.txQLen !== l.txQLen) out.push(`txqueuelen of ${ifName} is ${link.txQLen}, configured ${l.txQLen}`);
+  if (l.mtu !== undefined && link.mtu !== l.mtu)
+    out.push(`configured MTU of ${ifName} is ${l.mtu}, current value is ${link.mtu}`);
+  if (l.allmulti !== undefined && link.allmulti !== l.allmulti)
+    out.push(`allmulticast of ${ifName} is ${link.allmulti ? 'on' : 'off'}, configured ${l.allmulti ? 'on' : 'off'}`);
+  if (l.txQLen !== undefined && link.txQLen !== l.txQLen)
+    out.push(`txqueuelen of ${ifName} is ${link.txQLen}, configured ${l.txQLen}`);
   return out;
 }
 
-const needPrev = (): CniError => new CniError(CniErrorCode.InvalidNetworkConfig, 'tuning-shim must be called as a chained plugin: Required prevResult missing');
+const needPrev = (): CniError =>
+  new CniError(
+    CniErrorCode.InvalidNetworkConfig,
+    'tuning-shim must be called as a chained plugin: Required prevResult missing',
+  );
 
 /** Dependencies of the tuning handlers. */
 export interface TuningDeps {
@@ -51,14 +58,18 @@ export interface TuningDeps {
 
 /** ADD/DEL/CHECK of tuning-shim. */
 export function tuningHandlers(deps: TuningDeps): CniHandlers {
-  const parse = (req: CniRequest): TuningConfig => parseTuningConfig(req.config, { ifName: req.ifName, cniArgs: req.args });
+  const parse = (req: CniRequest): TuningConfig =>
+    parseTuningConfig(req.config, { ifName: req.ifName, cniArgs: req.args });
   return {
     supportedVersions: [...ALL_VERSIONS],
 
     async add(req: CniRequest): Promise<AnyResult> {
       const cfg = parse(req);
       if (!cfg.prevResult) throw needPrev();
-      checkAllowlist(cfg.sysctls.map((s) => s.key), await deps.allowlist());
+      checkAllowlist(
+        cfg.sysctls.map((s) => s.key),
+        await deps.allowlist(),
+      );
       const prev = toCurrentResult(cfg.prevResult);
       const link = cfg.link;
       if (cfg.sysctls.length > 0 || changesLink(link)) {
@@ -94,7 +105,11 @@ export function tuningHandlers(deps: TuningDeps): CniHandlers {
     async check(req: CniRequest): Promise<void> {
       const cfg = parse(req);
       if (!cfg.prevResult) throw needPrev();
-      const seen = await deps.kernel.read(req.netns, req.ifName, cfg.sysctls.map((s) => s.path));
+      const seen = await deps.kernel.read(
+        req.netns,
+        req.ifName,
+        cfg.sysctls.map((s) => s.path),
+      );
       const diffs = checkDiffs(cfg, req.ifName, seen.sysctls, seen.link);
       if (diffs.length) throw new CniError(CniErrorCode.Internal, `tuning CHECK failed: ${diffs.join('; ')}`);
     },

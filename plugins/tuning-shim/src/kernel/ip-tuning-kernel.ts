@@ -56,7 +56,8 @@ export class IpTuningKernel implements TuningKernel {
 
   private async ns(op: string, netns: string, args: string[]): Promise<string> {
     const r = await this.exec('nsenter', [`--net=${netns}`, '--', ...args]);
-    if (r.code !== 0) throw new ToolError(op, (r.stderr || r.stdout).trim().split('\n').slice(0, 3).join('; ') || `exit ${r.code}`);
+    if (r.code !== 0)
+      throw new ToolError(op, (r.stderr || r.stdout).trim().split('\n').slice(0, 3).join('; ') || `exit ${r.code}`);
     return r.stdout;
   }
 
