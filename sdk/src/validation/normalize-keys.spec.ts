@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { normalizeKeys } from './normalize-keys';
-import { netConfSchema } from './validators';
+import { netConfSchema, normalizeNetConf } from './validators';
 
 describe('normalizeKeys', () => {
   it('maps what containerd and CRI-O send to the convention spelling', () => {
@@ -45,6 +45,15 @@ describe('normalizeKeys', () => {
     expect(normalizeKeys({ LIST: [{ DST: 'a' }], Map: { K: { GW: 'g' } } }, schema)).toEqual({
       list: [{ dst: 'a' }],
       map: { K: { gw: 'g' } },
+    });
+  });
+});
+
+describe('normalizeNetConf', () => {
+  it('normalises runtimeConfig capabilities without validating', () => {
+    expect(normalizeNetConf({ name: 5, RuntimeConfig: { Bandwidth: { IngressRate: 1 } } })).toEqual({
+      name: 5,
+      runtimeConfig: { bandwidth: { ingressRate: 1 } },
     });
   });
 });

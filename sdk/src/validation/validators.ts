@@ -2,6 +2,7 @@
 import { type NetConf, type NetConfList } from '../spec/types/net-conf';
 import conflistSchema from './schemas/conflist.schema.json';
 import netConfSchema from './schemas/net-conf.schema.json';
+import { normalizeKeys, type SchemaNode } from './normalize-keys';
 import { createValidator, type ValidateFunction, type Validator } from './validator';
 
 /** The SDK's base NetConf validator (spec keys + every well-known runtimeConfig capability). */
@@ -25,3 +26,11 @@ export function conflistValidator(): Validator<NetConfList> {
 }
 
 export { conflistSchema, netConfSchema };
+
+/**
+ * Maps a config's keys to the base NetConf spelling (runtimeConfig capabilities included) without validating:
+ * for plugins that read a few fields by hand but must accept containerd's/CRI-O's capitalised keys.
+ */
+export function normalizeNetConf<T = NetConf>(conf: unknown): T {
+  return normalizeKeys<T>(conf, netConfSchema as SchemaNode);
+}
