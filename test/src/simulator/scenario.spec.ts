@@ -43,6 +43,7 @@ describe('resolveScenario', () => {
       ],
       instances: [{ instanceType: 'm5.gigantic' }, { subnet: 'nope' }],
       timing: { imdsLagMs: -1 },
+      addressAllocation: 'sideways',
       throttling: { mutating: { size: 0 } },
     });
     expect(p).toEqual(
@@ -57,6 +58,7 @@ describe('resolveScenario', () => {
         expect.stringMatching(/^instances\[0\]\.instanceType: unknown instance type "m5\.gigantic"/),
         expect.stringMatching(/^instances\[1\]\.subnet: no subnet with id or name "nope"/),
         expect.stringMatching(/^timing\.imdsLagMs: must be a number >= 0/),
+        expect.stringMatching(/^addressAllocation: must be "lowest" or "random"/),
         expect.stringMatching(/^throttling\.mutating\.size: must be an integer >= 1/),
       ]),
     );

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 
 import { parseCidr4, cidr4ContainsCidr, cidr4Overlaps, type Cidr4 } from './ipv4';
 import { parseCidr6, cidr6Contains, type Cidr6 } from './ipv6';
+import { type AddressAllocation } from './subnet-pool';
 import { type BucketConfig } from './token-bucket';
 
 /** A subnet of a VPC. `name` lets instances refer to it before it has an id. */
@@ -16,6 +17,8 @@ export interface SubnetSpec {
   /** A /64 inside one of the VPC's IPv6 blocks. */
   readonly ipv6CidrBlock?: string;
   readonly tags?: Readonly<Record<string, string>>;
+  /** Overrides the scenario's `addressAllocation` for this subnet. */
+  readonly addressAllocation?: AddressAllocation;
 }
 
 export interface VpcSpec {
@@ -80,6 +83,8 @@ export interface Scenario {
   readonly timing?: TimingSpec;
   /** Added latency per action in ms; key `*` for every action. */
   readonly latency?: Readonly<Record<string, number>>;
+  /** How subnets pick single addresses: `lowest` (default) or `random` (fragments subnets like EC2). */
+  readonly addressAllocation?: AddressAllocation;
 }
 
 export interface ResolvedSubnet {
@@ -89,6 +94,7 @@ export interface ResolvedSubnet {
   readonly cidr: Cidr4;
   readonly ipv6Cidr?: Cidr6;
   readonly tags: Readonly<Record<string, string>>;
+  readonly addressAllocation: AddressAllocation;
 }
 
 export interface ResolvedVpc {
@@ -290,7 +296,15 @@ export function resolveScenario(input: unknown = {}): ResolvedScenario {
     'throttling',
     'timing',
     'latency',
+    'addressAllocation',
   ]);
+  const allocation = (path: string, v: unknown, fallback: AddressAllocation): AddressAllocation => {
+    if (v === undefined) return fallback;
+    if (v === 'lowest' || v === 'random') return v;
+    c.fail(path, `must be "lowest" or "random", got ${JSON.stringify(v)}`);
+    return fallback;
+  };
+  const defaultAllocation = allocation('addressAllocation', s.addressAllocation, 'lowest');
   const region = c.str('region', s.region) ?? 'us-west-2';
   if (!REGION.test(region)) c.fail('region', `"${region}" is not a region name like us-west-2`);
   const accountId = c.str('accountId', s.accountId) ?? '123456789012';
@@ -357,7 +371,7 @@ export function resolveScenario(input: unknown = {}): ResolvedScenario {
       const sp = `${p}.subnets[${si}]`;
       const so = c.obj(sp, sv);
       if (!so) return;
-      c.keys(sp, so, ['id', 'name', 'availabilityZone', 'cidrBlock', 'ipv6CidrBlock', 'tags']);
+      c.keys(sp, so, ['id', 'name', 'availabilityZone', 'cidrBlock', 'ipv6CidrBlock', 'tags', 'addressAllocation']);
       const sid = c.str(`${sp}.id`, so.id);
       if (sid !== undefined && !/^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/.test(sid))
         c.fail(`${sp}.id`, `"${sid}" is not a subnet id (subnet- and 8 or 17 hex digits)`);
@@ -390,7 +404,15 @@ export function resolveScenario(input: unknown = {}): ResolvedScenario {
         }
       }
       if (cidr)
-        subnets.push({ id: sid, name, availabilityZone: az, cidr, ipv6Cidr, tags: c.tags(`${sp}.tags`, so.tags) });
+        subnets.push({
+          id: sid,
+          name,
+          availabilityZone: az,
+          cidr,
+          ipv6Cidr,
+          tags: c.tags(`${sp}.tags`, so.tags),
+          addressAllocation: allocation(`${sp}.addressAllocation`, so.addressAllocation, defaultAllocation),
+        });
     });
     vpcs.push({ id, cidrs, ipv6Cidrs, tags: c.tags(`${p}.tags`, o.tags), subnets });
   });

@@ -85,4 +85,17 @@ describe('SubnetPool', () => {
     expect(p.available).toBe(65536 - 5 - 16000 - 20000);
     expect(Date.now() - t0).toBeLessThan(2000);
   });
+
+  it('random allocation scatters addresses (seeded) and fragments the subnet for prefixes', () => {
+    const a = new SubnetPool(parseCidr4('10.0.0.0/24')!, 'random', 42);
+    const b = new SubnetPool(parseCidr4('10.0.0.0/24')!, 'random', 42);
+    const got = a.allocateMany(20);
+    expect(got.ok && b.allocateMany(20)).toEqual(got); // same seed, same picks
+    expect(got.ok && new Set(got.value.map((x) => (x >> 4) & 15)).size).toBeGreaterThan(8); // many blocks touched
+    expect(a.freePrefixBlocks()).toBeLessThan(8);
+    const all = a.allocateMany(a.available);
+    expect(all.ok).toBe(true);
+    expect(a.available).toBe(0);
+    expect(a.allocate()).toEqual({ ok: false, failure: 'InsufficientFreeAddressesInSubnet' });
+  });
 });

@@ -6,6 +6,12 @@ export type PoolFailure =
 
 export type PoolResult<T> = { ok: true; value: T } | { ok: false; failure: PoolFailure };
 
+/**
+ * How single addresses are picked: `lowest` free (deterministic, keeps /28 blocks whole as long as possible) or
+ * `random` (seeded; like EC2, scatters addresses over the subnet, which is what fragments it for prefixes).
+ */
+export type AddressAllocation = 'lowest' | 'random';
+
 /** Addresses EC2 keeps in every subnet: network, +1 (router), +2 (DNS), +3 (future use), broadcast. */
 export const RESERVED_PER_SUBNET = 5;
 const BLOCK = 16;
@@ -26,7 +32,14 @@ export class SubnetPool {
   /** No entirely free block below this block index (a search hint). */
   private blockHint = 0;
 
-  constructor(readonly cidr: Cidr4) {
+  private rng: number;
+
+  constructor(
+    readonly cidr: Cidr4,
+    readonly allocation: AddressAllocation = 'lowest',
+    seed = 1,
+  ) {
+    this.rng = (seed ^ cidr.base) >>> 0 || 1;
     if (cidr.prefixLength > 28 || cidr.prefixLength < 16) {
       throw new Error(`subnet ${formatIpv4(cidr.base)}/${cidr.prefixLength}: EC2 subnets are /16 to /28`);
     }
@@ -72,8 +85,29 @@ export class SubnetPool {
     return off !== undefined && this.used[off] === 1;
   }
 
-  /** Takes the lowest free address. */
+  private random(n: number): number {
+    let x = this.rng;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    this.rng = x;
+    return x % n;
+  }
+
+  /** Takes a free address: the lowest, or (random allocation) the first free one from a random offset. */
   allocate(): PoolResult<number> {
+    if (this.allocation === 'random' && this.free > 0) {
+      const start = this.random(this.size);
+      for (let i = 0; i < this.size; i++) {
+        const off = (start + i) % this.size;
+        if (this.used[off] === 0) {
+          this.mark(off, 1);
+          return { ok: true, value: this.cidr.base + off };
+        }
+      }
+    }
     for (let off = this.lowHint; off < this.size; off++) {
       if (this.used[off] === 0) {
         this.mark(off, 1);

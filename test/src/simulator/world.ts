@@ -123,7 +123,7 @@ export class World {
           availabilityZoneId: this.zoneId(az),
           cidr: s.cidr,
           ipv6Cidr: s.ipv6Cidr,
-          pool: new SubnetPool(s.cidr),
+          pool: new SubnetPool(s.cidr, s.addressAllocation, scenario.seed),
           pool6: s.ipv6Cidr ? new Subnet6Pool(s.ipv6Cidr) : undefined,
           tags: tagsOf(s.tags),
         });
