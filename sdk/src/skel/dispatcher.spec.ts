@@ -158,6 +158,23 @@ describe('pluginMain: verbs', () => {
     expect(ctx.conf.name).toBe('net');
   });
 
+  it('accepts other casings of the spec keys, like Go', async () => {
+    const h = fakePlugin();
+    const r = await run(
+      ENV,
+      JSON.stringify({ CNIVersion: '0.4.0', Name: 'net', TYPE: 'demo', PrevResult: { ips: [] } }),
+      h,
+    );
+    expect(r.code).toBe(0);
+    expect(r.json.cniVersion).toBe('0.4.0');
+    expect(h.calls[0].ctx.conf).toMatchObject({
+      cniVersion: '0.4.0',
+      name: 'net',
+      type: 'demo',
+      prevResult: { ips: [] },
+    });
+  });
+
   it('DEL without netns succeeds with empty stdout', async () => {
     const h = fakePlugin();
     const r = await run({ CNI_COMMAND: 'DEL', CNI_CONTAINERID: 'c1', CNI_IFNAME: 'eth0' }, conf(), h);

@@ -77,6 +77,30 @@ export interface PluginInfo<C extends NetConf = NetConf> {
 
 const MIN_VERSION: Partial<Record<CniCommand, string>> = { CHECK: '0.4.0', GC: '1.1.0', STATUS: '1.1.0' };
 
+const TOP_LEVEL_KEYS = [
+  'cniVersion',
+  'name',
+  'type',
+  'capabilities',
+  'runtimeConfig',
+  'prevResult',
+  'ipam',
+  'dns',
+  'args',
+];
+
+/** Renames top-level keys the dispatcher reads to their spec spelling when only another casing is present (Go). */
+function canonicalTopLevelKeys(conf: Record<string, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(conf)) {
+    const canonical = TOP_LEVEL_KEYS.find((k) => k.toLowerCase() === key.toLowerCase());
+    if (canonical && canonical !== key && !(canonical in conf)) {
+      conf[canonical] = conf[key];
+      delete conf[key];
+    }
+  }
+  return conf;
+}
+
 function decodeConf(stdin: string): NetConf {
   if (stdin.trim() === '') {
     throw new CniError(CniErrorCode.DecodingFailure, 'no network configuration on stdin (stdin was empty)');
@@ -96,7 +120,7 @@ function decodeConf(stdin: string): NetConf {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new CniError(CniErrorCode.DecodingFailure, 'network configuration on stdin must be a JSON object');
   }
-  const conf = raw as Record<string, unknown>;
+  const conf = canonicalTopLevelKeys(raw as Record<string, unknown>);
   if (conf.cniVersion === undefined) conf.cniVersion = '0.1.0';
   if (typeof conf.cniVersion !== 'string') {
     throw new CniError(
