@@ -144,62 +144,61 @@ export const suite: BenchSuite = {
       const warm = 2;
       const total = N + warm;
 
-      // Ours: batched.
+      // Interleaved: each iteration runs the three variants (rotating order) on fresh pod namespaces.
       const oursAddMs: number[] = [];
       const oursDelMs: number[] = [];
-      let spawnsAdd = 0;
-      let spawnsDel = 0;
-      await withPods(total, async (pods) => {
-        for (let i = 0; i < total; i++) {
-          const ip = podIp(i);
-          const s0 = runner.spawned;
-          const t0 = process.hrtime.bigint();
-          await oursAdd(kernel, host.ref, pods[i].ref, ip);
-          const t1 = process.hrtime.bigint();
-          const s1 = runner.spawned;
-          await oursDel(kernel, host.ref, ip);
-          const t2 = process.hrtime.bigint();
-          if (i >= warm) {
-            oursAddMs.push(Number(t1 - t0) / 1e6);
-            oursDelMs.push(Number(t2 - t1) / 1e6);
-          }
-          spawnsAdd = s1 - s0;
-          spawnsDel = runner.spawned - s1;
-        }
-      });
-
-      // Same work, one process per operation.
       const perOpAddMs: number[] = [];
       const perOpDelMs: number[] = [];
-      await withPods(total, async (pods) => {
-        for (let i = 0; i < total; i++) {
-          const ip = podIp(i);
-          const t0 = process.hrtime.bigint();
-          perOpAdd(host.name, pods[i].name, ip);
-          const t1 = process.hrtime.bigint();
-          perOpDel(host.name, ip);
-          const t2 = process.hrtime.bigint();
-          if (i >= warm) {
-            perOpAddMs.push(Number(t1 - t0) / 1e6);
-            perOpDelMs.push(Number(t2 - t1) / 1e6);
-          }
-        }
-      });
-
-      // Debian's ptp + host-local.
       const ptpAddMs: number[] = [];
       const ptpDelMs: number[] = [];
-      await withPods(total, async (pods) => {
-        for (let i = 0; i < total; i++) {
-          const id = `vct-kbench-${i}`;
-          const add = ptp('ADD', host, pods[i], id, dataDir);
-          const del = ptp('DEL', host, pods[i], id, dataDir);
-          if (i >= warm) {
-            ptpAddMs.push(add);
-            ptpDelMs.push(del);
-          }
-        }
-      });
+      let spawnsAdd = 0;
+      let spawnsDel = 0;
+      const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
+      for (let i = 0; i < total; i++) {
+        const keep = i >= warm;
+        await withPods(3, async ([p1, p2, p3]) => {
+          const variants = [
+            async () => {
+              const ip = podIp(3 * i);
+              const s0 = runner.spawned;
+              const t0 = process.hrtime.bigint();
+              await oursAdd(kernel, host.ref, p1.ref, ip);
+              const t1 = process.hrtime.bigint();
+              const s1 = runner.spawned;
+              await oursDel(kernel, host.ref, ip);
+              const t2 = process.hrtime.bigint();
+              spawnsAdd = s1 - s0;
+              spawnsDel = runner.spawned - s1;
+              if (keep) {
+                oursAddMs.push(ms(t0, t1));
+                oursDelMs.push(ms(t1, t2));
+              }
+            },
+            async () => {
+              const ip = podIp(3 * i + 1);
+              const t0 = process.hrtime.bigint();
+              perOpAdd(host.name, p2.name, ip);
+              const t1 = process.hrtime.bigint();
+              perOpDel(host.name, ip);
+              const t2 = process.hrtime.bigint();
+              if (keep) {
+                perOpAddMs.push(ms(t0, t1));
+                perOpDelMs.push(ms(t1, t2));
+              }
+            },
+            async () => {
+              const id = `vct-kbench-${i}`;
+              const add = ptp('ADD', host, p3, id, dataDir);
+              const del = ptp('DEL', host, p3, id, dataDir);
+              if (keep) {
+                ptpAddMs.push(add);
+                ptpDelMs.push(del);
+              }
+            },
+          ];
+          for (let k = 0; k < 3; k++) await variants[(i + k) % 3]();
+        });
+      }
       const nsenterMs = await timeIt(N, () => timedSpawn('nsenter', [`--net=${host.path}`, '/bin/true']));
       const ipMs = await timeIt(N, () => timedSpawn('ip', ['-n', host.name, 'link', 'show', 'lo']));
 
