@@ -57,9 +57,15 @@ export class CniError extends Error {
   readonly code: number;
   readonly details?: string;
 
-  constructor(code: number, msg: string, options: { details?: string; cause?: unknown } = {}) {
+  /**
+   * @param options.fromWire accept any non-negative integer code (errors read from another plugin's output, e.g.
+   *   Go's 0 "unknown"); plugin code should use spec codes or >= 100.
+   * @throws RangeError for a code outside those rules.
+   */
+  constructor(code: number, msg: string, options: { details?: string; cause?: unknown; fromWire?: boolean } = {}) {
     super(msg, options.cause === undefined ? undefined : { cause: options.cause });
-    if (!isValidCniErrorCode(code)) throw new RangeError(`invalid CNI error code ${code}: use a spec code or >= 100`);
+    const ok = options.fromWire ? Number.isInteger(code) && code >= 0 : isValidCniErrorCode(code);
+    if (!ok) throw new RangeError(`invalid CNI error code ${code}: use a spec code or >= 100`);
     this.code = code;
     if (options.details !== undefined) this.details = options.details;
   }
@@ -76,7 +82,11 @@ export class CniError extends Error {
 
   /** Prefixes context to the message, keeping code and details, with this error as cause. */
   withContext(prefix: string): CniError {
-    return new CniError(this.code, `${prefix}: ${this.message}`, { details: this.details, cause: this });
+    return new CniError(this.code, `${prefix}: ${this.message}`, {
+      details: this.details,
+      cause: this,
+      fromWire: true,
+    });
   }
 
   /** Parses a plugin's error JSON (as printed on stdout); undefined if it is not one. */
@@ -84,8 +94,11 @@ export class CniError extends Error {
     if (typeof value !== 'object' || value === null) return undefined;
     const v = value as Record<string, unknown>;
     if (typeof v.code !== 'number' || typeof v.msg !== 'string') return undefined;
-    const code = isValidCniErrorCode(v.code) ? v.code : CniErrorCode.Internal;
-    return new CniError(code, v.msg, { details: typeof v.details === 'string' ? v.details : undefined });
+    const code = Number.isInteger(v.code) && v.code >= 0 ? v.code : CniErrorCode.Internal;
+    return new CniError(code, v.msg, {
+      details: typeof v.details === 'string' ? v.details : undefined,
+      fromWire: true,
+    });
   }
 }
 
