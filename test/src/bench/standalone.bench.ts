@@ -5,6 +5,7 @@
  * beside `node <bundle>.js` measured in the same run. Runs are interleaved (one of each form per round) so load
  * from other processes hits every form alike. Builds its SEAs in a temp dir and removes them.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +15,20 @@ import { type BenchRow, type BenchSuite } from './suite';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
+const CPU_RUNS = Number(process.env.BENCH_CPU_RUNS ?? 50);
+
+/**
+ * CPU time (user + system) per run in ms, from GNU time over a shell loop of `runs` runs: robust when other
+ * processes compete for the cores, which inflates wall time but not the CPU a start-up needs. Undefined when
+ * /usr/bin/time is missing.
+ */
+function cpuPerRun(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv, runs: number): number | undefined {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  const loop = `i=0; while [ $i -lt ${runs} ]; do "$0" "$@" </dev/null >/dev/null; i=$((i+1)); done`;
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', '/bin/sh', '-c', loop, cmd, ...args], { env, encoding: 'utf8' });
+  const m = /([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+  return r.status === 0 && m ? ((Number(m[1]) + Number(m[2])) * 1000) / runs : undefined;
+}
 
 interface SeaScript {
   PLUGINS: string[];
@@ -64,6 +79,15 @@ export const suite: BenchSuite = {
           reference: ref,
           unit: 'ms',
         });
+      }
+      for (const p of sea.PLUGINS) {
+        const f = forms.filter((x) => x.plugin === p);
+        const cpu = f.map((x) => cpuPerRun(x.cmd, x.args, x.form === 'node' ? env : opts.env, CPU_RUNS));
+        if (cpu.some((c) => c === undefined)) continue;
+        const [node, each, multi] = cpu as number[];
+        const ref = { ...stats([node]), label: `node ${p}.js` };
+        rows.push({ name: `${p}: CPU per run, multicall`, ours: stats([multi]), reference: ref, unit: 'ms cpu' });
+        rows.push({ name: `${p}: CPU per run, one SEA per plugin`, ours: stats([each]), reference: ref, unit: 'ms cpu' });
       }
       const mb = (f: string): string => (statSync(f).size / 1e6).toFixed(1);
       const eachTotal = sea.PLUGINS.reduce((a, p) => a + statSync(path.join(dir, 'each', p)).size, 0) / 1e6;
