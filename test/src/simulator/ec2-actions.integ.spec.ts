@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-ec2';
 
 import { ManualClock } from './clock';
-import { ec2ClientFor } from './sdk-clients';
+import { ec2ClientFor, imdsClientFor } from './sdk-clients';
 import { ec2Failure } from './sdk-test-helpers';
 import { type Simulator, startSimulator } from './simulator';
 
@@ -192,6 +192,33 @@ describe('EC2 actions through @aws-sdk/client-ec2', () => {
     ).toMatchObject({
       code: 'InvalidNetworkInterfaceID.NotFound',
     });
+  });
+
+  it('ModifyNetworkInterfaceAttribute: Description and SourceDestCheck', async () => {
+    const primary = sim.state.instances.get(sim.instanceId)!.primaryEniId;
+    await ec2.send(
+      new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: primary, Description: { Value: 'node eni' } }),
+    );
+    await ec2.send(
+      new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: primary, SourceDestCheck: { Value: false } }),
+    );
+    const d = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [primary] }));
+    expect(d.NetworkInterfaces?.[0]).toMatchObject({ Description: 'node eni', SourceDestCheck: false });
+  });
+
+  it('many instances, each with its own IMDS view, served concurrently', async () => {
+    const nodes = Array.from({ length: 40 }, (_, i) =>
+      sim.addInstance(i % 2 ? 't3.large' : 'c5.large', i % 2 ? 'node-a' : 'node-b'),
+    );
+    const ids = await Promise.all(
+      nodes.map((n) => imdsClientFor(n.imdsEndpoint).request('/latest/meta-data/instance-id', {})),
+    );
+    expect(ids).toEqual(nodes.map((n) => n.instanceId));
+    const out = await ec2.send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'instance-type', Values: ['t3.large'] }] }),
+    );
+    expect(out.Reservations).toHaveLength(20);
+    for (const n of nodes) sim.terminateInstance(n.instanceId);
   });
 
   it('Force detach completes at once', async () => {

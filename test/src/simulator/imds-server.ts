@@ -7,7 +7,7 @@ import { type World } from './world';
 
 const MAX_TTL = 21600;
 
-type Answer = { status: number; body: string };
+type Answer = { status: number; body: string; headers?: Record<string, string> };
 const notFound: Answer = {
   status: 404,
   body: '<?xml version="1.0" encoding="iso-8859-1"?>\n<title>404 - Not Found</title>',
@@ -185,7 +185,7 @@ export class ImdsService {
       if (!(ttl >= 1 && ttl <= MAX_TTL)) return { status: 400, body: 'Bad Request' };
       const token = randomBytes(24).toString('base64');
       this.tokens.set(token, this.clock.now() + ttl * 1000);
-      return { status: 200, body: token };
+      return { status: 200, body: token, headers: { 'X-aws-ec2-metadata-token-ttl-seconds': String(ttl) } };
     }
     if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: 'Method Not Allowed' };
     const token = headers['x-aws-ec2-metadata-token'];
