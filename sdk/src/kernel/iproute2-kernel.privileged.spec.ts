@@ -364,6 +364,9 @@ d('IpRoute2Kernel on a real kernel', () => {
         .commit()
         .catch((x: unknown) => x);
       expect(e1).toMatchObject({ kind: 'missing-binary', object: '/nonexistent/ip' });
+      expect(String(e1)).toBe(
+        `KernelError: run ip batch /nonexistent/ip in netns ${pod.name}: cannot execute /nonexistent/ip (ENOENT)`,
+      );
       const e2 = await broken.listLinks({ kind: 'path', path: pod.path }).catch((x: unknown) => x);
       expect(e2).toMatchObject({ kind: 'missing-binary', object: '/nonexistent/ip' });
       const e3 = await new IpRoute2Kernel({ nsenter: '/nonexistent/nsenter' })

@@ -154,7 +154,10 @@ export class IpRoute2Kernel implements Kernel {
 
   async createNetns(name: string): Promise<NetnsRef> {
     validateNetnsName(name);
-    const r = await this.runner.run(this.ip, ['netns', 'add', name], { timeoutMs: this.timeoutMs });
+    const r = await this.runner.run(this.ip, ['netns', 'add', name], {
+      timeoutMs: this.timeoutMs,
+      context: { op: 'create netns' },
+    });
     if (r.code !== 0) {
       throw new KernelError({
         kind: classifyErrorText(r.stderr),
@@ -168,7 +171,10 @@ export class IpRoute2Kernel implements Kernel {
 
   async deleteNetns(name: string, opts: DeleteOptions = {}): Promise<void> {
     validateNetnsName(name);
-    const r = await this.runner.run(this.ip, ['netns', 'del', name], { timeoutMs: this.timeoutMs });
+    const r = await this.runner.run(this.ip, ['netns', 'del', name], {
+      timeoutMs: this.timeoutMs,
+      context: { op: 'delete netns' },
+    });
     if (r.code === 0) return;
     const kind = classifyErrorText(r.stderr);
     if (kind === 'not-found' && opts.missingOk) return;
@@ -179,7 +185,10 @@ export class IpRoute2Kernel implements Kernel {
 
   private async query(ns: NetnsRef, args: readonly string[], what: string): Promise<unknown> {
     const [cmd, a] = this.ipCommand(ns, ['-j', ...args]);
-    const r = await this.runner.run(cmd, a, { timeoutMs: this.timeoutMs });
+    const r = await this.runner.run(cmd, a, {
+      timeoutMs: this.timeoutMs,
+      context: { op: `list ${what}`, netns: describeNetns(ns) },
+    });
     if (r.code !== 0) {
       throw new KernelError({
         kind: classifyErrorText(r.stderr),
@@ -259,7 +268,11 @@ export class IpRoute2Kernel implements Kernel {
     // and rules, run in parallel.
     const run = (args: string[], input: string) => {
       const [cmd, a] = this.ipCommand(netns, ['-j', ...args, '-batch', '-']);
-      return this.runner.run(cmd, a, { input, timeoutMs: this.timeoutMs });
+      return this.runner.run(cmd, a, {
+        input,
+        timeoutMs: this.timeoutMs,
+        context: { op: 'snapshot', netns: describeNetns(netns) },
+      });
     };
     const results = await Promise.all([
       run(['-d'], 'link show\naddr show\nneigh show\n'),

@@ -53,7 +53,11 @@ export async function runLineBatch(
       .slice(from)
       .map((l) => l.text)
       .join('\n')}\n`;
-    const r = await ctx.runner.run(ctx.command[0], ctx.command[1], { input, timeoutMs: ctx.timeoutMs });
+    const r = await ctx.runner.run(ctx.command[0], ctx.command[1], {
+      input,
+      timeoutMs: ctx.timeoutMs,
+      context: { op: `run ${ctx.tool}`, netns: ctx.netns },
+    });
     if (r.code === 0) break;
     const f = parseBatchFailure(r.stderr);
     const kind = classifyErrorText(f.message);

@@ -17,6 +17,8 @@ export interface RunOptions {
   readonly input?: string;
   /** Kill the process after this long (default 30 000 ms); rejects `timeout`. */
   readonly timeoutMs?: number;
+  /** What the process is for, named in `missing-binary` / `timeout` errors. */
+  readonly context?: { readonly op: string; readonly netns?: string };
 }
 
 /** Port for running a tool; the adapters' only I/O besides /proc/sys and statfs. */
@@ -31,7 +33,12 @@ export interface ProcessRunner {
 export class SpawnRunner implements ProcessRunner {
   private count = 0;
 
-  constructor(private readonly env: NodeJS.ProcessEnv = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' }) {}
+  constructor(
+    private readonly env: NodeJS.ProcessEnv = {
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      LC_ALL: 'C',
+    },
+  ) {}
 
   get spawned(): number {
     return this.count;
@@ -56,7 +63,8 @@ export class SpawnRunner implements ProcessRunner {
         reject(
           new KernelError({
             kind: missing ? 'missing-binary' : 'failed',
-            op: 'run',
+            op: opts.context?.op ?? 'run',
+            netns: opts.context?.netns,
             object: cmd,
             detail: missing ? `cannot execute ${cmd} (${e.code})` : e.message,
             cause: e,
@@ -69,7 +77,8 @@ export class SpawnRunner implements ProcessRunner {
           reject(
             new KernelError({
               kind: 'timeout',
-              op: 'run',
+              op: opts.context?.op ?? 'run',
+              netns: opts.context?.netns,
               object: [cmd, ...args].join(' '),
               detail: `killed after ${opts.timeoutMs ?? 30_000} ms`,
             }),

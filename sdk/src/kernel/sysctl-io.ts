@@ -52,7 +52,7 @@ export async function writeSysctls(ns: NetnsRef, writes: readonly SysctlWrite[],
   const [cmd, args] = commandInNetns(ns, o.sysctl, ['-q', '-w', ...writes.map((w) => `${w.key}=${w.value}`)], {
     nsenter: o.nsenter,
   });
-  const r = await o.runner.run(cmd, args);
+  const r = await o.runner.run(cmd, args, { context: { op: 'set sysctl', netns: where } });
   if (r.code === 0) return 1;
   for (const line of r.stderr.split('\n').filter((l) => l.trim())) {
     const w = writes.find(
@@ -95,7 +95,7 @@ export async function readSysctlValue(ns: NetnsRef, key: string, o: SysctlIoOpti
     }
   }
   const [cmd, args] = commandInNetns(ns, o.sysctl, ['-n', key], { nsenter: o.nsenter });
-  const r = await o.runner.run(cmd, args);
+  const r = await o.runner.run(cmd, args, { context: { op: 'read sysctl', netns: describeNetns(ns) } });
   if (r.code === 0) return r.stdout.trim();
   if (/No such file or directory/.test(r.stderr) && !/cannot open \//.test(r.stderr)) return undefined;
   throw new KernelError({

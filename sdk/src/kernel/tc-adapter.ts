@@ -104,7 +104,10 @@ export class TcTrafficControl implements TrafficControl {
 
   private async query(ns: NetnsRef, args: string[], what: string): Promise<unknown> {
     const [c, a] = this.cmd(ns, ['-j', ...args]);
-    const r = await this.runner.run(c, a, { timeoutMs: this.timeoutMs });
+    const r = await this.runner.run(c, a, {
+      timeoutMs: this.timeoutMs,
+      context: { op: `list ${what}`, netns: describeNetns(ns) },
+    });
     if (r.code !== 0)
       throw new KernelError({
         kind: classifyErrorText(r.stderr),

@@ -61,7 +61,8 @@ export class ToolFirewall implements Firewall {
 
   private run(ns: NetnsRef, tool: string, args: readonly string[], input?: string): Promise<RunResult> {
     const [cmd, a] = commandInNetns(ns, tool, args, { nsenter: this.o.nsenter });
-    return this.runner.run(cmd, a, { input, timeoutMs: this.o.timeoutMs });
+    const op = `run ${tool.split('/').pop()}`;
+    return this.runner.run(cmd, a, { input, timeoutMs: this.o.timeoutMs, context: { op, netns: describeNetns(ns) } });
   }
 
   async detectBackend(): Promise<IptablesBackend> {
