@@ -24,27 +24,47 @@ export function registerAwsModule(c: DependencyContainer, region: string): void 
     useFactory: instanceCachingFactory((x) => {
       const cfg = resolve(x, TOKENS.Config);
       return new SdkEc2Api(
-        { region, endpoint: cfg.aws.ec2Endpoint, httpTimeoutMs: cfg.aws.httpTimeoutSeconds * 1000, maxAttempts: cfg.aws.ec2MaxAttempts, userAgent: `amazon-vpc-cni-k8s/${cfg.aws.vpcCniVersion}` },
-        resolve(x, TOKENS.Clock), resolve(x, TOKENS.Metrics), resolve(x, TOKENS.Logger),
+        {
+          region,
+          endpoint: cfg.aws.ec2Endpoint,
+          httpTimeoutMs: cfg.aws.httpTimeoutSeconds * 1000,
+          maxAttempts: cfg.aws.ec2MaxAttempts,
+          userAgent: `amazon-vpc-cni-k8s/${cfg.aws.vpcCniVersion}`,
+        },
+        resolve(x, TOKENS.Clock),
+        resolve(x, TOKENS.Metrics),
+        resolve(x, TOKENS.Logger),
       );
     }),
   });
 }
 
 export function registerImdsModule(c: DependencyContainer): void {
-  c.register(TOKENS.Imds, { useFactory: instanceCachingFactory((x) => new ImdsClient({ endpoint: resolve(x, TOKENS.Config).aws.imdsEndpoint }, resolve(x, TOKENS.Clock))) });
+  c.register(TOKENS.Imds, {
+    useFactory: instanceCachingFactory(
+      (x) => new ImdsClient({ endpoint: resolve(x, TOKENS.Config).aws.imdsEndpoint }, resolve(x, TOKENS.Clock)),
+    ),
+  });
 }
 
 /** Checkpoint file, host-network seam, and the daemon. */
 export function registerDaemonModule(c: DependencyContainer): void {
-  c.register(TOKENS.Checkpoint, { useFactory: instanceCachingFactory((x) => new FileCheckpoint(resolve(x, TOKENS.Config).server.backingStore)) });
+  c.register(TOKENS.Checkpoint, {
+    useFactory: instanceCachingFactory((x) => new FileCheckpoint(resolve(x, TOKENS.Config).server.backingStore)),
+  });
   c.register(TOKENS.HostNetwork, { useFactory: instanceCachingFactory(() => new NoopHostNetwork()) });
   c.register(TOKENS.Daemon, {
     useFactory: instanceCachingFactory(
       (x) =>
         new IpamdDaemon({
-          config: resolve(x, TOKENS.Config), ec2: resolve(x, TOKENS.Ec2Api), imds: resolve(x, TOKENS.Imds), clock: resolve(x, TOKENS.Clock),
-          logger: resolve(x, TOKENS.Logger), metrics: resolve(x, TOKENS.Metrics), checkpoint: resolve(x, TOKENS.Checkpoint), hostNetwork: resolve(x, TOKENS.HostNetwork),
+          config: resolve(x, TOKENS.Config),
+          ec2: resolve(x, TOKENS.Ec2Api),
+          imds: resolve(x, TOKENS.Imds),
+          clock: resolve(x, TOKENS.Clock),
+          logger: resolve(x, TOKENS.Logger),
+          metrics: resolve(x, TOKENS.Metrics),
+          checkpoint: resolve(x, TOKENS.Checkpoint),
+          hostNetwork: resolve(x, TOKENS.HostNetwork),
         }),
     ),
   });

@@ -12,5 +12,13 @@ export * from './planner';
 export * from './ports';
 export * from './server';
 export * from './service';
-export { CheckpointError, CheckpointWriter, FileCheckpoint, type Checkpoint, CHECKPOINT_VERSION, encodeCheckpoint, decodeCheckpoint } from './checkpoint';
+export {
+  CheckpointError,
+  CheckpointWriter,
+  FileCheckpoint,
+  type Checkpoint,
+  CHECKPOINT_VERSION,
+  encodeCheckpoint,
+  decodeCheckpoint,
+} from './checkpoint';
 export { PoolManager, type NodeInfo } from './pool';

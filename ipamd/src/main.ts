@@ -33,7 +33,10 @@ function makeLogger(cfg: IpamdConfig): pino.Logger {
     mkdirSync(dirname(f), { recursive: true });
     dest = pino.destination({ dest: f, sync: false, mkdir: true });
   }
-  return pino({ level: cfg.server.logLevel, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, dest);
+  return pino(
+    { level: cfg.server.logLevel, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
+    dest,
+  );
 }
 
 async function main(): Promise<number> {
@@ -69,7 +72,10 @@ async function main(): Promise<number> {
       const onSignal = (sig: string) => {
         if (stopping) return;
         logger.info({ signal: sig }, 'stopping');
-        stopping = daemon.stop().then(() => resolveExit(0), (e) => (logger.error({ err: String(e) }, 'stop failed'), resolveExit(1)));
+        stopping = daemon.stop().then(
+          () => resolveExit(0),
+          (e) => (logger.error({ err: String(e) }, 'stop failed'), resolveExit(1)),
+        );
       };
       process.on('SIGTERM', () => onSignal('SIGTERM'));
       process.on('SIGINT', () => onSignal('SIGINT'));

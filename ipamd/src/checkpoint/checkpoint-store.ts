@@ -91,7 +91,10 @@ export class CheckpointWriter {
   private running: Promise<void> | undefined;
   private pending: Promise<void> | undefined;
 
-  constructor(private readonly store: Checkpoint, private readonly snapshot: () => readonly AllocationRecord[]) {}
+  constructor(
+    private readonly store: Checkpoint,
+    private readonly snapshot: () => readonly AllocationRecord[],
+  ) {}
 
   commit(): Promise<void> {
     if (!this.running) {

@@ -13,7 +13,7 @@ const rec = (c: string, ip: string, ts = '1700000000123456789') => ({
 });
 
 describe('checkpoint format', () => {
-  it('writes upstream\'s exact layout with an exact nanosecond timestamp', () => {
+  it("writes upstream's exact layout with an exact nanosecond timestamp", () => {
     expect(encodeCheckpoint([rec('abc', '10.0.0.5')])).toBe(
       '{"version":"vpc-cni-ipam/1","allocations":[{"networkName":"aws-cni","containerID":"abc","ifName":"eth0","ipv4":"10.0.0.5","allocationTimestamp":1700000000123456789,"metadata":{"k8sPodNamespace":"default","k8sPodName":"pod-abc"}}]}',
     );
@@ -28,7 +28,12 @@ describe('checkpoint format', () => {
       {"networkName":"aws-cni","containerID":"c1","ifName":"eth0","ipv4":"192.168.1.2","allocationTimestamp": 1712345678901234567,"metadata":{"k8sPodNamespace":"kube-system","k8sPodName":"coredns-1"}},
       {"networkName":"aws-cni","containerID":"c2","ifName":"eth0","ipv6":"2001:db8::5","allocationTimestamp":1,"metadata":{}}]}`;
     expect(decodeCheckpoint('/x', up)).toEqual([
-      { key: { networkName: 'aws-cni', containerId: 'c1', ifName: 'eth0' }, ipv4: '192.168.1.2', allocationTimestampNs: '1712345678901234567', metadata: { k8sPodNamespace: 'kube-system', k8sPodName: 'coredns-1' } },
+      {
+        key: { networkName: 'aws-cni', containerId: 'c1', ifName: 'eth0' },
+        ipv4: '192.168.1.2',
+        allocationTimestampNs: '1712345678901234567',
+        metadata: { k8sPodNamespace: 'kube-system', k8sPodName: 'coredns-1' },
+      },
     ]);
     expect(decodeCheckpoint('/x', '{"version":"vpc-cni-ipam/1","allocations":null}')).toEqual([]);
   });
@@ -39,7 +44,10 @@ describe('checkpoint format', () => {
     ['', /not valid JSON/],
     ['[]', /not a JSON object/],
     ['{"version":"vpc-cni-ipam/1","allocations":{}}', /"allocations" is not an array/],
-    ['{"version":"vpc-cni-ipam/1","allocations":[{"containerID":"a","ifName":"eth0","ipv4":"10.0.0.1"}]}', /"networkName" missing/],
+    [
+      '{"version":"vpc-cni-ipam/1","allocations":[{"containerID":"a","ifName":"eth0","ipv4":"10.0.0.1"}]}',
+      /"networkName" missing/,
+    ],
   ])('rejects %s', (text, re) => {
     expect(() => decodeCheckpoint('/var/run/aws-node/ipam.json', text)).toThrow(CheckpointError);
     expect(() => decodeCheckpoint('/var/run/aws-node/ipam.json', text)).toThrow(re);

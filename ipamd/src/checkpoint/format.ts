@@ -7,7 +7,10 @@ export const CHECKPOINT_VERSION = 'vpc-cni-ipam/1';
 /** Start-up stops with this; the file is left as it is. */
 export class CheckpointError extends Error {
   override readonly name = 'CheckpointError';
-  constructor(readonly path: string, reason: string) {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
     super(`checkpoint ${path}: ${reason}; refusing to start (the file is left untouched: fix or move it aside)`);
   }
 }
@@ -21,7 +24,11 @@ const str = (v: string): string => JSON.stringify(v);
  */
 export function encodeCheckpoint(allocs: readonly AllocationRecord[]): string {
   const entries = allocs.map((a) => {
-    const parts = [`"networkName":${str(a.key.networkName)}`, `"containerID":${str(a.key.containerId)}`, `"ifName":${str(a.key.ifName)}`];
+    const parts = [
+      `"networkName":${str(a.key.networkName)}`,
+      `"containerID":${str(a.key.containerId)}`,
+      `"ifName":${str(a.key.ifName)}`,
+    ];
     if (a.ipv4) parts.push(`"ipv4":${str(a.ipv4)}`);
     parts.push(`"allocationTimestamp":${/^\d+$/.test(a.allocationTimestampNs) ? a.allocationTimestampNs : '0'}`);
     const m: string[] = [];
@@ -47,9 +54,13 @@ export function decodeCheckpoint(path: string, text: string): AllocationRecord[]
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new CheckpointError(path, 'not a JSON object');
   const d = doc as { version?: unknown; allocations?: unknown };
   if (d.version !== CHECKPOINT_VERSION) {
-    throw new CheckpointError(path, `unknown version ${JSON.stringify(d.version)} (this ipamd reads only ${JSON.stringify(CHECKPOINT_VERSION)})`);
+    throw new CheckpointError(
+      path,
+      `unknown version ${JSON.stringify(d.version)} (this ipamd reads only ${JSON.stringify(CHECKPOINT_VERSION)})`,
+    );
   }
-  if (d.allocations !== null && d.allocations !== undefined && !Array.isArray(d.allocations)) throw new CheckpointError(path, '"allocations" is not an array');
+  if (d.allocations !== null && d.allocations !== undefined && !Array.isArray(d.allocations))
+    throw new CheckpointError(path, '"allocations" is not an array');
   const out: AllocationRecord[] = [];
   for (const [i, raw] of ((d.allocations as unknown[] | null) ?? []).entries()) {
     if (!raw || typeof raw !== 'object') throw new CheckpointError(path, `allocation ${i} is not an object`);
@@ -57,7 +68,8 @@ export function decodeCheckpoint(path: string, text: string): AllocationRecord[]
     for (const f of ['networkName', 'containerID', 'ifName'] as const) {
       if (typeof e[f] !== 'string') throw new CheckpointError(path, `allocation ${i}: "${f}" missing or not a string`);
     }
-    if (e.ipv4 !== undefined && typeof e.ipv4 !== 'string') throw new CheckpointError(path, `allocation ${i}: "ipv4" is not a string`);
+    if (e.ipv4 !== undefined && typeof e.ipv4 !== 'string')
+      throw new CheckpointError(path, `allocation ${i}: "ipv4" is not a string`);
     if (!e.ipv4) continue;
     const md = (e.metadata && typeof e.metadata === 'object' ? e.metadata : {}) as Record<string, unknown>;
     out.push({
@@ -65,9 +77,13 @@ export function decodeCheckpoint(path: string, text: string): AllocationRecord[]
       ipv4: e.ipv4 as string,
       allocationTimestampNs: typeof e.allocationTimestamp === 'string' ? e.allocationTimestamp : '0',
       metadata: {
-        ...(typeof md.k8sPodNamespace === 'string' && md.k8sPodNamespace ? { k8sPodNamespace: md.k8sPodNamespace } : {}),
+        ...(typeof md.k8sPodNamespace === 'string' && md.k8sPodNamespace
+          ? { k8sPodNamespace: md.k8sPodNamespace }
+          : {}),
         ...(typeof md.k8sPodName === 'string' && md.k8sPodName ? { k8sPodName: md.k8sPodName } : {}),
-        ...(typeof md.interfacesCount === 'number' && md.interfacesCount ? { interfacesCount: md.interfacesCount } : {}),
+        ...(typeof md.interfacesCount === 'number' && md.interfacesCount
+          ? { interfacesCount: md.interfacesCount }
+          : {}),
       },
     });
   }

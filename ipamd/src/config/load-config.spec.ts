@@ -6,11 +6,20 @@ describe('loadConfig defaults', () => {
     expect(c.ipv4).toBe(true);
     expect(c.ipv6).toBe(false);
     expect(c.pool).toMatchObject({
-      warmEniTarget: 1, warmIpTarget: 0, minimumIpTarget: 0, warmPrefixTarget: 0, maxEni: undefined,
-      prefixDelegation: false, ipCooldownSeconds: 30, disableNetworkResourceProvisioning: false, manageEnisNonSchedulable: false,
+      warmEniTarget: 1,
+      warmIpTarget: 0,
+      minimumIpTarget: 0,
+      warmPrefixTarget: 0,
+      maxEni: undefined,
+      prefixDelegation: false,
+      ipCooldownSeconds: 30,
+      disableNetworkResourceProvisioning: false,
+      manageEnisNonSchedulable: false,
     });
     expect(c.server).toMatchObject({
-      socketPath: '/var/run/aws-node/ipamd.sock', backingStore: '/var/run/aws-node/ipam.json', logLevel: 'debug',
+      socketPath: '/var/run/aws-node/ipamd.sock',
+      backingStore: '/var/run/aws-node/ipam.json',
+      logLevel: 'debug',
       logFile: '/host/var/log/aws-routed-eni/ipamd.log',
     });
     expect(c.aws.imdsEndpoint).toBe('http://169.254.169.254');
@@ -41,16 +50,28 @@ describe('loadConfig valid values', () => {
     [{ ENABLE_PREFIX_DELEGATION: 'T' }, (c) => c.pool.prefixDelegation, true],
     [{ ENABLE_PREFIX_DELEGATION: '0' }, (c) => c.pool.prefixDelegation, false],
     [{ ENABLE_IPv6: 'true', ENABLE_PREFIX_DELEGATION: 'true' }, (c) => [c.ipv4, c.ipv6], [false, true]],
-    [{ ENABLE_IPv6: 'true', ENABLE_IPv4: 'false', ENABLE_PREFIX_DELEGATION: 'true' }, (c) => [c.ipv4, c.ipv6], [false, true]],
+    [
+      { ENABLE_IPv6: 'true', ENABLE_IPv4: 'false', ENABLE_PREFIX_DELEGATION: 'true' },
+      (c) => [c.ipv4, c.ipv6],
+      [false, true],
+    ],
     [{ IP_COOLDOWN_PERIOD: '0' }, (c) => c.pool.ipCooldownSeconds, 0],
     [{ IP_COOLDOWN_PERIOD: '120' }, (c) => c.pool.ipCooldownSeconds, 120],
     [{ AWS_EC2_ENDPOINT: 'http://127.0.0.1:4566/' }, (c) => c.aws.ec2Endpoint, 'http://127.0.0.1:4566'],
     [{ AWS_EC2_ENDPOINT: 'localhost:8080' }, (c) => c.aws.ec2Endpoint, 'https://localhost:8080'],
-    [{ AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://127.0.0.1:1338' }, (c) => c.aws.imdsEndpoint, 'http://127.0.0.1:1338'],
+    [
+      { AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://127.0.0.1:1338' },
+      (c) => c.aws.imdsEndpoint,
+      'http://127.0.0.1:1338',
+    ],
     [{ DISABLE_NETWORK_RESOURCE_PROVISIONING: 'true' }, (c) => c.pool.disableNetworkResourceProvisioning, true],
     [{ AWS_MANAGE_ENIS_NON_SCHEDULABLE: 'True' }, (c) => c.pool.manageEnisNonSchedulable, true],
     [{ CLUSTER_NAME: 'prod' }, (c) => c.aws.clusterName, 'prod'],
-    [{ ADDITIONAL_ENI_TAGS: '{"team":"net","x.k8s.amazonaws.com/y":"z"}' }, (c) => [c.aws.additionalEniTags, c.aws.droppedEniTagKeys], [{ team: 'net' }, ['x.k8s.amazonaws.com/y']]],
+    [
+      { ADDITIONAL_ENI_TAGS: '{"team":"net","x.k8s.amazonaws.com/y":"z"}' },
+      (c) => [c.aws.additionalEniTags, c.aws.droppedEniTagKeys],
+      [{ team: 'net' }, ['x.k8s.amazonaws.com/y']],
+    ],
     [{ AWS_VPC_K8S_CNI_LOGLEVEL: 'info' }, (c) => c.server.logLevel, 'info'],
     [{ AWS_VPC_K8S_CNI_LOGLEVEL: 'WARN' }, (c) => c.server.logLevel, 'warn'],
     [{ AWS_VPC_K8S_CNI_LOG_FILE: 'stderr' }, (c) => c.server.logFile, 'stderr'],
@@ -60,7 +81,11 @@ describe('loadConfig valid values', () => {
     [{ MAX_PODS: '29' }, (c) => c.pool.maxPods, 29],
     [{ AWS_REGION: 'us-west-2' }, (c) => c.aws.region, 'us-west-2'],
     [{ AWS_VPC_K8S_CNI_CONNMARK: '0x100' }, (c) => c.hostNetwork.connmark, 0x100],
-    [{ AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: '10.0.0.0/8, 192.168.0.0/16' }, (c) => c.hostNetwork.excludeSnatCidrs, ['10.0.0.0/8', '192.168.0.0/16']],
+    [
+      { AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: '10.0.0.0/8, 192.168.0.0/16' },
+      (c) => c.hostNetwork.excludeSnatCidrs,
+      ['10.0.0.0/8', '192.168.0.0/16'],
+    ],
     [{ NETWORK_POLICY_ENFORCING_MODE: 'Standard' }, (c) => c.hostNetwork.networkPolicyEnforcingMode, 'standard'],
     [{ WARM_IP_TARGET: '' }, (c) => c.pool.warmIpTarget, 0],
   ];
@@ -88,9 +113,18 @@ describe('loadConfig rejects invalid values naming variable, value and what is a
     [{ ADDITIONAL_ENI_TAGS: '[1]' }, /ADDITIONAL_ENI_TAGS="\[1\]" is invalid: expected a JSON object/],
     [{ ADDITIONAL_ENI_TAGS: '{"a":1}' }, /ADDITIONAL_ENI_TAGS/],
     [{ ADDITIONAL_ENI_TAGS: '{not json' }, /ADDITIONAL_ENI_TAGS/],
-    [{ AWS_VPC_K8S_CNI_LOGLEVEL: 'verbose' }, /AWS_VPC_K8S_CNI_LOGLEVEL="verbose" is invalid: expected one of DEBUG, INFO, WARN, ERROR, FATAL/],
-    [{ AWS_VPC_K8S_CNI_LOG_FILE: 'relative.log' }, /AWS_VPC_K8S_CNI_LOG_FILE="relative.log" is invalid: expected stdout, stderr or an absolute path/],
-    [{ AWS_VPC_K8S_CNI_BACKING_STORE: 'ipam.json' }, /AWS_VPC_K8S_CNI_BACKING_STORE="ipam.json" is invalid: expected an absolute path/],
+    [
+      { AWS_VPC_K8S_CNI_LOGLEVEL: 'verbose' },
+      /AWS_VPC_K8S_CNI_LOGLEVEL="verbose" is invalid: expected one of DEBUG, INFO, WARN, ERROR, FATAL/,
+    ],
+    [
+      { AWS_VPC_K8S_CNI_LOG_FILE: 'relative.log' },
+      /AWS_VPC_K8S_CNI_LOG_FILE="relative.log" is invalid: expected stdout, stderr or an absolute path/,
+    ],
+    [
+      { AWS_VPC_K8S_CNI_BACKING_STORE: 'ipam.json' },
+      /AWS_VPC_K8S_CNI_BACKING_STORE="ipam.json" is invalid: expected an absolute path/,
+    ],
     [{ IPAMD_SOCKET_PATH: 'x.sock' }, /IPAMD_SOCKET_PATH/],
     [{ MAX_PODS: '-3' }, /MAX_PODS="-3"/],
     [{ HTTP_TIMEOUT: '5' }, /HTTP_TIMEOUT="5" is invalid: expected an integer in \[10, 600\]/],

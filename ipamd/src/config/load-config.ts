@@ -84,13 +84,22 @@ export function loadConfig(env: Env): IpamdConfig {
     } catch {
       parsed = undefined;
     }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
-      r.problems.push(`ADDITIONAL_ENI_TAGS=${JSON.stringify(tagsRaw)} is invalid: expected a JSON object of string values, e.g. {"team":"net"}`);
+    if (
+      !parsed ||
+      typeof parsed !== 'object' ||
+      Array.isArray(parsed) ||
+      Object.values(parsed).some((v) => typeof v !== 'string')
+    ) {
+      r.problems.push(
+        `ADDITIONAL_ENI_TAGS=${JSON.stringify(tagsRaw)} is invalid: expected a JSON object of string values, e.g. {"team":"net"}`,
+      );
     } else {
       for (const [k, v] of Object.entries(parsed as Record<string, string>)) {
         if (k.includes('k8s.amazonaws.com')) droppedEniTagKeys.push(k);
         else if (k.length === 0 || k.length > 128 || v.length > 256)
-          r.problems.push(`ADDITIONAL_ENI_TAGS key ${JSON.stringify(k)} is invalid: keys are 1-128 characters, values at most 256`);
+          r.problems.push(
+            `ADDITIONAL_ENI_TAGS key ${JSON.stringify(k)} is invalid: keys are 1-128 characters, values at most 256`,
+          );
         else additionalEniTags[k] = v;
       }
     }
@@ -99,19 +108,32 @@ export function loadConfig(env: Env): IpamdConfig {
   const connmarkRaw = r.raw('AWS_VPC_K8S_CNI_CONNMARK');
   let connmark = 0x80;
   if (connmarkRaw !== undefined) {
-    const n = /^0x[0-9a-f]+$/i.test(connmarkRaw) ? parseInt(connmarkRaw, 16) : /^0[0-7]*$/.test(connmarkRaw) ? parseInt(connmarkRaw, 8) : /^\d+$/.test(connmarkRaw) ? Number(connmarkRaw) : NaN;
-    if (!(n >= 1 && n <= 0xffffffff)) r.problems.push(`AWS_VPC_K8S_CNI_CONNMARK=${JSON.stringify(connmarkRaw)} is invalid: expected an integer 1..2^32-1 (decimal, 0x hex or 0 octal)`);
+    const n = /^0x[0-9a-f]+$/i.test(connmarkRaw)
+      ? parseInt(connmarkRaw, 16)
+      : /^0[0-7]*$/.test(connmarkRaw)
+        ? parseInt(connmarkRaw, 8)
+        : /^\d+$/.test(connmarkRaw)
+          ? Number(connmarkRaw)
+          : NaN;
+    if (!(n >= 1 && n <= 0xffffffff))
+      r.problems.push(
+        `AWS_VPC_K8S_CNI_CONNMARK=${JSON.stringify(connmarkRaw)} is invalid: expected an integer 1..2^32-1 (decimal, 0x hex or 0 octal)`,
+      );
     else connmark = n;
   }
   const mtu = r.int('AWS_VPC_ENI_MTU', 9001, ipv6 ? 1280 : 576, 9001);
   const vethPrefix = r.str('AWS_VPC_K8S_CNI_VETHPREFIX', 'eni');
   if (vethPrefix.length > 4 || ['eth', 'lo', 'vlan'].includes(vethPrefix) || !/^[a-zA-Z0-9_-]+$/.test(vethPrefix)) {
-    r.problems.push(`AWS_VPC_K8S_CNI_VETHPREFIX=${JSON.stringify(vethPrefix)} is invalid: at most 4 characters [a-zA-Z0-9_-], not eth, lo or vlan`);
+    r.problems.push(
+      `AWS_VPC_K8S_CNI_VETHPREFIX=${JSON.stringify(vethPrefix)} is invalid: at most 4 characters [a-zA-Z0-9_-], not eth, lo or vlan`,
+    );
   }
   const level = r.enumOf('AWS_VPC_K8S_CNI_LOGLEVEL', ['DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const, 'DEBUG');
   const logFile = r.str('AWS_VPC_K8S_CNI_LOG_FILE', '/host/var/log/aws-routed-eni/ipamd.log');
   if (logFile !== 'stdout' && logFile !== 'stderr' && !logFile.startsWith('/')) {
-    r.problems.push(`AWS_VPC_K8S_CNI_LOG_FILE=${JSON.stringify(logFile)} is invalid: expected stdout, stderr or an absolute path`);
+    r.problems.push(
+      `AWS_VPC_K8S_CNI_LOG_FILE=${JSON.stringify(logFile)} is invalid: expected stdout, stderr or an absolute path`,
+    );
   }
   const region = r.raw('AWS_REGION') ?? r.raw('AWS_DEFAULT_REGION');
   if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
@@ -169,11 +191,19 @@ export function loadConfig(env: Env): IpamdConfig {
       eniConfigAnnotationDef: r.str('ENI_CONFIG_ANNOTATION_DEF', 'k8s.amazonaws.com/eniConfig'),
       eniConfigLabelDef: r.str('ENI_CONFIG_LABEL_DEF', 'k8s.amazonaws.com/eniConfig'),
       enablePodEni: r.bool('ENABLE_POD_ENI', false),
-      podSecurityGroupEnforcingMode: r.enumOf('POD_SECURITY_GROUP_ENFORCING_MODE', ['strict', 'standard'] as const, 'strict'),
+      podSecurityGroupEnforcingMode: r.enumOf(
+        'POD_SECURITY_GROUP_ENFORCING_MODE',
+        ['strict', 'standard'] as const,
+        'strict',
+      ),
       annotatePodIp: r.bool('ANNOTATE_POD_IP', false),
       enableV6Egress: r.bool('ENABLE_V6_EGRESS', false),
       enableV4Egress: r.bool('ENABLE_V4_EGRESS', true),
-      networkPolicyEnforcingMode: r.enumOf('NETWORK_POLICY_ENFORCING_MODE', ['', 'none', 'strict', 'standard'] as const, ''),
+      networkPolicyEnforcingMode: r.enumOf(
+        'NETWORK_POLICY_ENFORCING_MODE',
+        ['', 'none', 'strict', 'standard'] as const,
+        '',
+      ),
       enableMultiNic: r.bool('ENABLE_MULTI_NIC', false),
       clusterEndpoint: r.url('CLUSTER_ENDPOINT'),
       nodeName: r.raw('MY_NODE_NAME'),
@@ -189,7 +219,8 @@ export function loadConfig(env: Env): IpamdConfig {
       introspectionBindAddress: r.str('INTROSPECTION_BIND_ADDRESS', '127.0.0.1:61679'),
     },
   };
-  if (config.ipv6 && config.hostNetwork.customNetwork) r.problems.push('ENABLE_IPv6=true cannot be combined with AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true');
+  if (config.ipv6 && config.hostNetwork.customNetwork)
+    r.problems.push('ENABLE_IPv6=true cannot be combined with AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true');
   if (r.problems.length) throw new ConfigError(r.problems);
   return deepFreeze(config);
 }

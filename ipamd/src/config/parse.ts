@@ -87,9 +87,17 @@ export class EnvReader {
     const v = this.raw(name);
     if (v === undefined) return [];
     const out: string[] = [];
-    for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const part of v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       if (isIpv4Cidr(part)) out.push(part);
-      else this.bad(name, v, `"${part}" is not an IPv4 CIDR; expected a comma-separated list like 10.0.0.0/8,192.168.0.0/16`);
+      else
+        this.bad(
+          name,
+          v,
+          `"${part}" is not an IPv4 CIDR; expected a comma-separated list like 10.0.0.0/8,192.168.0.0/16`,
+        );
     }
     return out;
   }
@@ -102,5 +110,12 @@ export function isIpv4(s: string): boolean {
 
 export function isIpv4Cidr(s: string): boolean {
   const [ip, len, extra] = s.split('/');
-  return extra === undefined && ip !== undefined && isIpv4(ip) && len !== undefined && /^\d{1,2}$/.test(len) && Number(len) <= 32;
+  return (
+    extra === undefined &&
+    ip !== undefined &&
+    isIpv4(ip) &&
+    len !== undefined &&
+    /^\d{1,2}$/.test(len) &&
+    Number(len) <= 32
+  );
 }

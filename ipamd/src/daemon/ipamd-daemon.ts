@@ -44,12 +44,31 @@ export class IpamdDaemon {
   async start(): Promise<void> {
     const { config, clock } = this.d;
     const t0 = clock.now();
+    if (config.ipv6)
+      throw new StartupError(
+        'ENABLE_IPv6=true: IPv6 mode (one /80 prefix per ENI) is not implemented in this ipamd yet; run with ENABLE_IPv4=true',
+      );
     const saved = await this.d.checkpoint.load();
     const node = await this.describeNode();
-    this.log.info({ instanceId: node.identity.instanceId, instanceType: node.identity.instanceType, eniLimit: node.limits.eniLimit, ipv4Limit: node.limits.ipv4Limit }, 'node described');
-    if (config.aws.droppedEniTagKeys.length) this.log.warn({ keys: config.aws.droppedEniTagKeys }, 'ADDITIONAL_ENI_TAGS keys containing k8s.amazonaws.com are reserved; ignored');
+    this.log.info(
+      {
+        instanceId: node.identity.instanceId,
+        instanceType: node.identity.instanceType,
+        eniLimit: node.limits.eniLimit,
+        ipv4Limit: node.limits.ipv4Limit,
+      },
+      'node described',
+    );
+    if (config.aws.droppedEniTagKeys.length)
+      this.log.warn(
+        { keys: config.aws.droppedEniTagKeys },
+        'ADDITIONAL_ENI_TAGS keys containing k8s.amazonaws.com are reserved; ignored',
+      );
 
-    const datastore = new Datastore({ prefixMode: config.pool.prefixDelegation && node.limits.nitro, cooldownMs: config.pool.ipCooldownSeconds * 1000 });
+    const datastore = new Datastore({
+      prefixMode: config.pool.prefixDelegation && node.limits.nitro,
+      cooldownMs: config.pool.ipCooldownSeconds * 1000,
+    });
     const writer = new CheckpointWriter(this.d.checkpoint, () => datastore.allocations());
     const commit = () => writer.commit();
     const pool = new PoolManager({ ...this.d, node, datastore, commit });
@@ -61,13 +80,24 @@ export class IpamdDaemon {
       if (datastore.restore(rec)) restored++;
       else dropped.push(`${rec.key.containerId}/${rec.ipv4}`);
     }
-    if (dropped.length) this.log.warn({ dropped }, 'checkpoint entries whose address no attached ENI holds; presumed stale and dropped');
+    if (dropped.length)
+      this.log.warn({ dropped }, 'checkpoint entries whose address no attached ENI holds; presumed stale and dropped');
     await commit();
     this.log.info({ restored, fresh: saved === undefined }, 'datastore restored from checkpoint');
 
-    await pool.tick().catch((e) => this.log.warn({ err: (e as Error).message }, 'pre-scaling failed; the pool loop retries'));
+    await pool
+      .tick()
+      .catch((e) => this.log.warn({ err: (e as Error).message }, 'pre-scaling failed; the pool loop retries'));
 
-    const service = new IpamService(datastore, commit, pool, clock, this.d.metrics, this.d.logger, config.pool.ipCooldownSeconds);
+    const service = new IpamService(
+      datastore,
+      commit,
+      pool,
+      clock,
+      this.d.metrics,
+      this.d.logger,
+      config.pool.ipCooldownSeconds,
+    );
     const server = new IpamdGrpcServer(service, config.server.socketPath, this.d.logger, {
       vpcV4Cidrs: [...node.vpcCidrs, ...(config.hostNetwork.externalSnat ? [] : config.hostNetwork.excludeSnatCidrs)],
       useExternalSnat: config.hostNetwork.externalSnat,
@@ -89,17 +119,30 @@ export class IpamdDaemon {
       identity = await this.d.imds.identity();
       ifaces = await this.d.imds.interfaces();
     } catch (e) {
-      throw new StartupError(`cannot read instance metadata at ${this.d.config.aws.imdsEndpoint}: ${(e as Error).message}`, { cause: e });
+      throw new StartupError(
+        `cannot read instance metadata at ${this.d.config.aws.imdsEndpoint}: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
     const primary = ifaces.find((i) => i.mac === identity.primaryMac) ?? ifaces.find((i) => i.deviceNumber === 0);
-    if (!primary) throw new StartupError(`instance metadata lists no interface for the primary MAC ${identity.primaryMac}`);
+    if (!primary)
+      throw new StartupError(`instance metadata lists no interface for the primary MAC ${identity.primaryMac}`);
     let limits: InstanceLimits | undefined = lookupInstanceLimits(identity.instanceType);
     if (!limits) {
-      this.log.info({ instanceType: identity.instanceType }, 'instance type not in the built-in table; asking DescribeInstanceTypes');
+      this.log.info(
+        { instanceType: identity.instanceType },
+        'instance type not in the built-in table; asking DescribeInstanceTypes',
+      );
       limits = await this.d.ec2.describeInstanceType(identity.instanceType).catch((e) => {
-        throw new StartupError(`instance type ${identity.instanceType} is not in the limits table and DescribeInstanceTypes failed: ${(e as Error).message}`, { cause: e });
+        throw new StartupError(
+          `instance type ${identity.instanceType} is not in the limits table and DescribeInstanceTypes failed: ${(e as Error).message}`,
+          { cause: e },
+        );
       });
-      if (!limits) throw new StartupError(`unknown instance type ${identity.instanceType}: not in the limits table nor known to EC2`);
+      if (!limits)
+        throw new StartupError(
+          `unknown instance type ${identity.instanceType}: not in the limits table nor known to EC2`,
+        );
     }
     return {
       identity,

@@ -62,7 +62,14 @@ describe('Datastore', () => {
   it('finds pre-1.12 migrated keys on DEL', () => {
     const d = ds();
     d.addCidr('eni-0', '10.0.0.11', false);
-    expect(d.restore({ key: { networkName: '_migrated-from-cri', containerId: 'x', ifName: 'unknown' }, ipv4: '10.0.0.11', allocationTimestampNs: '5', metadata: {} })).toBe(true);
+    expect(
+      d.restore({
+        key: { networkName: '_migrated-from-cri', containerId: 'x', ifName: 'unknown' },
+        ipv4: '10.0.0.11',
+        allocationTimestampNs: '5',
+        metadata: {},
+      }),
+    ).toBe(true);
     expect(d.unassign(key('x'), 0).address).toBe('10.0.0.11');
   });
 
@@ -101,7 +108,7 @@ describe('Datastore', () => {
     expect(d.allocations()).toEqual([{ key: key('a'), ipv4: '10.0.0.11', allocationTimestampNs: '1', metadata: {} }]);
   });
 
-  it('uses the other mode\'s CIDRs only when its own are exhausted (prefix fallback)', () => {
+  it("uses the other mode's CIDRs only when its own are exhausted (prefix fallback)", () => {
     const d = ds(true);
     d.addCidr('eni-0', '10.0.0.11', false);
     d.addCidr('eni-0', '10.0.1.0/28', true);

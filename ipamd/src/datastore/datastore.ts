@@ -6,7 +6,9 @@ import { cidrContains, cidrString, intToIp, ipToInt, parseCidr, type Ipv4Cidr } 
 export class UnknownPodError extends Error {
   override readonly name = 'UnknownPodError';
   constructor(key: IpamKey) {
-    super(`datastore: unknown pod (networkName=${key.networkName} containerID=${key.containerId} ifName=${key.ifName})`);
+    super(
+      `datastore: unknown pod (networkName=${key.networkName} containerID=${key.containerId} ifName=${key.ifName})`,
+    );
   }
 }
 
@@ -81,7 +83,11 @@ export interface PoolStats {
 }
 
 export function statsOf(snap: PoolSnapshot): PoolStats {
-  let total = 0, assigned = 0, cooling = 0, totalPrefixes = 0, freePrefixes = 0;
+  let total = 0,
+    assigned = 0,
+    cooling = 0,
+    totalPrefixes = 0,
+    freePrefixes = 0;
   for (const e of snap.enis) {
     total += e.total;
     assigned += e.assigned;
@@ -127,7 +133,14 @@ export class Datastore {
     return [...this.enis.keys()];
   }
 
-  addEni(e: { id: string; deviceNumber: number; isPrimary: boolean; subnetId: string; primaryIp: string; createdAt: number }): void {
+  addEni(e: {
+    id: string;
+    deviceNumber: number;
+    isPrimary: boolean;
+    subnetId: string;
+    primaryIp: string;
+    createdAt: number;
+  }): void {
     if (this.enis.has(e.id)) return;
     this.enis.set(e.id, { ...e, cidrs: new Map() });
   }
@@ -189,7 +202,9 @@ export class Datastore {
     const existing = this.lookup(key);
     if (existing) return existing;
     const wantPrefix = this.opts.prefixMode;
-    const enis = [...this.enis.values()].sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary) || a.deviceNumber - b.deviceNumber);
+    const enis = [...this.enis.values()].sort(
+      (a, b) => Number(b.isPrimary) - Number(a.isPrimary) || a.deviceNumber - b.deviceNumber,
+    );
     for (const pass of [wantPrefix, !wantPrefix]) {
       for (const eni of enis) {
         const cidrs = [...eni.cidrs.values()].filter((c) => c.isPrefix === pass);
@@ -220,7 +235,10 @@ export class Datastore {
   unassign(key: IpamKey, now: number): AddressGrant {
     let k = key;
     if (!this.byKey.has(keyString(k))) {
-      const legacy = [{ ...key, networkName: LEGACY_NETWORK }, { ...key, networkName: LEGACY_NETWORK, ifName: LEGACY_IFNAME }];
+      const legacy = [
+        { ...key, networkName: LEGACY_NETWORK },
+        { ...key, networkName: LEGACY_NETWORK, ifName: LEGACY_IFNAME },
+      ];
       const found = legacy.find((l) => this.byKey.has(keyString(l)));
       if (!found) throw new UnknownPodError(key);
       k = found;
@@ -267,14 +285,20 @@ export class Datastore {
   allocations(): AllocationRecord[] {
     return [...this.byKey.values()].map(({ cidr, offset }) => {
       const a = cidr.addrs.get(offset)!;
-      return { key: a.key!, ipv4: intToIp(cidr.cidr.base + offset), allocationTimestampNs: a.assignedAtNs!, metadata: a.metadata ?? {} };
+      return {
+        key: a.key!,
+        ipv4: intToIp(cidr.cidr.base + offset),
+        allocationTimestampNs: a.assignedAtNs!,
+        metadata: a.metadata ?? {},
+      };
     });
   }
 
   /** Addresses currently assigned (address -> key), for invariant checks. */
   assignedAddresses(): Map<string, IpamKey> {
     const m = new Map<string, IpamKey>();
-    for (const { cidr, offset } of this.byKey.values()) m.set(intToIp(cidr.cidr.base + offset), cidr.addrs.get(offset)!.key!);
+    for (const { cidr, offset } of this.byKey.values())
+      m.set(intToIp(cidr.cidr.base + offset), cidr.addrs.get(offset)!.key!);
     return m;
   }
 
@@ -282,13 +306,18 @@ export class Datastore {
   snapshot(now: number): PoolSnapshot {
     const enis: EniView[] = [];
     for (const e of this.enis.values()) {
-      let total = 0, assigned = 0, cooling = 0, ipCount = 0, prefixCount = 0;
+      let total = 0,
+        assigned = 0,
+        cooling = 0,
+        ipCount = 0,
+        prefixCount = 0;
       const freeCidrs: { cidr: string; isPrefix: boolean }[] = [];
       for (const c of e.cidrs.values()) {
         if (c.isPrefix) prefixCount++;
         else ipCount++;
         total += c.cidr.size;
-        let a = 0, cool = 0;
+        let a = 0,
+          cool = 0;
         for (const s of c.addrs.values()) {
           if (s.key) a++;
           else if (this.isCooling(s, now)) cool++;
@@ -297,7 +326,18 @@ export class Datastore {
         cooling += cool;
         if (a === 0 && cool === 0) freeCidrs.push({ cidr: c.text, isPrefix: c.isPrefix });
       }
-      enis.push({ id: e.id, deviceNumber: e.deviceNumber, isPrimary: e.isPrimary, createdAt: e.createdAt, ipCount, prefixCount, total, assigned, cooling, freeCidrs });
+      enis.push({
+        id: e.id,
+        deviceNumber: e.deviceNumber,
+        isPrimary: e.isPrimary,
+        createdAt: e.createdAt,
+        ipCount,
+        prefixCount,
+        total,
+        assigned,
+        cooling,
+        freeCidrs,
+      });
     }
     enis.sort((a, b) => a.deviceNumber - b.deviceNumber);
     return { now, enis };
@@ -363,4 +403,3 @@ export class Datastore {
     return e;
   }
 }
-

@@ -5,9 +5,20 @@ import { isPoolTooLow, planIncrease, planPool, targetState, type PoolPlan } from
 import { targetsFrom, type PoolTargets } from './targets';
 
 const pool = (o: Partial<Parameters<typeof targetsFrom>[0]> = {}) => ({
-  warmEniTarget: 1, warmIpTarget: 0, minimumIpTarget: 0, warmPrefixTarget: 0, maxEni: undefined, prefixDelegation: false,
-  ipCooldownSeconds: 30, disableNetworkResourceProvisioning: false, manageEnisNonSchedulable: false, maxPods: undefined,
-  enableSubnetDiscovery: true, disableLeakedEniCleanup: false, manageUntaggedEni: true, ...o,
+  warmEniTarget: 1,
+  warmIpTarget: 0,
+  minimumIpTarget: 0,
+  warmPrefixTarget: 0,
+  maxEni: undefined,
+  prefixDelegation: false,
+  ipCooldownSeconds: 30,
+  disableNetworkResourceProvisioning: false,
+  manageEnisNonSchedulable: false,
+  maxPods: undefined,
+  enableSubnetDiscovery: true,
+  disableLeakedEniCleanup: false,
+  manageUntaggedEni: true,
+  ...o,
 });
 const targets = (type: string, o: Partial<Parameters<typeof targetsFrom>[0]> = {}, maxPods?: number): PoolTargets =>
   targetsFrom(pool(o), lookupInstanceLimits(type)!, { eniMinAgeMs: 60_000, maxPods });
@@ -21,22 +32,46 @@ class PaperNode {
   private enis = 1;
   private pods = 0;
   readonly calls: string[] = [];
-  constructor(readonly t: PoolTargets, cooldownMs = 30_000) {
+  constructor(
+    readonly t: PoolTargets,
+    cooldownMs = 30_000,
+  ) {
     this.ds = new Datastore({ prefixMode: t.prefixDelegation, cooldownMs });
-    this.ds.addEni({ id: 'eni-0', deviceNumber: 0, isPrimary: true, subnetId: 's', primaryIp: '10.0.0.10', createdAt: 0 });
+    this.ds.addEni({
+      id: 'eni-0',
+      deviceNumber: 0,
+      isPrimary: true,
+      subnetId: 's',
+      primaryIp: '10.0.0.10',
+      createdAt: 0,
+    });
   }
   private add(eniId: string, unit: 'ip' | 'prefix', n: number): void {
     for (let i = 0; i < n; i++) {
       if (unit === 'ip') this.ds.addCidr(eniId, intToIp(this.nextIp++), false);
-      else this.ds.addCidr(eniId, `${intToIp(this.nextPrefix)}/28`, true), (this.nextPrefix += 16);
+      else {
+        this.ds.addCidr(eniId, `${intToIp(this.nextPrefix)}/28`, true);
+        this.nextPrefix += 16;
+      }
     }
   }
   apply(p: PoolPlan): boolean {
     let changed = false;
-    if (p.increase.kind === 'assign') (this.add(p.increase.eniId, p.increase.unit, p.increase.count), this.calls.push('assign'), (changed = true));
+    if (p.increase.kind === 'assign') {
+      this.add(p.increase.eniId, p.increase.unit, p.increase.count);
+      this.calls.push('assign');
+      changed = true;
+    }
     if (p.increase.kind === 'create-eni') {
       const id = `eni-${this.enis}`;
-      this.ds.addEni({ id, deviceNumber: this.enis++, isPrimary: false, subnetId: 's', primaryIp: intToIp(this.nextIp++), createdAt: this.now });
+      this.ds.addEni({
+        id,
+        deviceNumber: this.enis++,
+        isPrimary: false,
+        subnetId: 's',
+        primaryIp: intToIp(this.nextIp++),
+        createdAt: this.now,
+      });
       this.add(id, p.increase.unit, p.increase.count);
       this.calls.push('create');
       changed = true;
@@ -46,7 +81,11 @@ class PaperNode {
       this.calls.push('release');
       changed = true;
     }
-    if (p.freeEni) (expect(this.ds.removeEni(p.freeEni).removed).toBe(true), this.calls.push('free'), (changed = true));
+    if (p.freeEni) {
+      expect(this.ds.removeEni(p.freeEni).removed).toBe(true);
+      this.calls.push('free');
+      changed = true;
+    }
     return changed;
   }
   /** Run pool ticks until nothing changes (time advances 61 s per tick so ENIs age and cooldowns expire). */
@@ -61,11 +100,13 @@ class PaperNode {
   }
   scaleTo(n: number, settleEach = false): this {
     while (this.pods < n) {
-      if (!this.ds.assign({ networkName: 'aws-cni', containerId: `c${this.pods}`, ifName: 'eth0' }, {}, this.now)) this.settle();
+      if (!this.ds.assign({ networkName: 'aws-cni', containerId: `c${this.pods}`, ifName: 'eth0' }, {}, this.now))
+        this.settle();
       else this.pods++;
       if (settleEach) this.settle();
     }
-    while (this.pods > n) this.ds.unassign({ networkName: 'aws-cni', containerId: `c${--this.pods}`, ifName: 'eth0' }, this.now);
+    while (this.pods > n)
+      this.ds.unassign({ networkName: 'aws-cni', containerId: `c${--this.pods}`, ifName: 'eth0' }, this.now);
     return this.settle();
   }
   get stats() {
@@ -124,7 +165,12 @@ describe('planner steady states (readme and notes examples)', () => {
     ['m5.4xlarge', { prefixDelegation: true, warmPrefixTarget: 1 }, 16, { total: 32, totalPrefixes: 2 }],
     ['m5.4xlarge', { prefixDelegation: true, warmPrefixTarget: 1 }, 17, { total: 48, totalPrefixes: 3 }],
     ['m5.4xlarge', { prefixDelegation: true, warmPrefixTarget: 3 }, 0, { total: 48, totalPrefixes: 3 }],
-    ['m5.4xlarge', { prefixDelegation: true, warmIpTarget: 5, minimumIpTarget: 40 }, 0, { total: 48, totalPrefixes: 3 }],
+    [
+      'm5.4xlarge',
+      { prefixDelegation: true, warmIpTarget: 5, minimumIpTarget: 40 },
+      0,
+      { total: 48, totalPrefixes: 3 },
+    ],
     ['m5.4xlarge', { prefixDelegation: true, warmIpTarget: 20 }, 10, { total: 32, totalPrefixes: 2 }],
     ['m5.4xlarge', { prefixDelegation: true, warmIpTarget: 20 }, 13, { total: 48, totalPrefixes: 3 }],
   ] as const)('%s %j with %i pods settles at %j', (type, o, pods, want) => {
@@ -151,14 +197,22 @@ describe('planner steady states (readme and notes examples)', () => {
     const t = targets('m5.large', { warmIpTarget: 1 });
     const n = new PaperNode(t).scaleTo(12);
     expect(n.stats.enis).toBe(2);
-    for (let i = 11; i >= 0; i--) n.ds.unassign({ networkName: 'aws-cni', containerId: `c${i}`, ifName: 'eth0' }, n.now);
+    for (let i = 11; i >= 0; i--)
+      n.ds.unassign({ networkName: 'aws-cni', containerId: `c${i}`, ifName: 'eth0' }, n.now);
     let p = planPool(t, n.ds.snapshot(n.now));
     expect(p.freeEni).toBeUndefined();
     expect(p.release.releases).toHaveLength(0);
     p = planPool(t, n.ds.snapshot(n.now + 31_000));
     expect(p.freeEni).toBe('eni-1');
     const young = new PaperNode(t);
-    young.ds.addEni({ id: 'eni-9', deviceNumber: 1, isPrimary: false, subnetId: 's', primaryIp: '10.0.9.9', createdAt: young.now - 10_000 });
+    young.ds.addEni({
+      id: 'eni-9',
+      deviceNumber: 1,
+      isPrimary: false,
+      subnetId: 's',
+      primaryIp: '10.0.9.9',
+      createdAt: young.now - 10_000,
+    });
     young.ds.addCidr('eni-9', '10.0.9.10', false);
     young.ds.addCidr('eni-0', '10.0.0.11', false);
     expect(planPool(t, young.ds.snapshot(young.now)).freeEni).toBeUndefined();
@@ -175,7 +229,8 @@ describe('upstream defects fixed', () => {
     const s = statsOf(n.ds.snapshot(n.now));
     expect(s).toMatchObject({ total: 7, assigned: 0, cooling: 5, available: 2 });
     // Upstream: available = total - assigned = 7, so a burst of 3 more pods finds nothing after 2.
-    for (let i = 0; i < 2; i++) n.ds.assign({ networkName: 'aws-cni', containerId: `b${i}`, ifName: 'eth0' }, {}, n.now);
+    for (let i = 0; i < 2; i++)
+      n.ds.assign({ networkName: 'aws-cni', containerId: `b${i}`, ifName: 'eth0' }, {}, n.now);
     const s2 = statsOf(n.ds.snapshot(n.now));
     expect(isPoolTooLow(t, s2)).toBe(true);
     expect(targetState(t, s2).short).toBe(2);

@@ -15,12 +15,27 @@ export type BlockedReason = 'max-pods' | 'eni-limit';
 export type IncreasePlan =
   | { readonly kind: 'none' }
   | { readonly kind: 'blocked'; readonly reason: BlockedReason }
-  | { readonly kind: 'assign'; readonly eniId: string; readonly unit: 'ip' | 'prefix'; readonly count: number; readonly addressesWanted: number }
-  | { readonly kind: 'create-eni'; readonly unit: 'ip' | 'prefix'; readonly count: number; readonly addressesWanted: number };
+  | {
+      readonly kind: 'assign';
+      readonly eniId: string;
+      readonly unit: 'ip' | 'prefix';
+      readonly count: number;
+      readonly addressesWanted: number;
+    }
+  | {
+      readonly kind: 'create-eni';
+      readonly unit: 'ip' | 'prefix';
+      readonly count: number;
+      readonly addressesWanted: number;
+    };
 
 /** CIDRs to hand back to EC2, grouped by ENI (one UnassignPrivateIpAddresses call each). */
 export interface ReleasePlan {
-  readonly releases: readonly { readonly eniId: string; readonly ips: readonly string[]; readonly prefixes: readonly string[] }[];
+  readonly releases: readonly {
+    readonly eniId: string;
+    readonly ips: readonly string[];
+    readonly prefixes: readonly string[];
+  }[];
   readonly addresses: number;
 }
 
@@ -73,14 +88,17 @@ function slotsWanted(t: PoolTargets, s: PoolStats): number {
  */
 export function planIncrease(t: PoolTargets, snap: PoolSnapshot): IncreasePlan {
   const s = statsOf(snap);
-  if (!isPoolTooLow(t, s)) return s.total >= t.maxPods && s.available === 0 ? { kind: 'blocked', reason: 'max-pods' } : { kind: 'none' };
+  if (!isPoolTooLow(t, s))
+    return s.total >= t.maxPods && s.available === 0 ? { kind: 'blocked', reason: 'max-pods' } : { kind: 'none' };
   const per = addressesPerSlot(t);
   const unit = t.prefixDelegation ? 'prefix' : 'ip';
   const roomForPods = Math.max(0, t.maxPods - s.total);
   const podCap = Math.max(1, Math.ceil(roomForPods / per));
   const wanted = Math.min(slotsWanted(t, s), podCap);
   const target = warmIpTargetsDefined(t) ? targetState(t, s).short : wanted * per;
-  const candidates = [...snap.enis].filter((e) => slotsUsed(e) < t.slotsPerEni).sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary) || a.deviceNumber - b.deviceNumber);
+  const candidates = [...snap.enis]
+    .filter((e) => slotsUsed(e) < t.slotsPerEni)
+    .sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary) || a.deviceNumber - b.deviceNumber);
   const first = candidates[0];
   if (first) {
     const count = Math.min(t.slotsPerEni - slotsUsed(first), wanted);
@@ -145,7 +163,11 @@ export function planFreeEni(t: PoolTargets, snap: PoolSnapshot): string | undefi
 }
 
 /** The whole tick decision: increase when low; otherwise release surplus and free at most one ENI. */
-export function planPool(t: PoolTargets, snap: PoolSnapshot, opts: { readonly allowRelease: boolean } = { allowRelease: true }): PoolPlan {
+export function planPool(
+  t: PoolTargets,
+  snap: PoolSnapshot,
+  opts: { readonly allowRelease: boolean } = { allowRelease: true },
+): PoolPlan {
   const stats = statsOf(snap);
   const increase = planIncrease(t, snap);
   const low = increase.kind === 'assign' || increase.kind === 'create-eni';

@@ -34,7 +34,12 @@ export function addressesPerSlot(t: PoolTargets): number {
 export function targetsFrom(
   pool: PoolConfig,
   limits: InstanceLimits,
-  opts: { readonly unmanagedEnis?: number; readonly eniMinAgeMs: number; readonly maxPods?: number; readonly prefixDelegation?: boolean },
+  opts: {
+    readonly unmanagedEnis?: number;
+    readonly eniMinAgeMs: number;
+    readonly maxPods?: number;
+    readonly prefixDelegation?: boolean;
+  },
 ): PoolTargets {
   const prefixDelegation = opts.prefixDelegation ?? pool.prefixDelegation;
   const eniCap = pool.maxEni === undefined ? limits.eniLimit : Math.min(pool.maxEni, limits.eniLimit);

@@ -2,7 +2,11 @@
 import type { Clock } from '../ports';
 
 /** Exponential delay with additive jitter: base x factor^attempt, capped, plus up to `jitter` x delay at random. */
-export function backoffDelay(attempt: number, opts: { baseMs: number; maxMs: number; factor?: number; jitter?: number }, random: () => number): number {
+export function backoffDelay(
+  attempt: number,
+  opts: { baseMs: number; maxMs: number; factor?: number; jitter?: number },
+  random: () => number,
+): number {
   const d = Math.min(opts.maxMs, opts.baseMs * (opts.factor ?? 2) ** attempt);
   return Math.round(d + d * (opts.jitter ?? 0.3) * random());
 }
@@ -13,7 +17,15 @@ export function backoffDelay(attempt: number, opts: { baseMs: number; maxMs: num
  */
 export async function retry<T>(
   fn: (attempt: number) => Promise<T>,
-  opts: { attempts: number; baseMs: number; maxMs: number; factor?: number; jitter?: number; retryable?: (e: unknown) => boolean; signal?: AbortSignal },
+  opts: {
+    attempts: number;
+    baseMs: number;
+    maxMs: number;
+    factor?: number;
+    jitter?: number;
+    retryable?: (e: unknown) => boolean;
+    signal?: AbortSignal;
+  },
   clock: Clock,
 ): Promise<T> {
   let last: unknown;
@@ -23,7 +35,10 @@ export async function retry<T>(
     } catch (e) {
       last = e;
       if ((opts.retryable && !opts.retryable(e)) || i === opts.attempts - 1 || opts.signal?.aborted) break;
-      await clock.sleep(backoffDelay(i, opts, () => clock.random()), opts.signal);
+      await clock.sleep(
+        backoffDelay(i, opts, () => clock.random()),
+        opts.signal,
+      );
     }
   }
   throw last;
@@ -44,7 +59,11 @@ export class GrowthGate {
   private block: PoolBlock | undefined;
   private failures = 0;
 
-  constructor(private readonly clock: Clock, private readonly capacityBackoffMs: number, private readonly maxMs = 60_000) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly capacityBackoffMs: number,
+    private readonly maxMs = 60_000,
+  ) {}
 
   /** The current block, or undefined when growth may proceed. */
   current(): PoolBlock | undefined {
@@ -68,7 +87,9 @@ export class GrowthGate {
   }
 
   failed(reason: 'throttled' | 'ec2-error', detail: string): PoolBlock {
-    const wait = backoffDelay(this.failures++, { baseMs: 1000, maxMs: this.maxMs, jitter: 0.5 }, () => this.clock.random());
+    const wait = backoffDelay(this.failures++, { baseMs: 1000, maxMs: this.maxMs, jitter: 0.5 }, () =>
+      this.clock.random(),
+    );
     const b: PoolBlock = { reason, until: this.clock.now() + wait, detail };
     this.block = b;
     return b;

@@ -11,17 +11,45 @@ async function rig(env: Record<string, string>, instanceType = 'm5.large', imdsL
   const config = loadConfig({ IPAMD_ENI_MIN_AGE_MS: '60000', ...env });
   const id = await aws.imds.identity();
   const [primary] = await aws.imds.interfaces();
-  const node = { identity: id, limits: aws.limits, vpcId: aws.vpcId, vpcCidrs: ['10.0.0.0/16'], primaryEniId: aws.primaryEniId, primarySubnetId: primary!.subnetId, securityGroupIds: ['sg-0fake'] };
-  const ds = new Datastore({ prefixMode: config.pool.prefixDelegation, cooldownMs: config.pool.ipCooldownSeconds * 1000 });
+  const node = {
+    identity: id,
+    limits: aws.limits,
+    vpcId: aws.vpcId,
+    vpcCidrs: ['10.0.0.0/16'],
+    primaryEniId: aws.primaryEniId,
+    primarySubnetId: primary!.subnetId,
+    securityGroupIds: ['sg-0fake'],
+  };
+  const ds = new Datastore({
+    prefixMode: config.pool.prefixDelegation,
+    cooldownMs: config.pool.ipCooldownSeconds * 1000,
+  });
   const logger = new MemoryLogger();
   const metrics = new MemoryMetrics();
-  const pool = new PoolManager({ config, node, datastore: ds, ec2: aws, imds: aws.imds, clock, logger, metrics, hostNetwork: new NoopHostNetwork(), commit: async () => {} });
+  const pool = new PoolManager({
+    config,
+    node,
+    datastore: ds,
+    ec2: aws,
+    imds: aws.imds,
+    clock,
+    logger,
+    metrics,
+    hostNetwork: new NoopHostNetwork(),
+    commit: async () => {},
+  });
   await pool.discover();
   const svc = new IpamService(ds, async () => {}, pool, clock, metrics, logger, config.pool.ipCooldownSeconds);
   let n = 0;
   const pods: string[] = [];
   const api = {
-    aws, clock, ds, pool, svc, logger, metrics,
+    aws,
+    clock,
+    ds,
+    pool,
+    svc,
+    logger,
+    metrics,
     stats: () => ({ enis: ds.eniIds().length, ...statsOf(ds.snapshot(clock.now())) }),
     /** Tick `n` times, `gapMs` apart. */
     async ticks(k: number, gapMs = 5000) {
@@ -58,7 +86,8 @@ async function rig(env: Record<string, string>, instanceType = 'm5.large', imdsL
       }
       for (const id of ds.eniIds()) expect(aws.enis.get(id)?.status).toBe('in-use');
       for (const e of aws.enis.values()) expect(e.status).toBe('in-use'); // nothing left detached (leaked)
-      for (const c of ds.eniIds().flatMap((id) => ds.cidrsOf(id))) expect(ec2Addrs.has(c.cidr.split('/')[0]!)).toBe(true);
+      for (const c of ds.eniIds().flatMap((id) => ds.cidrsOf(id)))
+        expect(ec2Addrs.has(c.cidr.split('/')[0]!)).toBe(true);
     },
   };
   return api;
@@ -75,7 +104,12 @@ describe('PoolManager against the stateful FakeAws', () => {
     const eni = [...r.aws.enis.values()].find((e) => e.deviceIndex === 1)!;
     expect(eni.deleteOnTermination).toBe(true);
     expect(eni.description).toBe(`aws-K8S-${r.aws.instanceId}`);
-    expect(eni.tags).toMatchObject({ 'node.k8s.amazonaws.com/instance_id': r.aws.instanceId, 'cluster.k8s.amazonaws.com/name': 'prod', 'eks:eni:owner': 'amazon-vpc-cni', team: 'net' });
+    expect(eni.tags).toMatchObject({
+      'node.k8s.amazonaws.com/instance_id': r.aws.instanceId,
+      'cluster.k8s.amazonaws.com/name': 'prod',
+      'eks:eni:owner': 'amazon-vpc-cni',
+      team: 'net',
+    });
     expect(eni.tags['node.k8s.amazonaws.com/createdAt']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     r.checkInvariants();
   });
@@ -85,7 +119,9 @@ describe('PoolManager against the stateful FakeAws', () => {
     await r.ticks(1);
     for (let i = 0; i < 27; i++) await r.addPod();
     expect(r.stats()).toMatchObject({ enis: 3, total: 27, assigned: 27 });
-    await expect(r.svc.add({ networkName: 'aws-cni', containerId: 'one-too-many', ifName: 'eth0' })).rejects.toThrow(/ENI limit reached|max-pods/);
+    await expect(r.svc.add({ networkName: 'aws-cni', containerId: 'one-too-many', ifName: 'eth0' })).rejects.toThrow(
+      /ENI limit reached|max-pods/,
+    );
     r.checkInvariants();
     for (let i = 0; i < 27; i++) await r.delPod();
     await r.ticks(40, 5000);
@@ -103,7 +139,9 @@ describe('PoolManager against the stateful FakeAws', () => {
     const before = r.aws.count('AssignPrivateIpAddresses');
     await r.ticks(20, 5000); // 100 s of ticks inside the 120 s pause
     expect(r.aws.count('AssignPrivateIpAddresses') - before).toBe(0);
-    await expect(r.svc.add({ networkName: 'aws-cni', containerId: 'x', ifName: 'eth0' })).rejects.toThrow(/subnet full: subnet subnet-0fake has no free IP addresses/);
+    await expect(r.svc.add({ networkName: 'aws-cni', containerId: 'x', ifName: 'eth0' })).rejects.toThrow(
+      /subnet full: subnet subnet-0fake has no free IP addresses/,
+    );
     expect(r.metrics.get('awscni_ipamd_action_backoff', { reason: 'subnet-full' })).toBeGreaterThan(0);
     r.aws.freeAddressBudget = 100;
     await r.ticks(6, 5000);
@@ -124,7 +162,9 @@ describe('PoolManager against the stateful FakeAws', () => {
     expect(r.stats().total).toBe(9);
     expect(r.aws.count('AssignPrivateIpAddresses')).toBe(7);
     expect(errs.filter((e) => e === 'throttled').length).toBeGreaterThan(6); // ticks skipped while backing off
-    expect(r.metrics.get('awscni_ec2api_error_count', { fn: 'AssignPrivateIpAddresses', error: 'RequestLimitExceeded' })).toBe(6);
+    expect(
+      r.metrics.get('awscni_ec2api_error_count', { fn: 'AssignPrivateIpAddresses', error: 'RequestLimitExceeded' }),
+    ).toBe(6);
   });
 
   it('prefix delegation on a fragmented subnet falls back to secondary IPs (log line + metric)', async () => {
@@ -146,7 +186,16 @@ describe('PoolManager against the stateful FakeAws', () => {
   });
 
   it('waits for a new ENI to appear in lagging IMDS and ignores stale IMDS after a release', async () => {
-    const r = await rig({ WARM_IP_TARGET: '2', IPAMD_DECREASE_INTERVAL_MS: '0', IPAMD_RECONCILE_INTERVAL_MS: '1000', IPAMD_RELEASE_GRACE_MS: '60000' }, 'm5.large', 3000);
+    const r = await rig(
+      {
+        WARM_IP_TARGET: '2',
+        IPAMD_DECREASE_INTERVAL_MS: '0',
+        IPAMD_RECONCILE_INTERVAL_MS: '1000',
+        IPAMD_RELEASE_GRACE_MS: '60000',
+      },
+      'm5.large',
+      3000,
+    );
     await r.ticks(1);
     for (let i = 0; i < 10; i++) await r.addPod();
     expect(r.stats().enis).toBe(2);
@@ -190,6 +239,8 @@ describe('PoolManager against the stateful FakeAws', () => {
     const r = await rig({ DISABLE_NETWORK_RESOURCE_PROVISIONING: 'true' });
     await r.ticks(5);
     expect(r.aws.totalCalls()).toBe(0);
-    await expect(r.svc.add({ networkName: 'aws-cni', containerId: 'x', ifName: 'eth0' })).rejects.toThrow(/no available IP address/);
+    await expect(r.svc.add({ networkName: 'aws-cni', containerId: 'x', ifName: 'eth0' })).rejects.toThrow(
+      /no available IP address/,
+    );
   });
 });

@@ -3,7 +3,18 @@ import type { IpamdConfig } from '../config';
 import { statsOf, type Datastore } from '../datastore';
 import type { Eni } from '../domain/types';
 import { planIncrease, planPool, targetsFrom, type IncreasePlan, type PoolTargets } from '../planner';
-import { Ec2Error, isEc2Error, type AssignedAddresses, type Clock, type Ec2Api, type HostNetwork, type Imds, type ImdsInterface, type Logger, type Metrics } from '../ports';
+import {
+  Ec2Error,
+  isEc2Error,
+  type AssignedAddresses,
+  type Clock,
+  type Ec2Api,
+  type HostNetwork,
+  type Imds,
+  type ImdsInterface,
+  type Logger,
+  type Metrics,
+} from '../ports';
 import { GrowthGate, backoffDelay, retry, type PoolBlock } from './backoff';
 import type { NodeInfo } from './node-info';
 
@@ -47,7 +58,10 @@ export class PoolManager {
   private readonly gate: GrowthGate;
   private readonly log: Logger;
   private readonly unmanaged = new Set<string>();
-  private readonly attachments = new Map<string, { attachmentId?: string; mac: string; subnetCidr?: string; primaryIp: string; deviceNumber: number }>();
+  private readonly attachments = new Map<
+    string,
+    { attachmentId?: string; mac: string; subnetCidr?: string; primaryIp: string; deviceNumber: number }
+  >();
   /** CIDRs and ENIs handed back to EC2, with the time: stale IMDS is ignored for `releaseGraceMs`. */
   private readonly released = new Map<string, number>();
   private lastDecrease = -Infinity;
@@ -101,7 +115,11 @@ export class PoolManager {
       }
       const isPrimary = i.eniId === this.d.node.primaryEniId;
       const noManage = eni?.tags?.[TAG_NO_MANAGE];
-      const managed = isPrimary || (noManage !== undefined ? noManage !== 'true' : eni?.tags?.[TAG_INSTANCE] === this.d.node.identity.instanceId || this.d.config.pool.manageUntaggedEni);
+      const managed =
+        isPrimary ||
+        (noManage !== undefined
+          ? noManage !== 'true'
+          : eni?.tags?.[TAG_INSTANCE] === this.d.node.identity.instanceId || this.d.config.pool.manageUntaggedEni);
       if (!managed || eni?.isTrunk || eni?.isEfa) {
         this.unmanaged.add(i.eniId);
         this.log.info({ eni: i.eniId }, 'ENI not managed by ipamd (tag, trunk or EFA); skipped');
@@ -113,7 +131,10 @@ export class PoolManager {
     this.targets = this.makeTargets();
     await this.cleanupLeakedEnis();
     if (this.d.config.pool.prefixDelegation && !this.d.node.limits.nitro) {
-      this.log.warn({ instanceType: this.d.node.identity.instanceType }, 'ENABLE_PREFIX_DELEGATION=true but the instance type is not Nitro; using secondary IPs');
+      this.log.warn(
+        { instanceType: this.d.node.identity.instanceType },
+        'ENABLE_PREFIX_DELEGATION=true but the instance type is not Nitro; using secondary IPs',
+      );
     }
     this.lastAction = this.d.clock.now();
     this.lastReconcile = this.lastAction;
@@ -131,7 +152,8 @@ export class PoolManager {
     let n = 0;
     try {
       const leaked = (await this.d.ec2.describeAvailableTaggedEnis(this.d.node.vpcId, TAG_INSTANCE)).filter(
-        (e) => e.tags?.[TAG_INSTANCE] === me && (e.description ?? '').startsWith('aws-K8S-') && e.status === 'available',
+        (e) =>
+          e.tags?.[TAG_INSTANCE] === me && (e.description ?? '').startsWith('aws-K8S-') && e.status === 'available',
       );
       for (const e of leaked) {
         await this.d.ec2.deleteNetworkInterface(e.id).then(
@@ -166,8 +188,21 @@ export class PoolManager {
 
   private addEniToDatastore(i: ImdsInterface, eni: Eni | undefined, createdAt: number): void {
     const primaryIp = eni?.primaryIp ?? i.localIpv4s[0] ?? '';
-    this.d.datastore.addEni({ id: i.eniId, deviceNumber: i.deviceNumber, isPrimary: i.eniId === this.d.node.primaryEniId, subnetId: i.subnetId, primaryIp, createdAt });
-    this.attachments.set(i.eniId, { attachmentId: eni?.attachmentId, mac: i.mac, subnetCidr: i.subnetCidr, primaryIp, deviceNumber: i.deviceNumber });
+    this.d.datastore.addEni({
+      id: i.eniId,
+      deviceNumber: i.deviceNumber,
+      isPrimary: i.eniId === this.d.node.primaryEniId,
+      subnetId: i.subnetId,
+      primaryIp,
+      createdAt,
+    });
+    this.attachments.set(i.eniId, {
+      attachmentId: eni?.attachmentId,
+      mac: i.mac,
+      subnetCidr: i.subnetCidr,
+      primaryIp,
+      deviceNumber: i.deviceNumber,
+    });
     const ips = eni ? eni.secondaryIps : i.localIpv4s.slice(1);
     const prefixes = eni ? eni.ipv4Prefixes : i.ipv4Prefixes;
     for (const ip of ips) if (ip !== primaryIp) this.d.datastore.addCidr(i.eniId, ip, false);
@@ -208,14 +243,21 @@ export class PoolManager {
   blockReason(): { reason: string; detail: string; retryInMs?: number } | undefined {
     const b: PoolBlock | undefined = this.gate.current() ?? this.gate.last();
     const now = this.d.clock.now();
-    if (this.blocked === 'max-pods') return { reason: 'max-pods', detail: `the node holds max-pods (${this.targets.maxPods}) addresses` };
+    if (this.blocked === 'max-pods')
+      return { reason: 'max-pods', detail: `the node holds max-pods (${this.targets.maxPods}) addresses` };
     if (b && (this.gate.current() || now - b.until < this.d.config.timing.poolTickMs * 2)) {
       return { reason: b.reason, detail: b.detail, retryInMs: Math.max(0, b.until - now) };
     }
-    const live = this.d.config.pool.disableNetworkResourceProvisioning ? undefined : planIncrease(this.targets, this.d.datastore.snapshot(now));
-    if (live?.kind === 'blocked' && live.reason === 'max-pods') return { reason: 'max-pods', detail: `the node holds max-pods (${this.targets.maxPods}) addresses` };
+    const live = this.d.config.pool.disableNetworkResourceProvisioning
+      ? undefined
+      : planIncrease(this.targets, this.d.datastore.snapshot(now));
+    if (live?.kind === 'blocked' && live.reason === 'max-pods')
+      return { reason: 'max-pods', detail: `the node holds max-pods (${this.targets.maxPods}) addresses` };
     if (this.blocked === 'eni-limit' || (live?.kind === 'blocked' && live.reason === 'eni-limit')) {
-      return { reason: 'eni-limit', detail: `all ${this.targets.maxEnis} ENIs ipamd may use are attached and full (instance ${this.d.node.identity.instanceType}, MAX_ENI=${this.d.config.pool.maxEni ?? 'unset'})` };
+      return {
+        reason: 'eni-limit',
+        detail: `all ${this.targets.maxEnis} ENIs ipamd may use are attached and full (instance ${this.d.node.identity.instanceType}, MAX_ENI=${this.d.config.pool.maxEni ?? 'unset'})`,
+      };
     }
     return undefined;
   }
@@ -267,15 +309,26 @@ export class PoolManager {
   private growthFailed(e: unknown, subnetId: string): void {
     this.countError(e);
     let b: PoolBlock;
-    if (isEc2Error(e, 'subnet-full')) b = this.gate.capacity('subnet-full', `subnet ${subnetId} has no free IP addresses (${(e as Ec2Error).code})`);
-    else if (isEc2Error(e, 'no-contiguous-cidr')) b = this.gate.capacity('no-contiguous-cidr', `subnet ${subnetId} has no free contiguous /28 and no free addresses for the fallback (${(e as Ec2Error).code})`);
-    else if (isEc2Error(e, 'throttled')) b = this.gate.failed('throttled', `EC2 is throttling ipamd (${(e as Ec2Error).code}); retrying with backoff`);
+    if (isEc2Error(e, 'subnet-full'))
+      b = this.gate.capacity('subnet-full', `subnet ${subnetId} has no free IP addresses (${(e as Ec2Error).code})`);
+    else if (isEc2Error(e, 'no-contiguous-cidr'))
+      b = this.gate.capacity(
+        'no-contiguous-cidr',
+        `subnet ${subnetId} has no free contiguous /28 and no free addresses for the fallback (${(e as Ec2Error).code})`,
+      );
+    else if (isEc2Error(e, 'throttled'))
+      b = this.gate.failed('throttled', `EC2 is throttling ipamd (${(e as Ec2Error).code}); retrying with backoff`);
     else b = this.gate.failed('ec2-error', `EC2 call failed: ${(e as Error).message}`);
     this.d.metrics.inc('awscni_ipamd_action_backoff', { reason: b.reason });
-    this.log.warn({ reason: b.reason, retryInMs: b.until - this.d.clock.now(), err: (e as Error).message }, 'cannot grow the pool; backing off');
+    this.log.warn(
+      { reason: b.reason, retryInMs: b.until - this.d.clock.now(), err: (e as Error).message },
+      'cannot grow the pool; backing off',
+    );
   }
 
-  private async increase(p: Extract<IncreasePlan, { kind: 'assign' | 'create-eni' }>): Promise<{ increased: number; createdEni?: string }> {
+  private async increase(
+    p: Extract<IncreasePlan, { kind: 'assign' | 'create-eni' }>,
+  ): Promise<{ increased: number; createdEni?: string }> {
     const now = this.d.clock.now();
     const fallback = p.unit === 'prefix' && now < this.prefixFallbackUntil;
     if (p.kind === 'assign') {
@@ -312,7 +365,12 @@ export class PoolManager {
       }
     }
     try {
-      const id = await this.createEni(p.unit === 'prefix' && !fallback ? { ipv4PrefixCount: p.count } : { secondaryIpCount: Math.min(this.targets.slotsPerEni, fallback ? p.addressesWanted : p.count) }, p.addressesWanted);
+      const id = await this.createEni(
+        p.unit === 'prefix' && !fallback
+          ? { ipv4PrefixCount: p.count }
+          : { secondaryIpCount: Math.min(this.targets.slotsPerEni, fallback ? p.addressesWanted : p.count) },
+        p.addressesWanted,
+      );
       this.gate.succeeded();
       return { increased: 1, createdEni: id };
     } catch (e) {
@@ -353,7 +411,10 @@ export class PoolManager {
     return i;
   }
 
-  private async createEni(amount: { secondaryIpCount?: number; ipv4PrefixCount?: number }, wanted: number): Promise<string> {
+  private async createEni(
+    amount: { secondaryIpCount?: number; ipv4PrefixCount?: number },
+    wanted: number,
+  ): Promise<string> {
     const { identity } = this.d.node;
     const tags: Record<string, string> = {
       ...this.d.config.aws.additionalEniTags,
@@ -364,7 +425,12 @@ export class PoolManager {
       tags['cluster.k8s.amazonaws.com/name'] = this.d.config.aws.clusterName;
       tags['eks:eni:owner'] = 'amazon-vpc-cni';
     }
-    const req = { subnetId: this.d.node.primarySubnetId, securityGroupIds: this.d.node.securityGroupIds, description: `aws-K8S-${identity.instanceId}`, tags };
+    const req = {
+      subnetId: this.d.node.primarySubnetId,
+      securityGroupIds: this.d.node.securityGroupIds,
+      description: `aws-K8S-${identity.instanceId}`,
+      tags,
+    };
     let eni: Eni;
     try {
       eni = await this.d.ec2.createNetworkInterface({ ...req, ...amount });
@@ -372,7 +438,10 @@ export class PoolManager {
       if (!amount.ipv4PrefixCount || !isEc2Error(e, 'no-contiguous-cidr')) throw e;
       this.countError(e);
       this.startPrefixFallback(e as Ec2Error);
-      eni = await this.d.ec2.createNetworkInterface({ ...req, secondaryIpCount: Math.max(1, Math.min(this.targets.slotsPerEni, wanted || 16)) });
+      eni = await this.d.ec2.createNetworkInterface({
+        ...req,
+        secondaryIpCount: Math.max(1, Math.min(this.targets.slotsPerEni, wanted || 16)),
+      });
     }
     const deviceIndex = this.nextDeviceIndex();
     let attachmentId: string | undefined;
@@ -380,18 +449,42 @@ export class PoolManager {
       attachmentId = await this.d.ec2.attachNetworkInterface(eni.id, identity.instanceId, deviceIndex);
       await this.d.ec2.setDeleteOnTermination(eni.id, attachmentId);
       const iface = await this.waitForImds(eni.id);
-      this.attachments.set(eni.id, { attachmentId, mac: iface.mac, subnetCidr: iface.subnetCidr, primaryIp: eni.primaryIp, deviceNumber: iface.deviceNumber });
+      this.attachments.set(eni.id, {
+        attachmentId,
+        mac: iface.mac,
+        subnetCidr: iface.subnetCidr,
+        primaryIp: eni.primaryIp,
+        deviceNumber: iface.deviceNumber,
+      });
       await this.d.hostNetwork.setupEni(this.link(eni.id));
-      this.d.datastore.addEni({ id: eni.id, deviceNumber: iface.deviceNumber, isPrimary: false, subnetId: eni.subnetId, primaryIp: eni.primaryIp, createdAt: this.d.clock.now() });
+      this.d.datastore.addEni({
+        id: eni.id,
+        deviceNumber: iface.deviceNumber,
+        isPrimary: false,
+        subnetId: eni.subnetId,
+        primaryIp: eni.primaryIp,
+        createdAt: this.d.clock.now(),
+      });
       for (const ip of eni.secondaryIps) this.d.datastore.addCidr(eni.id, ip, false);
       for (const c of eni.ipv4Prefixes) this.d.datastore.addCidr(eni.id, c, true);
       this.d.metrics.inc('awscni_eni_allocated');
-      this.log.info({ eni: eni.id, deviceIndex, ips: eni.secondaryIps.length, prefixes: eni.ipv4Prefixes.length }, 'attached new ENI');
+      this.log.info(
+        { eni: eni.id, deviceIndex, ips: eni.secondaryIps.length, prefixes: eni.ipv4Prefixes.length },
+        'attached new ENI',
+      );
       return eni.id;
     } catch (e) {
       this.attachments.delete(eni.id);
-      this.log.warn({ eni: eni.id, err: (e as Error).message }, 'new ENI failed to come up; detaching and deleting it so it does not leak');
-      await this.destroyEni(eni.id, attachmentId).catch((e2) => this.log.error({ eni: eni.id, err: (e2 as Error).message }, 'could not delete failed ENI (the leaked-ENI cleanup will)'));
+      this.log.warn(
+        { eni: eni.id, err: (e as Error).message },
+        'new ENI failed to come up; detaching and deleting it so it does not leak',
+      );
+      await this.destroyEni(eni.id, attachmentId).catch((e2) =>
+        this.log.error(
+          { eni: eni.id, err: (e2 as Error).message },
+          'could not delete failed ENI (the leaked-ENI cleanup will)',
+        ),
+      );
       throw e;
     }
   }
@@ -401,25 +494,41 @@ export class PoolManager {
     for (let attempt = 0; ; attempt++) {
       const hit = (await this.d.imds.interfaces().catch(() => [])).find((i) => i.eniId === eniId);
       if (hit) return hit;
-      if (this.d.clock.now() >= deadline) throw new Error(`ENI ${eniId} did not appear in instance metadata within ${this.d.config.timing.imdsWaitMs} ms`);
+      if (this.d.clock.now() >= deadline)
+        throw new Error(
+          `ENI ${eniId} did not appear in instance metadata within ${this.d.config.timing.imdsWaitMs} ms`,
+        );
       if (this.abort.signal.aborted) throw new Error(`stopping while waiting for ENI ${eniId} in instance metadata`);
-      await this.d.clock.sleep(backoffDelay(attempt, { baseMs: 100, maxMs: 5000, jitter: 0.15 }, () => this.d.clock.random()), this.abort.signal);
+      await this.d.clock.sleep(
+        backoffDelay(attempt, { baseMs: 100, maxMs: 5000, jitter: 0.15 }, () => this.d.clock.random()),
+        this.abort.signal,
+      );
     }
   }
 
   private async destroyEni(eniId: string, attachmentId: string | undefined): Promise<void> {
     const c = this.d.clock;
     if (attachmentId) {
-      await retry(() => this.d.ec2.detachNetworkInterface(attachmentId), { attempts: 12, baseMs: 200, maxMs: 60_000, retryable: (e) => !isEc2Error(e, 'not-found') }, c).catch((e) => {
+      await retry(
+        () => this.d.ec2.detachNetworkInterface(attachmentId),
+        { attempts: 12, baseMs: 200, maxMs: 60_000, retryable: (e) => !isEc2Error(e, 'not-found') },
+        c,
+      ).catch((e) => {
         if (!isEc2Error(e, 'not-found')) throw e;
       });
     }
-    await retry(() => this.d.ec2.deleteNetworkInterface(eniId), { attempts: 12, baseMs: 500, maxMs: 60_000, retryable: (e) => !isEc2Error(e, 'not-found', 'unauthorized') }, c).catch((e) => {
+    await retry(
+      () => this.d.ec2.deleteNetworkInterface(eniId),
+      { attempts: 12, baseMs: 500, maxMs: 60_000, retryable: (e) => !isEc2Error(e, 'not-found', 'unauthorized') },
+      c,
+    ).catch((e) => {
       if (!isEc2Error(e, 'not-found')) throw e;
     });
   }
 
-  private async release(releases: readonly { eniId: string; ips: readonly string[]; prefixes: readonly string[] }[]): Promise<number> {
+  private async release(
+    releases: readonly { eniId: string; ips: readonly string[]; prefixes: readonly string[] }[],
+  ): Promise<number> {
     let n = 0;
     this.lastDecrease = this.d.clock.now();
     for (const r of releases) {
@@ -438,7 +547,8 @@ export class PoolManager {
         for (const c of ips) this.d.datastore.addCidr(r.eniId, c, false);
         for (const c of prefixes) this.d.datastore.addCidr(r.eniId, c, true);
         this.log.warn({ eni: r.eniId, err: (e as Error).message }, 'release failed; keeping the addresses');
-        if (isEc2Error(e, 'throttled')) this.gate.failed('throttled', `EC2 is throttling ipamd (${(e as Ec2Error).code}); retrying with backoff`);
+        if (isEc2Error(e, 'throttled'))
+          this.gate.failed('throttled', `EC2 is throttling ipamd (${(e as Ec2Error).code}); retrying with backoff`);
       }
     }
     return n;
@@ -486,13 +596,17 @@ export class PoolManager {
     for (const p of eni.ipv4Prefixes) want.set(p, true);
     const have = new Map(this.d.datastore.cidrsOf(eniId).map((c) => [c.cidr, c.isPrefix]));
     let forced = 0;
-    for (const [c, isPrefix] of want) if (!have.has(c) && !this.recentlyReleased(c, now)) this.d.datastore.addCidr(eniId, c, isPrefix);
+    for (const [c, isPrefix] of want)
+      if (!have.has(c) && !this.recentlyReleased(c, now)) this.d.datastore.addCidr(eniId, c, isPrefix);
     for (const c of have.keys()) {
       if (want.has(c)) continue;
       const r = this.d.datastore.removeCidr(eniId, c, true);
       if (r.evicted.length) {
         forced += r.evicted.length;
-        this.log.error({ eni: eniId, cidr: c, pods: r.evicted }, 'EC2 no longer has an address that pods hold; removed it (pods must be recreated)');
+        this.log.error(
+          { eni: eniId, cidr: c, pods: r.evicted },
+          'EC2 no longer has an address that pods hold; removed it (pods must be recreated)',
+        );
       }
     }
     if (forced) {
@@ -523,7 +637,8 @@ export class PoolManager {
           }
         } catch (e) {
           this.countError(e);
-          if (!isEc2Error(e, 'not-found')) this.log.warn({ eni: i.eniId, err: (e as Error).message }, 'reconcile: cannot verify ENI');
+          if (!isEc2Error(e, 'not-found'))
+            this.log.warn({ eni: i.eniId, err: (e as Error).message }, 'reconcile: cannot verify ENI');
         }
         continue;
       }

@@ -34,8 +34,14 @@ export interface Ec2Api {
   setDeleteOnTermination(eniId: string, attachmentId: string): Promise<void>;
   detachNetworkInterface(attachmentId: string): Promise<void>;
   deleteNetworkInterface(eniId: string): Promise<void>;
-  assignPrivateIpAddresses(eniId: string, req: { readonly ipCount?: number; readonly prefixCount?: number }): Promise<AssignedAddresses>;
-  unassignPrivateIpAddresses(eniId: string, req: { readonly ips?: readonly string[]; readonly prefixes?: readonly string[] }): Promise<void>;
+  assignPrivateIpAddresses(
+    eniId: string,
+    req: { readonly ipCount?: number; readonly prefixCount?: number },
+  ): Promise<AssignedAddresses>;
+  unassignPrivateIpAddresses(
+    eniId: string,
+    req: { readonly ips?: readonly string[]; readonly prefixes?: readonly string[] },
+  ): Promise<void>;
   createTags(resourceIds: readonly string[], tags: Readonly<Record<string, string>>): Promise<void>;
   /** Limits of an instance type (fallback when the vendored table lacks it). */
   describeInstanceType(instanceType: string): Promise<InstanceLimits | undefined>;

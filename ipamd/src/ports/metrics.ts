@@ -33,7 +33,12 @@ export interface Metrics {
 }
 
 const keyOf = (name: string, labels?: Labels): string =>
-  labels && Object.keys(labels).length ? `${name}{${Object.entries(labels).sort().map(([k, v]) => `${k}="${v}"`).join(',')}}` : name;
+  labels && Object.keys(labels).length
+    ? `${name}{${Object.entries(labels)
+        .sort()
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(',')}}`
+    : name;
 
 /** Metrics kept in memory: the default until the Prometheus endpoint exists, and the test double. */
 export class MemoryMetrics implements Metrics {

@@ -3,8 +3,16 @@ import { join } from 'node:path';
 import * as protobuf from 'protobufjs';
 
 import {
-  decodeAddNetworkReply, decodeAddNetworkRequest, decodeDelNetworkReply, decodeDelNetworkRequest, decodeHealthCheckResponse,
-  encodeAddNetworkReply, encodeAddNetworkRequest, encodeDelNetworkReply, encodeDelNetworkRequest, encodeHealthCheckResponse,
+  decodeAddNetworkReply,
+  decodeAddNetworkRequest,
+  decodeDelNetworkReply,
+  decodeDelNetworkRequest,
+  decodeHealthCheckResponse,
+  encodeAddNetworkReply,
+  encodeAddNetworkRequest,
+  encodeDelNetworkReply,
+  encodeDelNetworkRequest,
+  encodeHealthCheckResponse,
 } from './messages';
 import { WireError, decodeMessage } from './wire';
 
@@ -12,17 +20,45 @@ const root = protobuf.loadSync([join(__dirname, '../../proto/rpc.proto'), join(_
 const T = (n: string) => root.lookupType(n);
 
 const addReq = {
-  ClientVersion: 'v1.23.1', K8S_POD_NAME: 'web-1', K8S_POD_NAMESPACE: 'default', K8S_POD_INFRA_CONTAINER_ID: 'abc', ContainerID: 'abc',
-  IfName: 'eth0', NetworkName: 'aws-cni', Netns: '/var/run/netns/x', RequiresMultiNICAttachment: true,
+  ClientVersion: 'v1.23.1',
+  K8S_POD_NAME: 'web-1',
+  K8S_POD_NAMESPACE: 'default',
+  K8S_POD_INFRA_CONTAINER_ID: 'abc',
+  ContainerID: 'abc',
+  IfName: 'eth0',
+  NetworkName: 'aws-cni',
+  Netns: '/var/run/netns/x',
+  RequiresMultiNICAttachment: true,
 };
 const addReply = {
-  Success: true, IPAllocationMetadata: [{ IPv4Addr: '10.0.0.5', IPv6Addr: '', DeviceNumber: 2, RouteTableId: 3 }], UseExternalSNAT: true,
-  VPCv4CIDRs: ['10.0.0.0/16', '100.64.0.0/10'], VPCv6CIDRs: [], PodVlanId: -1, PodENIMAC: 'aa:bb', PodENISubnetGW: '10.0.0.1', ParentIfIndex: 7, NetworkPolicyMode: 'standard',
+  Success: true,
+  IPAllocationMetadata: [{ IPv4Addr: '10.0.0.5', IPv6Addr: '', DeviceNumber: 2, RouteTableId: 3 }],
+  UseExternalSNAT: true,
+  VPCv4CIDRs: ['10.0.0.0/16', '100.64.0.0/10'],
+  VPCv6CIDRs: [],
+  PodVlanId: -1,
+  PodENIMAC: 'aa:bb',
+  PodENISubnetGW: '10.0.0.1',
+  ParentIfIndex: 7,
+  NetworkPolicyMode: 'standard',
 };
 const delReq = {
-  ClientVersion: 'x', K8S_POD_NAME: 'p', K8S_POD_NAMESPACE: 'n', K8S_POD_INFRA_CONTAINER_ID: 'c', Reason: 'PodDeleted', ContainerID: 'c', IfName: 'eth0', NetworkName: 'aws-cni', K8S_POD_UID: 'uid',
+  ClientVersion: 'x',
+  K8S_POD_NAME: 'p',
+  K8S_POD_NAMESPACE: 'n',
+  K8S_POD_INFRA_CONTAINER_ID: 'c',
+  Reason: 'PodDeleted',
+  ContainerID: 'c',
+  IfName: 'eth0',
+  NetworkName: 'aws-cni',
+  K8S_POD_UID: 'uid',
 };
-const delReply = { Success: true, IPAllocationMetadata: [{ IPv4Addr: '10.0.0.5', IPv6Addr: '', DeviceNumber: 0, RouteTableId: 254 }], PodVlanId: 0, NetworkPolicyMode: '' };
+const delReply = {
+  Success: true,
+  IPAllocationMetadata: [{ IPv4Addr: '10.0.0.5', IPv6Addr: '', DeviceNumber: 0, RouteTableId: 254 }],
+  PodVlanId: 0,
+  NetworkPolicyMode: '',
+};
 
 describe('rpc codec agrees with protobufjs reading ipamd/proto/rpc.proto', () => {
   it.each([
@@ -41,12 +77,39 @@ describe('rpc codec agrees with protobufjs reading ipamd/proto/rpc.proto', () =>
   });
   it('field numbers match the notes', () => {
     const f = (t: string) => Object.fromEntries(Object.values(T(t).fields).map((x) => [x.name, x.id]));
-    expect(f('rpc.AddNetworkRequest')).toEqual({ ClientVersion: 8, K8S_POD_NAME: 1, K8S_POD_NAMESPACE: 2, K8S_POD_INFRA_CONTAINER_ID: 3, ContainerID: 7, IfName: 5, NetworkName: 6, Netns: 4, RequiresMultiNICAttachment: 9 });
-    expect(f('rpc.DelNetworkRequest')).toEqual({ ClientVersion: 9, K8S_POD_NAME: 1, K8S_POD_NAMESPACE: 2, K8S_POD_INFRA_CONTAINER_ID: 3, Reason: 5, ContainerID: 8, IfName: 6, NetworkName: 7, K8S_POD_UID: 10 });
+    expect(f('rpc.AddNetworkRequest')).toEqual({
+      ClientVersion: 8,
+      K8S_POD_NAME: 1,
+      K8S_POD_NAMESPACE: 2,
+      K8S_POD_INFRA_CONTAINER_ID: 3,
+      ContainerID: 7,
+      IfName: 5,
+      NetworkName: 6,
+      Netns: 4,
+      RequiresMultiNICAttachment: 9,
+    });
+    expect(f('rpc.DelNetworkRequest')).toEqual({
+      ClientVersion: 9,
+      K8S_POD_NAME: 1,
+      K8S_POD_NAMESPACE: 2,
+      K8S_POD_INFRA_CONTAINER_ID: 3,
+      Reason: 5,
+      ContainerID: 8,
+      IfName: 6,
+      NetworkName: 7,
+      K8S_POD_UID: 10,
+    });
   });
   it('skips unknown fields and fills defaults', () => {
-    const withExtra = Buffer.concat([encodeAddNetworkRequest({ ContainerID: 'c' }), Buffer.from([0xf8, 0x06, 0x01, 0xa2, 0x07, 0x01, 0x41])]);
-    expect(decodeAddNetworkRequest(withExtra)).toMatchObject({ ContainerID: 'c', IfName: '', RequiresMultiNICAttachment: false });
+    const withExtra = Buffer.concat([
+      encodeAddNetworkRequest({ ContainerID: 'c' }),
+      Buffer.from([0xf8, 0x06, 0x01, 0xa2, 0x07, 0x01, 0x41]),
+    ]);
+    expect(decodeAddNetworkRequest(withExtra)).toMatchObject({
+      ContainerID: 'c',
+      IfName: '',
+      RequiresMultiNICAttachment: false,
+    });
   });
   it.each([
     [[0x3a, 0x05, 0x61], /runs past the end/],

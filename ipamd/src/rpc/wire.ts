@@ -109,7 +109,16 @@ function writeFields(w: Writer, spec: MessageSpec, msg: Readonly<Record<string, 
 /** Decode bytes into a plain object with every field present (defaults filled, repeated as arrays). */
 export function decodeMessage<T>(spec: MessageSpec, buf: Uint8Array): T {
   const out: Record<string, unknown> = {};
-  for (const f of spec.fields) out[f.name] = f.repeated ? [] : f.type === 'string' ? '' : f.type === 'bool' ? false : f.type === 'int32' ? 0 : undefined;
+  for (const f of spec.fields)
+    out[f.name] = f.repeated
+      ? []
+      : f.type === 'string'
+        ? ''
+        : f.type === 'bool'
+          ? false
+          : f.type === 'int32'
+            ? 0
+            : undefined;
   const byNo = new Map(spec.fields.map((f) => [f.no, f]));
   let pos = 0;
   const readVarint = (): bigint => {
@@ -157,7 +166,8 @@ export function decodeMessage<T>(spec: MessageSpec, buf: Uint8Array): T {
       const inner = readLen();
       let p = 0;
       while (p < inner.length) {
-        let r = 0n, s = 0n;
+        let r = 0n,
+          s = 0n;
         for (;;) {
           if (p >= inner.length) throw new WireError(`${spec.name}: truncated packed field`);
           const b = inner[p++]!;

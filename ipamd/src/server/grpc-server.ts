@@ -7,12 +7,31 @@ import * as grpc from '@grpc/grpc-js';
 import type { AddressGrant } from '../datastore';
 import type { Logger } from '../ports';
 import {
-  CNI_BACKEND_ADD_PATH, CNI_BACKEND_DEL_PATH, HEALTH_CHECK_PATH, IPAMD_HEALTH_SERVICE, ServingStatus,
-  decodeAddNetworkReply, decodeAddNetworkRequest, decodeDelNetworkReply, decodeDelNetworkRequest, decodeHealthCheckRequest, decodeHealthCheckResponse,
-  encodeAddNetworkReply, encodeAddNetworkRequest, encodeDelNetworkReply, encodeDelNetworkRequest, encodeHealthCheckRequest, encodeHealthCheckResponse,
-  type AddNetworkReply, type AddNetworkRequest, type DelNetworkReply, type DelNetworkRequest, type HealthCheckRequest, type HealthCheckResponse,
+  CNI_BACKEND_ADD_PATH,
+  CNI_BACKEND_DEL_PATH,
+  HEALTH_CHECK_PATH,
+  IPAMD_HEALTH_SERVICE,
+  ServingStatus,
+  decodeAddNetworkReply,
+  decodeAddNetworkRequest,
+  decodeDelNetworkReply,
+  decodeDelNetworkRequest,
+  decodeHealthCheckRequest,
+  decodeHealthCheckResponse,
+  encodeAddNetworkReply,
+  encodeAddNetworkRequest,
+  encodeDelNetworkReply,
+  encodeDelNetworkRequest,
+  encodeHealthCheckRequest,
+  encodeHealthCheckResponse,
+  type AddNetworkReply,
+  type AddNetworkRequest,
+  type DelNetworkReply,
+  type DelNetworkRequest,
+  type HealthCheckRequest,
+  type HealthCheckResponse,
 } from '../rpc/messages';
-import { WireError } from '../rpc/wire';
+import type { WireError } from '../rpc/wire';
 import { IpamError, type AddRequest } from '../service';
 
 /** What the server needs from the IPAM service. */
@@ -28,7 +47,13 @@ export interface ReplyExtras {
   readonly networkPolicyMode: string;
 }
 
-const unary = <Req, Res>(path: string, reqEnc: (m: Req) => Buffer, reqDec: (b: Buffer) => Req, resEnc: (m: Res) => Buffer, resDec: (b: Buffer) => Res): grpc.MethodDefinition<Req, Res> => ({
+const unary = <Req, Res>(
+  path: string,
+  reqEnc: (m: Req) => Buffer,
+  reqDec: (b: Buffer) => Req,
+  resEnc: (m: Res) => Buffer,
+  resDec: (b: Buffer) => Res,
+): grpc.MethodDefinition<Req, Res> => ({
   path,
   requestStream: false,
   responseStream: false,
@@ -47,18 +72,42 @@ const unary = <Req, Res>(path: string, reqEnc: (m: Req) => Buffer, reqDec: (b: B
 
 /** Service definition of `rpc.CNIBackend` on our codec (also usable with `grpc.makeGenericClientConstructor`). */
 export const CniBackendService = {
-  AddNetwork: unary<Partial<AddNetworkRequest>, AddNetworkReply>(CNI_BACKEND_ADD_PATH, encodeAddNetworkRequest, decodeAddNetworkRequest, encodeAddNetworkReply, decodeAddNetworkReply),
-  DelNetwork: unary<Partial<DelNetworkRequest>, DelNetworkReply>(CNI_BACKEND_DEL_PATH, encodeDelNetworkRequest, decodeDelNetworkRequest, encodeDelNetworkReply, decodeDelNetworkReply),
+  AddNetwork: unary<Partial<AddNetworkRequest>, AddNetworkReply>(
+    CNI_BACKEND_ADD_PATH,
+    encodeAddNetworkRequest,
+    decodeAddNetworkRequest,
+    encodeAddNetworkReply,
+    decodeAddNetworkReply,
+  ),
+  DelNetwork: unary<Partial<DelNetworkRequest>, DelNetworkReply>(
+    CNI_BACKEND_DEL_PATH,
+    encodeDelNetworkRequest,
+    decodeDelNetworkRequest,
+    encodeDelNetworkReply,
+    decodeDelNetworkReply,
+  ),
 } satisfies grpc.ServiceDefinition;
 
 /** `grpc.health.v1.Health` (Check only). */
 export const HealthService = {
-  Check: unary<Partial<HealthCheckRequest>, HealthCheckResponse>(HEALTH_CHECK_PATH, encodeHealthCheckRequest, decodeHealthCheckRequest, encodeHealthCheckResponse, decodeHealthCheckResponse),
+  Check: unary<Partial<HealthCheckRequest>, HealthCheckResponse>(
+    HEALTH_CHECK_PATH,
+    encodeHealthCheckRequest,
+    decodeHealthCheckRequest,
+    encodeHealthCheckResponse,
+    decodeHealthCheckResponse,
+  ),
 } satisfies grpc.ServiceDefinition;
 
 function statusOf(e: unknown): { code: grpc.status; details: string } {
   if (e instanceof IpamError) {
-    const code = { 'invalid-argument': grpc.status.INVALID_ARGUMENT, 'no-address': grpc.status.RESOURCE_EXHAUSTED, 'unknown-pod': grpc.status.NOT_FOUND, internal: grpc.status.INTERNAL, unavailable: grpc.status.UNAVAILABLE }[e.kind];
+    const code = {
+      'invalid-argument': grpc.status.INVALID_ARGUMENT,
+      'no-address': grpc.status.RESOURCE_EXHAUSTED,
+      'unknown-pod': grpc.status.NOT_FOUND,
+      internal: grpc.status.INTERNAL,
+      unavailable: grpc.status.UNAVAILABLE,
+    }[e.kind];
     return { code, details: e.message };
   }
   return { code: grpc.status.INTERNAL, details: `ipamd internal error: ${(e as Error)?.message ?? String(e)}` };
@@ -74,7 +123,12 @@ export class IpamdGrpcServer {
   private serving = false;
   private readonly log: Logger;
 
-  constructor(private readonly backend: CniBackend, private readonly socketPath: string, logger: Logger, private readonly extras: ReplyExtras) {
+  constructor(
+    private readonly backend: CniBackend,
+    private readonly socketPath: string,
+    logger: Logger,
+    private readonly extras: ReplyExtras,
+  ) {
     this.log = logger.child({ component: 'grpc' });
   }
 
@@ -88,14 +142,25 @@ export class IpamdGrpcServer {
     await fs.rm(this.socketPath, { force: true });
     const server = new grpc.Server({ 'grpc.max_receive_message_length': 1 << 20 });
     server.addService(CniBackendService, {
-      AddNetwork: (call: grpc.ServerUnaryCall<AddNetworkRequest, AddNetworkReply>, cb: grpc.sendUnaryData<Partial<AddNetworkReply>>) => {
+      AddNetwork: (
+        call: grpc.ServerUnaryCall<AddNetworkRequest, AddNetworkReply>,
+        cb: grpc.sendUnaryData<Partial<AddNetworkReply>>,
+      ) => {
         const r = call.request;
         this.backend
-          .add({ networkName: r.NetworkName, containerId: r.ContainerID, ifName: r.IfName, podName: r.K8S_POD_NAME, podNamespace: r.K8S_POD_NAMESPACE })
+          .add({
+            networkName: r.NetworkName,
+            containerId: r.ContainerID,
+            ifName: r.IfName,
+            podName: r.K8S_POD_NAME,
+            podNamespace: r.K8S_POD_NAMESPACE,
+          })
           .then((g) =>
             cb(null, {
               Success: true,
-              IPAllocationMetadata: [{ IPv4Addr: g.address, IPv6Addr: '', DeviceNumber: g.deviceNumber, RouteTableId: g.routeTableId }],
+              IPAllocationMetadata: [
+                { IPv4Addr: g.address, IPv6Addr: '', DeviceNumber: g.deviceNumber, RouteTableId: g.routeTableId },
+              ],
               UseExternalSNAT: this.extras.useExternalSnat,
               VPCv4CIDRs: [...this.extras.vpcV4Cidrs],
               NetworkPolicyMode: this.extras.networkPolicyMode,
@@ -107,33 +172,45 @@ export class IpamdGrpcServer {
             cb(s);
           });
       },
-      DelNetwork: (call: grpc.ServerUnaryCall<DelNetworkRequest, DelNetworkReply>, cb: grpc.sendUnaryData<Partial<DelNetworkReply>>) => {
+      DelNetwork: (
+        call: grpc.ServerUnaryCall<DelNetworkRequest, DelNetworkReply>,
+        cb: grpc.sendUnaryData<Partial<DelNetworkReply>>,
+      ) => {
         const r = call.request;
         this.backend
           .del({ networkName: r.NetworkName, containerId: r.ContainerID, ifName: r.IfName }, r.K8S_POD_NAME)
           .then((g) =>
             cb(null, {
               Success: true,
-              IPAllocationMetadata: [{ IPv4Addr: g.address, IPv6Addr: '', DeviceNumber: g.deviceNumber, RouteTableId: g.routeTableId }],
+              IPAllocationMetadata: [
+                { IPv4Addr: g.address, IPv6Addr: '', DeviceNumber: g.deviceNumber, RouteTableId: g.routeTableId },
+              ],
               NetworkPolicyMode: this.extras.networkPolicyMode,
             }),
           )
           .catch((e) => {
             const s = statusOf(e);
-            if (s.code !== grpc.status.NOT_FOUND) this.log.warn({ code: s.code, details: s.details, containerId: r.ContainerID }, 'DelNetwork failed');
+            if (s.code !== grpc.status.NOT_FOUND)
+              this.log.warn({ code: s.code, details: s.details, containerId: r.ContainerID }, 'DelNetwork failed');
             cb(s);
           });
       },
     });
     server.addService(HealthService, {
-      Check: (call: grpc.ServerUnaryCall<HealthCheckRequest, HealthCheckResponse>, cb: grpc.sendUnaryData<HealthCheckResponse>) => {
+      Check: (
+        call: grpc.ServerUnaryCall<HealthCheckRequest, HealthCheckResponse>,
+        cb: grpc.sendUnaryData<HealthCheckResponse>,
+      ) => {
         const svc = call.request.service;
-        if (svc !== '' && svc !== IPAMD_HEALTH_SERVICE && svc !== 'rpc.CNIBackend') return cb(null, { status: ServingStatus.SERVICE_UNKNOWN });
+        if (svc !== '' && svc !== IPAMD_HEALTH_SERVICE && svc !== 'rpc.CNIBackend')
+          return cb(null, { status: ServingStatus.SERVICE_UNKNOWN });
         cb(null, { status: this.serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING });
       },
     });
     await new Promise<void>((resolve, reject) =>
-      server.bindAsync(`unix://${this.socketPath}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
+      server.bindAsync(`unix://${this.socketPath}`, grpc.ServerCredentials.createInsecure(), (err) =>
+        err ? reject(err) : resolve(),
+      ),
     );
     await fs.chmod(this.socketPath, 0o660);
     this.server = server;
@@ -171,17 +248,25 @@ export function createIpamdClient(socketPath: string): {
   const Health = grpc.makeGenericClientConstructor(HealthService, 'Health');
   const target = `unix://${socketPath}`;
   const cni = new Cni(target, grpc.credentials.createInsecure());
-  const health = new Health(target, grpc.credentials.createInsecure(), { channelOverride: cni.getChannel() } as grpc.ClientOptions);
+  const health = new Health(target, grpc.credentials.createInsecure(), {
+    channelOverride: cni.getChannel(),
+  } as grpc.ClientOptions);
   const call = <Req, Res>(client: grpc.Client, method: string, req: Req, deadlineMs: number): Promise<Res> =>
     new Promise((resolve, reject) => {
-      (client as unknown as Record<string, (r: Req, m: grpc.Metadata, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r?: Res) => void) => void>)[method]!(
-        req, new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (e, r) => (e ? reject(e) : resolve(r as Res)),
+      (
+        client as unknown as Record<
+          string,
+          (r: Req, m: grpc.Metadata, o: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r?: Res) => void) => void
+        >
+      )[method]!(req, new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (e, r) =>
+        e ? reject(e) : resolve(r as Res),
       );
     });
   return {
     add: (req, deadlineMs = 10_000) => call(cni, 'AddNetwork', req, deadlineMs),
     del: (req, deadlineMs = 10_000) => call(cni, 'DelNetwork', req, deadlineMs),
-    health: async (service = '') => (await call<Partial<HealthCheckRequest>, HealthCheckResponse>(health, 'Check', { service }, 5000)).status,
+    health: async (service = '') =>
+      (await call<Partial<HealthCheckRequest>, HealthCheckResponse>(health, 'Check', { service }, 5000)).status,
     close: () => {
       health.close();
       cni.close();

@@ -6,7 +6,11 @@ export type IpamErrorKind = 'invalid-argument' | 'no-address' | 'unknown-pod' | 
 /** The one error type crossing from the IPAM service to the gRPC boundary; `cause` keeps the original. */
 export class IpamError extends Error {
   override readonly name = 'IpamError';
-  constructor(readonly kind: IpamErrorKind, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly kind: IpamErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }

@@ -20,17 +20,34 @@ export interface PoolStatusSource {
 const MAX_FIELD = 256;
 
 function validateKey(k: IpamKey, op: string): void {
-  const fields: [string, string][] = [['NetworkName', k.networkName], ['ContainerID', k.containerId], ['IfName', k.ifName]];
+  const fields: [string, string][] = [
+    ['NetworkName', k.networkName],
+    ['ContainerID', k.containerId],
+    ['IfName', k.ifName],
+  ];
   for (const [name, v] of fields) {
-    if (typeof v !== 'string' || v.length === 0) throw new IpamError('invalid-argument', `${op}: ${name} is empty; the plugin must send the network name, container ID and interface name`);
-    if (v.length > MAX_FIELD) throw new IpamError('invalid-argument', `${op}: ${name} is ${v.length} characters; at most ${MAX_FIELD} are accepted`);
+    if (typeof v !== 'string' || v.length === 0)
+      throw new IpamError(
+        'invalid-argument',
+        `${op}: ${name} is empty; the plugin must send the network name, container ID and interface name`,
+      );
+    if (v.length > MAX_FIELD)
+      throw new IpamError(
+        'invalid-argument',
+        `${op}: ${name} is ${v.length} characters; at most ${MAX_FIELD} are accepted`,
+      );
     // eslint-disable-next-line no-control-regex
     if (/[\x00-\x1f]/.test(v)) throw new IpamError('invalid-argument', `${op}: ${name} contains control characters`);
   }
 }
 
 function validateOptional(op: string, fields: [string, string | undefined][]): void {
-  for (const [name, v] of fields) if (v && v.length > MAX_FIELD) throw new IpamError('invalid-argument', `${op}: ${name} is ${v.length} characters; at most ${MAX_FIELD} are accepted`);
+  for (const [name, v] of fields)
+    if (v && v.length > MAX_FIELD)
+      throw new IpamError(
+        'invalid-argument',
+        `${op}: ${name} is ${v.length} characters; at most ${MAX_FIELD} are accepted`,
+      );
 }
 
 /**
@@ -53,9 +70,15 @@ export class IpamService {
 
   async add(req: AddRequest): Promise<AddressGrant> {
     validateKey(req, 'AddNetwork');
-    validateOptional('AddNetwork', [['K8S_POD_NAME', req.podName], ['K8S_POD_NAMESPACE', req.podNamespace]]);
+    validateOptional('AddNetwork', [
+      ['K8S_POD_NAME', req.podName],
+      ['K8S_POD_NAMESPACE', req.podNamespace],
+    ]);
     const key = { networkName: req.networkName, containerId: req.containerId, ifName: req.ifName };
-    const metadata: IpamMetadata = { ...(req.podNamespace ? { k8sPodNamespace: req.podNamespace } : {}), ...(req.podName ? { k8sPodName: req.podName } : {}) };
+    const metadata: IpamMetadata = {
+      ...(req.podNamespace ? { k8sPodNamespace: req.podNamespace } : {}),
+      ...(req.podName ? { k8sPodName: req.podName } : {}),
+    };
     const existing = this.datastore.lookup(key);
     const grant = existing ?? this.datastore.assign(key, metadata, this.clock.now());
     if (!grant) {
@@ -69,7 +92,11 @@ export class IpamService {
       await this.commit();
     } catch (e) {
       if (!existing) this.datastore.undoAssign(key);
-      throw new IpamError('internal', `AddNetwork: could not persist the assignment to the checkpoint (${(e as Error).message}); nothing was assigned`, { cause: e });
+      throw new IpamError(
+        'internal',
+        `AddNetwork: could not persist the assignment to the checkpoint (${(e as Error).message}); nothing was assigned`,
+        { cause: e },
+      );
     }
     if (!existing) this.log.info({ key, address: grant.address, eni: grant.eniId, pod: req.podName }, 'assigned');
     return grant;
@@ -88,7 +115,11 @@ export class IpamService {
       await this.commit();
     } catch (e) {
       this.datastore.undoUnassign(grant);
-      throw new IpamError('internal', `DelNetwork: could not persist the release to the checkpoint (${(e as Error).message}); the address stays assigned`, { cause: e });
+      throw new IpamError(
+        'internal',
+        `DelNetwork: could not persist the release to the checkpoint (${(e as Error).message}); the address stays assigned`,
+        { cause: e },
+      );
     }
     this.log.info({ key, address: grant.address, pod: podName }, 'released');
     return grant;
@@ -100,7 +131,8 @@ export class IpamService {
     const s = statsOf(this.datastore.snapshot(now));
     const base = `no available IP address on this node (${s.assigned} assigned, ${s.cooling} cooling down, ${s.total} total)`;
     const maxPods = this.pool.currentTargets().maxPods;
-    if (s.assigned >= maxPods) return `${base}: max-pods reached (${maxPods}); the scheduler should not place more pods here`;
+    if (s.assigned >= maxPods)
+      return `${base}: max-pods reached (${maxPods}); the scheduler should not place more pods here`;
     const block = this.pool.blockReason();
     if (block) {
       const when = block.retryInMs !== undefined ? `; ipamd retries in ${Math.ceil(block.retryInMs / 1000)}s` : '';

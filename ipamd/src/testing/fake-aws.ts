@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Eni, InstanceIdentity, Subnet } from '../domain/types';
 import { lookupInstanceLimits, type InstanceLimits } from '../limits';
-import { Ec2Error, type AssignedAddresses, type Clock, type CreateEniRequest, type Ec2Api, type Imds, type ImdsInterface } from '../ports';
+import {
+  Ec2Error,
+  type AssignedAddresses,
+  type Clock,
+  type CreateEniRequest,
+  type Ec2Api,
+  type Imds,
+  type ImdsInterface,
+} from '../ports';
 import { intToIp, ipToInt, parseCidr } from '../util/ipv4';
 
 interface FakeEni {
@@ -102,7 +110,12 @@ export class FakeAws implements Ec2Api {
     const used = this.used();
     const out: string[] = [];
     for (let a = c.base + 4; a < c.base + c.size - 1 && out.length < n; a++) if (!used.has(a)) out.push(intToIp(a));
-    if (out.length < n || this.freeAddressBudget < n) throw new Ec2Error(action, 'InsufficientFreeAddressesInSubnet', `subnet ${this.subnet.id} has not enough free addresses`);
+    if (out.length < n || this.freeAddressBudget < n)
+      throw new Ec2Error(
+        action,
+        'InsufficientFreeAddressesInSubnet',
+        `subnet ${this.subnet.id} has not enough free addresses`,
+      );
     this.freeAddressBudget -= n;
     return out;
   }
@@ -117,7 +130,8 @@ export class FakeAws implements Ec2Api {
       for (let i = 0; i < 16 && free; i++) if (used.has(b + i)) free = false;
       if (free) out.push(`${intToIp(b)}/28`);
     }
-    if (out.length < n || this.freeAddressBudget < n * 16) throw new Ec2Error(action, 'InsufficientCidrBlocks', 'no contiguous /28 available');
+    if (out.length < n || this.freeAddressBudget < n * 16)
+      throw new Ec2Error(action, 'InsufficientCidrBlocks', 'no contiguous /28 available');
     this.freeAddressBudget -= n * 16;
     return out;
   }
@@ -128,7 +142,14 @@ export class FakeAws implements Ec2Api {
     const e: FakeEni = {
       id: `eni-${n.toString(16).padStart(17, '0')}`,
       mac: `02:00:00:00:${((n >> 8) & 255).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')}`,
-      subnetId, primaryIp: primaryIp!, secondaryIps: [], prefixes: [], status: 'available', deleteOnTermination: false, description, tags: {},
+      subnetId,
+      primaryIp: primaryIp!,
+      secondaryIps: [],
+      prefixes: [],
+      status: 'available',
+      deleteOnTermination: false,
+      description,
+      tags: {},
     };
     this.enis.set(e.id, e);
     return e;
@@ -136,15 +157,32 @@ export class FakeAws implements Ec2Api {
 
   private mustEni(id: string, action: string): FakeEni {
     const e = this.enis.get(id);
-    if (!e) throw new Ec2Error(action, 'InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`);
+    if (!e)
+      throw new Ec2Error(
+        action,
+        'InvalidNetworkInterfaceID.NotFound',
+        `The networkInterface ID '${id}' does not exist`,
+      );
     return e;
   }
 
   private toDomain(e: FakeEni): Eni {
     return {
-      id: e.id, mac: e.mac, deviceNumber: e.deviceIndex ?? -1, networkCard: 0, subnetId: e.subnetId, subnetCidr: this.subnet.cidr,
-      primaryIp: e.primaryIp, secondaryIps: [...e.secondaryIps], ipv4Prefixes: [...e.prefixes], isPrimary: e.deviceIndex === 0,
-      attachmentId: e.attachmentId, deleteOnTermination: e.deleteOnTermination, status: e.status, description: e.description, tags: { ...e.tags },
+      id: e.id,
+      mac: e.mac,
+      deviceNumber: e.deviceIndex ?? -1,
+      networkCard: 0,
+      subnetId: e.subnetId,
+      subnetCidr: this.subnet.cidr,
+      primaryIp: e.primaryIp,
+      secondaryIps: [...e.secondaryIps],
+      ipv4Prefixes: [...e.prefixes],
+      isPrimary: e.deviceIndex === 0,
+      attachmentId: e.attachmentId,
+      deleteOnTermination: e.deleteOnTermination,
+      status: e.status,
+      description: e.description,
+      tags: { ...e.tags },
     };
   }
 
@@ -154,8 +192,17 @@ export class FakeAws implements Ec2Api {
       .filter((e) => e.status === 'in-use' && e.deviceIndex !== undefined)
       .sort((a, b) => a.deviceIndex! - b.deviceIndex!)
       .map((e) => ({
-        mac: e.mac, eniId: e.id, deviceNumber: e.deviceIndex!, networkCard: 0, subnetId: e.subnetId, subnetCidr: this.subnet.cidr, vpcId: this.vpcId,
-        vpcCidrs: ['10.0.0.0/16'], securityGroupIds: ['sg-0fake'], localIpv4s: [e.primaryIp, ...e.secondaryIps], ipv4Prefixes: [...e.prefixes],
+        mac: e.mac,
+        eniId: e.id,
+        deviceNumber: e.deviceIndex!,
+        networkCard: 0,
+        subnetId: e.subnetId,
+        subnetCidr: this.subnet.cidr,
+        vpcId: this.vpcId,
+        vpcCidrs: ['10.0.0.0/16'],
+        securityGroupIds: ['sg-0fake'],
+        localIpv4s: [e.primaryIp, ...e.secondaryIps],
+        ipv4Prefixes: [...e.prefixes],
       }));
     this.history.push({ at: this.opts.clock.now(), ifaces });
     if (this.history.length > 500) this.history.splice(0, this.history.length - 500);
@@ -168,18 +215,34 @@ export class FakeAws implements Ec2Api {
   }
   async describeAvailableTaggedEnis(_vpcId: string, tagKey: string): Promise<Eni[]> {
     this.call('DescribeNetworkInterfaces');
-    return [...this.enis.values()].filter((e) => e.status === 'available' && tagKey in e.tags).map((e) => this.toDomain(e));
+    return [...this.enis.values()]
+      .filter((e) => e.status === 'available' && tagKey in e.tags)
+      .map((e) => this.toDomain(e));
   }
   async describeSubnet(subnetId: string): Promise<Subnet | undefined> {
     this.call('DescribeSubnets');
-    return subnetId === this.subnet.id ? { id: subnetId, cidr: this.subnet.cidr, availabilityZone: this.subnet.az, availableIpAddressCount: 0, vpcId: this.vpcId } : undefined;
+    return subnetId === this.subnet.id
+      ? {
+          id: subnetId,
+          cidr: this.subnet.cidr,
+          availabilityZone: this.subnet.az,
+          availableIpAddressCount: 0,
+          vpcId: this.vpcId,
+        }
+      : undefined;
   }
   async createNetworkInterface(req: CreateEniRequest): Promise<Eni> {
     this.call('CreateNetworkInterface');
     const slots = this.limits.ipv4Limit - 1;
-    if ((req.secondaryIpCount ?? 0) + (req.ipv4PrefixCount ?? 0) > slots) throw new Ec2Error('CreateNetworkInterface', 'PrivateIpAddressLimitExceeded', 'too many addresses');
+    if ((req.secondaryIpCount ?? 0) + (req.ipv4PrefixCount ?? 0) > slots)
+      throw new Ec2Error('CreateNetworkInterface', 'PrivateIpAddressLimitExceeded', 'too many addresses');
     const need = 1 + (req.secondaryIpCount ?? 0);
-    if (this.freeAddressBudget < need) throw new Ec2Error('CreateNetworkInterface', 'InsufficientFreeAddressesInSubnet', `subnet ${this.subnet.id} has not enough free addresses`);
+    if (this.freeAddressBudget < need)
+      throw new Ec2Error(
+        'CreateNetworkInterface',
+        'InsufficientFreeAddressesInSubnet',
+        `subnet ${this.subnet.id} has not enough free addresses`,
+      );
     const prefixes = req.ipv4PrefixCount ? this.takePrefixes(req.ipv4PrefixCount, 'CreateNetworkInterface') : [];
     const e = this.newEni(req.subnetId, req.description);
     if (req.secondaryIpCount) e.secondaryIps = this.takeIps(req.secondaryIpCount, 'CreateNetworkInterface');
@@ -190,10 +253,13 @@ export class FakeAws implements Ec2Api {
   async attachNetworkInterface(eniId: string, instanceId: string, deviceIndex: number): Promise<string> {
     this.call('AttachNetworkInterface');
     const e = this.mustEni(eniId, 'AttachNetworkInterface');
-    if (instanceId !== this.instanceId) throw new Ec2Error('AttachNetworkInterface', 'InvalidInstanceID.NotFound', instanceId);
+    if (instanceId !== this.instanceId)
+      throw new Ec2Error('AttachNetworkInterface', 'InvalidInstanceID.NotFound', instanceId);
     const attached = [...this.enis.values()].filter((x) => x.status === 'in-use');
-    if (attached.length >= this.limits.eniLimit) throw new Ec2Error('AttachNetworkInterface', 'AttachmentLimitExceeded', 'interface count exceeds the limit');
-    if (attached.some((x) => x.deviceIndex === deviceIndex)) throw new Ec2Error('AttachNetworkInterface', 'InvalidParameterValue', `device index ${deviceIndex} in use`);
+    if (attached.length >= this.limits.eniLimit)
+      throw new Ec2Error('AttachNetworkInterface', 'AttachmentLimitExceeded', 'interface count exceeds the limit');
+    if (attached.some((x) => x.deviceIndex === deviceIndex))
+      throw new Ec2Error('AttachNetworkInterface', 'InvalidParameterValue', `device index ${deviceIndex} in use`);
     e.deviceIndex = deviceIndex;
     e.status = 'in-use';
     e.attachmentId = `eni-attach-${this.seq++}`;
@@ -216,16 +282,24 @@ export class FakeAws implements Ec2Api {
   async deleteNetworkInterface(eniId: string): Promise<void> {
     this.call('DeleteNetworkInterface');
     const e = this.mustEni(eniId, 'DeleteNetworkInterface');
-    if (e.status !== 'available') throw new Ec2Error('DeleteNetworkInterface', 'InvalidNetworkInterface.InUse', 'still attached');
+    if (e.status !== 'available')
+      throw new Ec2Error('DeleteNetworkInterface', 'InvalidNetworkInterface.InUse', 'still attached');
     this.freeAddressBudget += 1 + e.secondaryIps.length + e.prefixes.length * 16;
     this.enis.delete(eniId);
   }
-  async assignPrivateIpAddresses(eniId: string, req: { ipCount?: number; prefixCount?: number }): Promise<AssignedAddresses> {
+  async assignPrivateIpAddresses(
+    eniId: string,
+    req: { ipCount?: number; prefixCount?: number },
+  ): Promise<AssignedAddresses> {
     this.call('AssignPrivateIpAddresses');
     const e = this.mustEni(eniId, 'AssignPrivateIpAddresses');
     const slots = this.limits.ipv4Limit - 1;
     if (e.secondaryIps.length + e.prefixes.length + (req.ipCount ?? 0) + (req.prefixCount ?? 0) > slots) {
-      throw new Ec2Error('AssignPrivateIpAddresses', 'PrivateIpAddressLimitExceeded', 'Number of private addresses will exceed limit');
+      throw new Ec2Error(
+        'AssignPrivateIpAddresses',
+        'PrivateIpAddressLimitExceeded',
+        'Number of private addresses will exceed limit',
+      );
     }
     const ips = req.ipCount ? this.takeIps(req.ipCount, 'AssignPrivateIpAddresses') : [];
     const prefixes = req.prefixCount ? this.takePrefixes(req.prefixCount, 'AssignPrivateIpAddresses') : [];
@@ -234,7 +308,10 @@ export class FakeAws implements Ec2Api {
     this.snapshotImds();
     return { ips, prefixes };
   }
-  async unassignPrivateIpAddresses(eniId: string, req: { ips?: readonly string[]; prefixes?: readonly string[] }): Promise<void> {
+  async unassignPrivateIpAddresses(
+    eniId: string,
+    req: { ips?: readonly string[]; prefixes?: readonly string[] },
+  ): Promise<void> {
     this.call('UnassignPrivateIpAddresses');
     const e = this.mustEni(eniId, 'UnassignPrivateIpAddresses');
     const ips = new Set(req.ips ?? []);
@@ -257,8 +334,12 @@ export class FakeAws implements Ec2Api {
   /** The Imds port view of this fake (with lag). */
   readonly imds: Imds = {
     identity: async (): Promise<InstanceIdentity> => ({
-      instanceId: this.instanceId, instanceType: this.limits.instanceType, availabilityZone: this.subnet.az, region: 'us-west-2',
-      localIpv4: this.enis.get(this.primaryEniId)!.primaryIp, primaryMac: this.enis.get(this.primaryEniId)!.mac,
+      instanceId: this.instanceId,
+      instanceType: this.limits.instanceType,
+      availabilityZone: this.subnet.az,
+      region: 'us-west-2',
+      localIpv4: this.enis.get(this.primaryEniId)!.primaryIp,
+      primaryMac: this.enis.get(this.primaryEniId)!.mac,
     }),
     interfaces: async (): Promise<ImdsInterface[]> => {
       const cutoff = this.opts.clock.now() - this.imdsLagMs;

@@ -4,7 +4,10 @@ import type { Clock } from '../ports';
 /** A clock tests drive by hand: `sleep` resolves when `advance` passes its deadline. Deterministic `random`. */
 export class FakeClock implements Clock {
   private sleepers: { until: number; resolve: () => void }[] = [];
-  constructor(private t = 1_700_000_000_000, private readonly rnd = 0.5) {}
+  constructor(
+    private t = 1_700_000_000_000,
+    private readonly rnd = 0.5,
+  ) {}
   now(): number {
     return this.t;
   }

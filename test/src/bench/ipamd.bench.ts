@@ -20,19 +20,35 @@ function rssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-const key = (id: string) => ({ ContainerID: id, IfName: 'eth0', NetworkName: 'aws-cni', K8S_POD_NAME: `pod-${id}`, K8S_POD_NAMESPACE: 'bench' });
+const key = (id: string) => ({
+  ContainerID: id,
+  IfName: 'eth0',
+  NetworkName: 'aws-cni',
+  K8S_POD_NAME: `pod-${id}`,
+  K8S_POD_NAMESPACE: 'bench',
+});
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
 /** host-local ADD then DEL `n` times; returns the two samples. */
 function hostLocal(n: number): { add: number[]; del: number[] } | undefined {
   if (!existsSync(HOST_LOCAL)) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'vct-ipamd-bench-hl-'));
-  const conf = JSON.stringify({ cniVersion: '1.0.0', name: 'bench', type: 'host-local', ipam: { type: 'host-local', ranges: [[{ subnet: '10.99.200.0/24' }]], dataDir: dir } });
+  const conf = JSON.stringify({
+    cniVersion: '1.0.0',
+    name: 'bench',
+    type: 'host-local',
+    ipam: { type: 'host-local', ranges: [[{ subnet: '10.99.200.0/24' }]], dataDir: dir },
+  });
   const add: number[] = [];
   const del: number[] = [];
   try {
     for (let i = 0; i < n; i++) {
-      const env = benchEnv({ CNI_CONTAINERID: `c${i}`, CNI_NETNS: '/var/run/netns/bench', CNI_IFNAME: 'eth0', CNI_PATH: '/usr/lib/cni' });
+      const env = benchEnv({
+        CNI_CONTAINERID: `c${i}`,
+        CNI_NETNS: '/var/run/netns/bench',
+        CNI_IFNAME: 'eth0',
+        CNI_PATH: '/usr/lib/cni',
+      });
       add.push(timedSpawn(HOST_LOCAL, [], { input: conf, env: { ...env, CNI_COMMAND: 'ADD' } }));
       del.push(timedSpawn(HOST_LOCAL, [], { input: conf, env: { ...env, CNI_COMMAND: 'DEL' } }));
     }
@@ -48,7 +64,14 @@ export const suite: BenchSuite = {
     if (!existsSync(IPAMD_BUNDLE)) return { skipped: 'ipamd bundle missing: run npm run bundle -w ipamd' };
     const sim = await simulator({ instances: [{ instanceType: 'm5.4xlarge' }] });
     // Enough warm addresses for 100 concurrent pods: 8 prefixes on the primary ENI.
-    const p = ipamdFor(sim, { ENABLE_PREFIX_DELEGATION: 'true', MINIMUM_IP_TARGET: '128', WARM_IP_TARGET: '16', IP_COOLDOWN_PERIOD: '0', AWS_VPC_K8S_CNI_LOGLEVEL: 'INFO', ...(process.env.IPAMD_BENCH_STORE ? { AWS_VPC_K8S_CNI_BACKING_STORE: process.env.IPAMD_BENCH_STORE } : {}) });
+    const p = ipamdFor(sim, {
+      ENABLE_PREFIX_DELEGATION: 'true',
+      MINIMUM_IP_TARGET: '128',
+      WARM_IP_TARGET: '16',
+      IP_COOLDOWN_PERIOD: '0',
+      AWS_VPC_K8S_CNI_LOGLEVEL: 'INFO',
+      ...(process.env.IPAMD_BENCH_STORE ? { AWS_VPC_K8S_CNI_BACKING_STORE: process.env.IPAMD_BENCH_STORE } : {}),
+    });
     const rows: BenchRow[] = [];
     try {
       await p.start();
@@ -91,12 +114,32 @@ export const suite: BenchSuite = {
       const ec2Calls = Object.values(sim.calls()).reduce((a, b) => a + b, 0);
       const ref = hostLocal(100);
       const refRow = (s: number[] | undefined, label: string) => (s ? { reference: { ...stats(s), label } } : {});
-      rows.push({ name: 'AddNetwork, 1 caller', ours: stats(add1), unit: 'ms', ...refRow(ref?.add, 'host-local ADD (exec, file store)') });
-      rows.push({ name: 'DelNetwork, 1 caller', ours: stats(del1), unit: 'ms', ...refRow(ref?.del, 'host-local DEL (exec, file store)') });
-      rows.push({ name: 'AddNetwork, 100 concurrent callers', ours: stats(add100), unit: 'ms', note: `group commit: one fsync covers concurrent changes; EC2 calls during the whole run: ${ec2Calls}; load average ${loadavg()[0].toFixed(2)} on ${cpus().length} cores` });
+      rows.push({
+        name: 'AddNetwork, 1 caller',
+        ours: stats(add1),
+        unit: 'ms',
+        ...refRow(ref?.add, 'host-local ADD (exec, file store)'),
+      });
+      rows.push({
+        name: 'DelNetwork, 1 caller',
+        ours: stats(del1),
+        unit: 'ms',
+        ...refRow(ref?.del, 'host-local DEL (exec, file store)'),
+      });
+      rows.push({
+        name: 'AddNetwork, 100 concurrent callers',
+        ours: stats(add100),
+        unit: 'ms',
+        note: `group commit: one fsync covers concurrent changes; EC2 calls during the whole run: ${ec2Calls}; load average ${loadavg()[0].toFixed(2)} on ${cpus().length} cores`,
+      });
       rows.push({ name: 'DelNetwork, 100 concurrent callers', ours: stats(del100), unit: 'ms' });
       rows.push({ name: 'ipamd RSS after start-up', ours: stats([rssStart]), unit: 'MiB' });
-      rows.push({ name: 'ipamd RSS after 1,020 ADD/DEL cycles', ours: stats([rssAfter]), unit: 'MiB', note: `growth ${(rssAfter - rssStart).toFixed(1)} MiB` });
+      rows.push({
+        name: 'ipamd RSS after 1,020 ADD/DEL cycles',
+        ours: stats([rssAfter]),
+        unit: 'MiB',
+        note: `growth ${(rssAfter - rssStart).toFixed(1)} MiB`,
+      });
       return rows;
     } finally {
       await p.stop();

@@ -43,7 +43,10 @@ export class IpamdProcess {
   client: IpamdClient | undefined;
   stderr = '';
   exit: Promise<number | null> = Promise.resolve(null);
-  constructor(readonly dir: string, readonly env: Record<string, string>) {}
+  constructor(
+    readonly dir: string,
+    readonly env: Record<string, string>,
+  ) {}
 
   get socket(): string {
     return this.env.IPAMD_SOCKET_PATH!;
@@ -61,7 +64,10 @@ export class IpamdProcess {
   /** Spawn and wait until health answers SERVING (or the process exits). */
   async start(timeoutMs = 20_000): Promise<void> {
     this.stderr = '';
-    const child = spawn(process.execPath, [IPAMD_BUNDLE], { env: childEnv(this.env), stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [IPAMD_BUNDLE], {
+      env: childEnv(this.env),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     this.child = child;
     child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.exit = new Promise((r) => child.on('exit', (code) => r(code)));
@@ -108,7 +114,10 @@ export class IpamdProcess {
     }
   }
 
-  readCheckpoint(): { version: string; allocations: { containerID: string; ipv4: string; ifName: string; networkName: string }[] } {
+  readCheckpoint(): {
+    version: string;
+    allocations: { containerID: string; ipv4: string; ifName: string; networkName: string }[];
+  } {
     return JSON.parse(readFileSync(this.checkpoint, 'utf8'));
   }
 
@@ -153,11 +162,22 @@ export function callDelta(after: Record<string, number>, before: Record<string, 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** ADD for a pod, retried like kubelet while ipamd has no address; returns the address or the last error. */
-export async function addPod(c: IpamdClient, containerId: string, opts: { retries?: number; gapMs?: number } = {}): Promise<string> {
+export async function addPod(
+  c: IpamdClient,
+  containerId: string,
+  opts: { retries?: number; gapMs?: number } = {},
+): Promise<string> {
   let last: unknown;
   for (let i = 0; i <= (opts.retries ?? 100); i++) {
     try {
-      const r = await c.add({ ContainerID: containerId, IfName: 'eth0', NetworkName: 'aws-cni', K8S_POD_NAME: `pod-${containerId}`, K8S_POD_NAMESPACE: 'default', Netns: '/var/run/netns/x' });
+      const r = await c.add({
+        ContainerID: containerId,
+        IfName: 'eth0',
+        NetworkName: 'aws-cni',
+        K8S_POD_NAME: `pod-${containerId}`,
+        K8S_POD_NAMESPACE: 'default',
+        Netns: '/var/run/netns/x',
+      });
       if (r.Success) return r.IPAllocationMetadata[0]!.IPv4Addr;
     } catch (e) {
       last = e;
@@ -168,7 +188,14 @@ export async function addPod(c: IpamdClient, containerId: string, opts: { retrie
 }
 
 export async function delPod(c: IpamdClient, containerId: string): Promise<string> {
-  const r = await c.del({ ContainerID: containerId, IfName: 'eth0', NetworkName: 'aws-cni', K8S_POD_NAME: `pod-${containerId}`, K8S_POD_NAMESPACE: 'default', Reason: 'PodDeleted' });
+  const r = await c.del({
+    ContainerID: containerId,
+    IfName: 'eth0',
+    NetworkName: 'aws-cni',
+    K8S_POD_NAME: `pod-${containerId}`,
+    K8S_POD_NAMESPACE: 'default',
+    Reason: 'PodDeleted',
+  });
   return r.IPAllocationMetadata[0]?.IPv4Addr ?? '';
 }
 

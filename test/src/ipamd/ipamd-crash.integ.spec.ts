@@ -18,7 +18,13 @@ function rng(seed: number): () => number {
   };
 }
 
-const key = (id: string) => ({ ContainerID: id, IfName: 'eth0', NetworkName: 'aws-cni', K8S_POD_NAME: `pod-${id}`, K8S_POD_NAMESPACE: 'crash' });
+const key = (id: string) => ({
+  ContainerID: id,
+  IfName: 'eth0',
+  NetworkName: 'aws-cni',
+  K8S_POD_NAME: `pod-${id}`,
+  K8S_POD_NAMESPACE: 'crash',
+});
 
 describe('ipamd crash safety (kill -9 during 1,000 assign/release cycles)', () => {
   beforeAll(() => ensureBundle());
@@ -44,8 +50,11 @@ describe('ipamd crash safety (kill -9 during 1,000 assign/release cycles)', () =
     };
     const verifyCheckpoint = () => {
       const ck = new Map(p.readCheckpoint().allocations.map((a) => [a.containerID, a.ipv4]));
-      for (const [id, ip] of live) if (ck.get(id) !== ip) throw new Error(`acknowledged ${id}=${ip} missing from checkpoint (has ${ck.get(id)})`);
-      for (const id of ck.keys()) if (!live.has(id) && !uncertainAdd.has(id) && !uncertainDel.has(id)) throw new Error(`checkpoint holds ${id}, which was released or never acknowledged`);
+      for (const [id, ip] of live)
+        if (ck.get(id) !== ip) throw new Error(`acknowledged ${id}=${ip} missing from checkpoint (has ${ck.get(id)})`);
+      for (const id of ck.keys())
+        if (!live.has(id) && !uncertainAdd.has(id) && !uncertainDel.has(id))
+          throw new Error(`checkpoint holds ${id}, which was released or never acknowledged`);
       checks++;
     };
     try {
@@ -54,7 +63,8 @@ describe('ipamd crash safety (kill -9 during 1,000 assign/release cycles)', () =
         const c = p.client!;
         const killAt = rand() < 0.25 ? Math.floor(rand() * 40) : -1;
         let killed = false;
-        const killer = killAt >= 0 ? sleep(killAt).then(async () => ((killed = true), await p.kill())) : Promise.resolve();
+        const killer =
+          killAt >= 0 ? sleep(killAt).then(async () => ((killed = true), await p.kill())) : Promise.resolve();
         const ops: Promise<void>[] = [];
         for (let w = 0; w < 6; w++) {
           ops.push(
@@ -97,7 +107,8 @@ describe('ipamd crash safety (kill -9 during 1,000 assign/release cycles)', () =
         // Survivors come back with the same address (idempotent re-ADD proves they were restored).
         for (const [id, ip] of live) {
           const r = await c2.add(key(id));
-          if (r.IPAllocationMetadata[0]!.IPv4Addr !== ip) throw new Error(`${id} had ${ip}, after restart ${r.IPAllocationMetadata[0]!.IPv4Addr}`);
+          if (r.IPAllocationMetadata[0]!.IPv4Addr !== ip)
+            throw new Error(`${id} had ${ip}, after restart ${r.IPAllocationMetadata[0]!.IPv4Addr}`);
         }
         for (const id of uncertainAdd) {
           const r = await c2.add(key(id));
@@ -105,14 +116,17 @@ describe('ipamd crash safety (kill -9 during 1,000 assign/release cycles)', () =
           assertUnique();
         }
         uncertainAdd.clear();
-        for (const id of uncertainDel) await c2.del(key(id)).catch((e) => expect(String(e)).toMatch(/datastore: unknown pod/));
+        for (const id of uncertainDel)
+          await c2.del(key(id)).catch((e) => expect(String(e)).toMatch(/datastore: unknown pod/));
         uncertainDel.clear();
         assertUnique();
       }
       await p.stop();
       verifyCheckpoint();
       const leaked = eniState(sim).detached;
-      console.log(`crash test: ${addAcks} ADD acks, ${delAcks} DEL acks, ${kills} kill -9 restarts, ${checks} checkpoint verifications, ${live.size} pods at the end, detached ENIs left: ${leaked.length}`);
+      console.log(
+        `crash test: ${addAcks} ADD acks, ${delAcks} DEL acks, ${kills} kill -9 restarts, ${checks} checkpoint verifications, ${live.size} pods at the end, detached ENIs left: ${leaked.length}`,
+      );
       expect(kills).toBeGreaterThanOrEqual(10);
       // ENIs orphaned by a kill between create and attach (or detach and delete) are deleted at the next start.
       const p2 = ipamdFor(sim, { IP_COOLDOWN_PERIOD: '0' });

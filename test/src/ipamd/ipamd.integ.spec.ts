@@ -7,7 +7,17 @@
 import { writeFileSync, readFileSync } from 'node:fs';
 
 import type { Simulator } from '../simulator';
-import { addPod, callDelta, delPod, eniState, ensureBundle, ipamdFor, simulator, waitFor, type IpamdProcess } from './harness';
+import {
+  addPod,
+  callDelta,
+  delPod,
+  eniState,
+  ensureBundle,
+  ipamdFor,
+  simulator,
+  waitFor,
+  type IpamdProcess,
+} from './harness';
 
 jest.setTimeout(120_000);
 
@@ -21,7 +31,8 @@ async function scaleUp(p: IpamdProcess, n: number, prefix: string, held: Map<str
   for (let i = 0; i < n; i++) {
     const id = `${prefix}-${i}`;
     const ip = await addPod(p.client!, id);
-    for (const [other, oip] of held) if (oip === ip && other !== id) throw new Error(`${ip} given to ${id} and ${other}`);
+    for (const [other, oip] of held)
+      if (oip === ip && other !== id) throw new Error(`${ip} given to ${id} and ${other}`);
     held.set(id, ip);
   }
 }
@@ -58,12 +69,18 @@ describe('ipamd on a fresh m5.large', () => {
     expect(eniState(sim).attached).toBe(3);
     const up = sim.calls();
     report.push(`  m5.large 0 -> 27 pods: ${JSON.stringify(callDelta(up, before))}`);
-    await expect(p.client!.add({ ContainerID: 'one-too-many', IfName: 'eth0', NetworkName: 'aws-cni' })).rejects.toThrow(/ENI limit reached|max-pods/);
+    await expect(
+      p.client!.add({ ContainerID: 'one-too-many', IfName: 'eth0', NetworkName: 'aws-cni' }),
+    ).rejects.toThrow(/ENI limit reached|max-pods/);
     const ck = p.readCheckpoint();
     expect(ck.allocations).toHaveLength(27);
     expect(new Map(ck.allocations.map((a) => [a.containerID, a.ipv4]))).toEqual(held);
     for (const id of held.keys()) await delPod(p.client!, id);
-    await waitFor('ENIs freed and deleted', () => eniState(sim).attached === 1 && eniState(sim).detached.length === 0, 30_000);
+    await waitFor(
+      'ENIs freed and deleted',
+      () => eniState(sim).attached === 1 && eniState(sim).detached.length === 0,
+      30_000,
+    );
     report.push(`  m5.large 27 -> 0 pods: ${JSON.stringify(callDelta(sim.calls(), up))}`);
     expect(eniState(sim).detached).toEqual([]);
     expect(p.readCheckpoint().allocations).toEqual([]);
@@ -71,14 +88,26 @@ describe('ipamd on a fresh m5.large', () => {
 
   it('answers bad input with clear failures', async () => {
     const c = p.client!;
-    await expect(c.add({ ContainerID: '', IfName: 'eth0', NetworkName: 'aws-cni' })).rejects.toThrow(/INVALID_ARGUMENT.*ContainerID is empty/);
+    await expect(c.add({ ContainerID: '', IfName: 'eth0', NetworkName: 'aws-cni' })).rejects.toThrow(
+      /INVALID_ARGUMENT.*ContainerID is empty/,
+    );
     await expect(c.add({ ContainerID: 'x', IfName: '', NetworkName: 'aws-cni' })).rejects.toThrow(/IfName is empty/);
     await expect(c.add({ ContainerID: 'x', IfName: 'eth0', NetworkName: '' })).rejects.toThrow(/NetworkName is empty/);
-    await expect(c.add({ ContainerID: 'x'.repeat(100_000), IfName: 'eth0', NetworkName: 'aws-cni' })).rejects.toThrow(/ContainerID is 100000 characters; at most 256/);
-    await expect(c.add({ ContainerID: 'x', IfName: 'eth0', NetworkName: 'aws-cni', K8S_POD_NAME: 'p'.repeat(5000) })).rejects.toThrow(/K8S_POD_NAME is 5000 characters/);
-    await expect(c.add({ ContainerID: 'x'.repeat(2_000_000), IfName: 'eth0', NetworkName: 'aws-cni' })).rejects.toThrow(/RESOURCE_EXHAUSTED|larger than max/);
-    await expect(c.del({ ContainerID: 'never-added', IfName: 'eth0', NetworkName: 'aws-cni', Reason: 'PodDeleted' })).rejects.toThrow(/NOT_FOUND.*datastore: unknown pod/);
-    await expect(c.del({ ContainerID: '', IfName: 'eth0', NetworkName: 'aws-cni' })).rejects.toThrow(/ContainerID is empty/);
+    await expect(c.add({ ContainerID: 'x'.repeat(100_000), IfName: 'eth0', NetworkName: 'aws-cni' })).rejects.toThrow(
+      /ContainerID is 100000 characters; at most 256/,
+    );
+    await expect(
+      c.add({ ContainerID: 'x', IfName: 'eth0', NetworkName: 'aws-cni', K8S_POD_NAME: 'p'.repeat(5000) }),
+    ).rejects.toThrow(/K8S_POD_NAME is 5000 characters/);
+    await expect(c.add({ ContainerID: 'x'.repeat(2_000_000), IfName: 'eth0', NetworkName: 'aws-cni' })).rejects.toThrow(
+      /RESOURCE_EXHAUSTED|larger than max/,
+    );
+    await expect(
+      c.del({ ContainerID: 'never-added', IfName: 'eth0', NetworkName: 'aws-cni', Reason: 'PodDeleted' }),
+    ).rejects.toThrow(/NOT_FOUND.*datastore: unknown pod/);
+    await expect(c.del({ ContainerID: '', IfName: 'eth0', NetworkName: 'aws-cni' })).rejects.toThrow(
+      /ContainerID is empty/,
+    );
     // Still healthy and serving afterwards; re-ADD is idempotent.
     expect(await c.health()).toBe(1);
     const a = await addPod(c, 'same');
@@ -111,7 +140,9 @@ describe('ipamd on an m5.4xlarge with prefix delegation', () => {
       const spare = eniState(sim).addresses - 110;
       for (let i = 0; i < spare; i++) held.set(`spare-${i}`, await addPod(p.client!, `spare-${i}`));
       await new Promise((r) => setTimeout(r, 500));
-      await expect(p.client!.add({ ContainerID: 'extra', IfName: 'eth0', NetworkName: 'aws-cni' })).rejects.toThrow(/max-pods reached \(110\)/);
+      await expect(p.client!.add({ ContainerID: 'extra', IfName: 'eth0', NetworkName: 'aws-cni' })).rejects.toThrow(
+        /max-pods reached \(110\)/,
+      );
       expect(eniState(sim).addresses).toBeLessThanOrEqual(112);
       for (const id of held.keys()) await delPod(p.client!, id);
       await waitFor('prefixes released', () => eniState(sim).addresses <= 32, 30_000);
@@ -127,7 +158,12 @@ describe('ipamd on an m5.4xlarge with prefix delegation', () => {
   it('falls back to secondary IPs when the subnet has no free /28 (fragmented)', async () => {
     // A /27: both aligned /28s contain AWS-reserved addresses, so no prefix can ever be delegated.
     const sim = await simulator({
-      vpcs: [{ cidrBlocks: ['10.99.0.0/16'], subnets: [{ name: 'frag', availabilityZone: 'us-west-2a', cidrBlock: '10.99.0.0/27' }] }],
+      vpcs: [
+        {
+          cidrBlocks: ['10.99.0.0/16'],
+          subnets: [{ name: 'frag', availabilityZone: 'us-west-2a', cidrBlock: '10.99.0.0/27' }],
+        },
+      ],
       instances: [{ instanceType: 'm5.4xlarge', subnet: 'frag' }],
     });
     const p = ipamdFor(sim, { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' });
@@ -149,7 +185,12 @@ describe('ipamd under adverse conditions', () => {
   it('a subnet running out: pods beyond capacity get "subnet full", EC2 is not hammered', async () => {
     // /28: 11 usable addresses; the primary ENI takes one, 9 fill it, the next ENI cannot be created.
     const sim = await simulator({
-      vpcs: [{ cidrBlocks: ['10.99.0.0/16'], subnets: [{ name: 'tiny', availabilityZone: 'us-west-2a', cidrBlock: '10.99.0.0/28' }] }],
+      vpcs: [
+        {
+          cidrBlocks: ['10.99.0.0/16'],
+          subnets: [{ name: 'tiny', availabilityZone: 'us-west-2a', cidrBlock: '10.99.0.0/28' }],
+        },
+      ],
       instances: [{ instanceType: 'm5.large', subnet: 'tiny' }],
     });
     const p = ipamdFor(sim);
@@ -189,7 +230,9 @@ describe('ipamd under adverse conditions', () => {
       await scaleUp(p, 24, 'thr', held);
       expect(new Set(held.values()).size).toBe(24);
       const stats = sim.controls.callStats();
-      report.push(`  throttling storm, 24 pods in ${Date.now() - t0} ms: ${JSON.stringify(Object.fromEntries(Object.entries(stats).map(([k, v]) => [k, v])))}`);
+      report.push(
+        `  throttling storm, 24 pods in ${Date.now() - t0} ms: ${JSON.stringify(Object.fromEntries(Object.entries(stats).map(([k, v]) => [k, v])))}`,
+      );
       expect(p.log()).toMatch(/RequestLimitExceeded/);
       expect(eniState(sim).detached).toEqual([]);
     } finally {

@@ -1,13 +1,33 @@
 // SPDX-License-Identifier: Apache-2.0
 import {
-  AssignPrivateIpAddressesCommand, AttachNetworkInterfaceCommand, CreateNetworkInterfaceCommand, CreateTagsCommand, DeleteNetworkInterfaceCommand,
-  DescribeInstanceTypesCommand, DescribeNetworkInterfacesCommand, DescribeSubnetsCommand, DetachNetworkInterfaceCommand, EC2Client,
-  ModifyNetworkInterfaceAttributeCommand, UnassignPrivateIpAddressesCommand, type NetworkInterface, type Tag,
+  AssignPrivateIpAddressesCommand,
+  AttachNetworkInterfaceCommand,
+  CreateNetworkInterfaceCommand,
+  CreateTagsCommand,
+  DeleteNetworkInterfaceCommand,
+  DescribeInstanceTypesCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSubnetsCommand,
+  DetachNetworkInterfaceCommand,
+  EC2Client,
+  ModifyNetworkInterfaceAttributeCommand,
+  UnassignPrivateIpAddressesCommand,
+  type NetworkInterface,
+  type Tag,
 } from '@aws-sdk/client-ec2';
 
 import type { Eni, Subnet } from '../../domain/types';
 import type { InstanceLimits } from '../../limits';
-import { Ec2Error, classifyEc2Code, type AssignedAddresses, type Clock, type CreateEniRequest, type Ec2Api, type Logger, type Metrics } from '../../ports';
+import {
+  Ec2Error,
+  classifyEc2Code,
+  type AssignedAddresses,
+  type Clock,
+  type CreateEniRequest,
+  type Ec2Api,
+  type Logger,
+  type Metrics,
+} from '../../ports';
 
 export interface SdkEc2Options {
   readonly region: string;
@@ -20,11 +40,14 @@ export interface SdkEc2Options {
   readonly userAgent?: string;
 }
 
-const tagsToRecord = (t: Tag[] | undefined): Record<string, string> => Object.fromEntries((t ?? []).filter((x) => x.Key).map((x) => [x.Key!, x.Value ?? '']));
+const tagsToRecord = (t: Tag[] | undefined): Record<string, string> =>
+  Object.fromEntries((t ?? []).filter((x) => x.Key).map((x) => [x.Key!, x.Value ?? '']));
 
 /** SDK shape to domain `Eni`, at the edge. */
 export function toEni(n: NetworkInterface): Eni {
-  const secondaries = (n.PrivateIpAddresses ?? []).filter((a) => !a.Primary && a.PrivateIpAddress).map((a) => a.PrivateIpAddress!);
+  const secondaries = (n.PrivateIpAddresses ?? [])
+    .filter((a) => !a.Primary && a.PrivateIpAddress)
+    .map((a) => a.PrivateIpAddress!);
   return {
     id: n.NetworkInterfaceId ?? '',
     mac: n.MacAddress ?? '',
@@ -56,7 +79,12 @@ export class SdkEc2Api implements Ec2Api {
   private readonly counts = new Map<string, number>();
   private readonly log: Logger;
 
-  constructor(private readonly opts: SdkEc2Options, private readonly clock: Clock, private readonly metrics: Metrics, logger: Logger) {
+  constructor(
+    private readonly opts: SdkEc2Options,
+    private readonly clock: Clock,
+    private readonly metrics: Metrics,
+    logger: Logger,
+  ) {
     this.log = logger.child({ component: 'ec2' });
     this.client = new EC2Client({
       region: opts.region,
@@ -74,10 +102,21 @@ export class SdkEc2Api implements Ec2Api {
 
   private toError(action: string, e: unknown): Ec2Error {
     if (e instanceof Ec2Error) return e;
-    const err = e as { name?: string; Code?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    const err = e as {
+      name?: string;
+      Code?: string;
+      code?: string;
+      message?: string;
+      $metadata?: { httpStatusCode?: number };
+    };
     const status = err.$metadata?.httpStatusCode;
     let code = err.Code ?? err.name ?? 'UnknownError';
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(err.code ?? '') || code === 'TimeoutError' || code === 'RequestTimeout') code = 'ServiceUnavailable';
+    if (
+      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(err.code ?? '') ||
+      code === 'TimeoutError' ||
+      code === 'RequestTimeout'
+    )
+      code = 'ServiceUnavailable';
     let kind = classifyEc2Code(code);
     if (kind === 'other' && status !== undefined && status >= 500) kind = 'transient';
     if (kind === 'other' && status === 429) kind = 'throttled';
@@ -94,7 +133,8 @@ export class SdkEc2Api implements Ec2Api {
       } catch (e) {
         const err = this.toError(action, e);
         this.metrics.inc('awscni_ec2api_error_count', { fn: action, error: err.code });
-        const limit = err.kind === 'throttled' ? throttleAttempts : err.kind === 'transient' ? this.opts.maxAttempts : 1;
+        const limit =
+          err.kind === 'throttled' ? throttleAttempts : err.kind === 'transient' ? this.opts.maxAttempts : 1;
         if (attempt + 1 >= limit) throw err;
         const base = err.kind === 'throttled' ? 500 : 200;
         const delay = Math.min(20_000, base * 2 ** attempt) * (1 + 0.5 * this.clock.random());
@@ -109,7 +149,9 @@ export class SdkEc2Api implements Ec2Api {
     const out: Eni[] = [];
     let token: string | undefined;
     do {
-      const r = await this.call('DescribeNetworkInterfaces', () => this.client.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [...ids], NextToken: token })));
+      const r = await this.call('DescribeNetworkInterfaces', () =>
+        this.client.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [...ids], NextToken: token })),
+      );
       out.push(...(r.NetworkInterfaces ?? []).map(toEni));
       token = r.NextToken;
     } while (token);
@@ -123,7 +165,11 @@ export class SdkEc2Api implements Ec2Api {
       const r = await this.call('DescribeNetworkInterfaces', () =>
         this.client.send(
           new DescribeNetworkInterfacesCommand({
-            Filters: [{ Name: 'tag-key', Values: [tagKey] }, { Name: 'status', Values: ['available'] }, { Name: 'vpc-id', Values: [vpcId] }],
+            Filters: [
+              { Name: 'tag-key', Values: [tagKey] },
+              { Name: 'status', Values: ['available'] },
+              { Name: 'vpc-id', Values: [vpcId] },
+            ],
             MaxResults: 1000,
             NextToken: token,
           }),
@@ -136,10 +182,19 @@ export class SdkEc2Api implements Ec2Api {
   }
 
   async describeSubnet(subnetId: string): Promise<Subnet | undefined> {
-    const r = await this.call('DescribeSubnets', () => this.client.send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] })));
+    const r = await this.call('DescribeSubnets', () =>
+      this.client.send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] })),
+    );
     const s = r.Subnets?.[0];
     if (!s) return undefined;
-    return { id: s.SubnetId ?? subnetId, cidr: s.CidrBlock ?? '', availabilityZone: s.AvailabilityZone ?? '', availableIpAddressCount: s.AvailableIpAddressCount ?? 0, vpcId: s.VpcId ?? '', tags: tagsToRecord(s.Tags) };
+    return {
+      id: s.SubnetId ?? subnetId,
+      cidr: s.CidrBlock ?? '',
+      availabilityZone: s.AvailabilityZone ?? '',
+      availableIpAddressCount: s.AvailableIpAddressCount ?? 0,
+      vpcId: s.VpcId ?? '',
+      tags: tagsToRecord(s.Tags),
+    };
   }
 
   async createNetworkInterface(req: CreateEniRequest): Promise<Eni> {
@@ -151,37 +206,63 @@ export class SdkEc2Api implements Ec2Api {
           Description: req.description,
           ...(req.secondaryIpCount ? { SecondaryPrivateIpAddressCount: req.secondaryIpCount } : {}),
           ...(req.ipv4PrefixCount ? { Ipv4PrefixCount: req.ipv4PrefixCount } : {}),
-          TagSpecifications: [{ ResourceType: 'network-interface', Tags: Object.entries(req.tags).map(([Key, Value]) => ({ Key, Value })) }],
+          TagSpecifications: [
+            {
+              ResourceType: 'network-interface',
+              Tags: Object.entries(req.tags).map(([Key, Value]) => ({ Key, Value })),
+            },
+          ],
         }),
       ),
     );
-    if (!r.NetworkInterface?.NetworkInterfaceId) throw new Ec2Error('CreateNetworkInterface', 'InvalidResponse', 'no network interface in the answer');
+    if (!r.NetworkInterface?.NetworkInterfaceId)
+      throw new Ec2Error('CreateNetworkInterface', 'InvalidResponse', 'no network interface in the answer');
     return toEni(r.NetworkInterface);
   }
 
   async attachNetworkInterface(eniId: string, instanceId: string, deviceIndex: number): Promise<string> {
     const r = await this.call('AttachNetworkInterface', () =>
-      this.client.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: eniId, InstanceId: instanceId, DeviceIndex: deviceIndex, NetworkCardIndex: 0 })),
+      this.client.send(
+        new AttachNetworkInterfaceCommand({
+          NetworkInterfaceId: eniId,
+          InstanceId: instanceId,
+          DeviceIndex: deviceIndex,
+          NetworkCardIndex: 0,
+        }),
+      ),
     );
-    if (!r.AttachmentId) throw new Ec2Error('AttachNetworkInterface', 'InvalidResponse', 'no attachment id in the answer');
+    if (!r.AttachmentId)
+      throw new Ec2Error('AttachNetworkInterface', 'InvalidResponse', 'no attachment id in the answer');
     return r.AttachmentId;
   }
 
   async setDeleteOnTermination(eniId: string, attachmentId: string): Promise<void> {
     await this.call('ModifyNetworkInterfaceAttribute', () =>
-      this.client.send(new ModifyNetworkInterfaceAttributeCommand({ NetworkInterfaceId: eniId, Attachment: { AttachmentId: attachmentId, DeleteOnTermination: true } })),
+      this.client.send(
+        new ModifyNetworkInterfaceAttributeCommand({
+          NetworkInterfaceId: eniId,
+          Attachment: { AttachmentId: attachmentId, DeleteOnTermination: true },
+        }),
+      ),
     );
   }
 
   async detachNetworkInterface(attachmentId: string): Promise<void> {
-    await this.call('DetachNetworkInterface', () => this.client.send(new DetachNetworkInterfaceCommand({ AttachmentId: attachmentId })));
+    await this.call('DetachNetworkInterface', () =>
+      this.client.send(new DetachNetworkInterfaceCommand({ AttachmentId: attachmentId })),
+    );
   }
 
   async deleteNetworkInterface(eniId: string): Promise<void> {
-    await this.call('DeleteNetworkInterface', () => this.client.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eniId })));
+    await this.call('DeleteNetworkInterface', () =>
+      this.client.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eniId })),
+    );
   }
 
-  async assignPrivateIpAddresses(eniId: string, req: { ipCount?: number; prefixCount?: number }): Promise<AssignedAddresses> {
+  async assignPrivateIpAddresses(
+    eniId: string,
+    req: { ipCount?: number; prefixCount?: number },
+  ): Promise<AssignedAddresses> {
     const r = await this.call('AssignPrivateIpAddresses', () =>
       this.client.send(
         new AssignPrivateIpAddressesCommand({
@@ -197,32 +278,63 @@ export class SdkEc2Api implements Ec2Api {
     };
   }
 
-  async unassignPrivateIpAddresses(eniId: string, req: { ips?: readonly string[]; prefixes?: readonly string[] }): Promise<void> {
+  async unassignPrivateIpAddresses(
+    eniId: string,
+    req: { ips?: readonly string[]; prefixes?: readonly string[] },
+  ): Promise<void> {
     if (req.ips?.length) {
-      await this.call('UnassignPrivateIpAddresses', () => this.client.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, PrivateIpAddresses: [...req.ips!] })));
+      await this.call('UnassignPrivateIpAddresses', () =>
+        this.client.send(
+          new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, PrivateIpAddresses: [...req.ips!] }),
+        ),
+      );
     }
     if (req.prefixes?.length) {
-      await this.call('UnassignPrivateIpAddresses', () => this.client.send(new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, Ipv4Prefixes: [...req.prefixes!] })));
+      await this.call('UnassignPrivateIpAddresses', () =>
+        this.client.send(
+          new UnassignPrivateIpAddressesCommand({ NetworkInterfaceId: eniId, Ipv4Prefixes: [...req.prefixes!] }),
+        ),
+      );
     }
   }
 
   async createTags(resourceIds: readonly string[], tags: Readonly<Record<string, string>>): Promise<void> {
-    await this.call('CreateTags', () => this.client.send(new CreateTagsCommand({ Resources: [...resourceIds], Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) })));
+    await this.call('CreateTags', () =>
+      this.client.send(
+        new CreateTagsCommand({
+          Resources: [...resourceIds],
+          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      ),
+    );
   }
 
   async describeInstanceType(instanceType: string): Promise<InstanceLimits | undefined> {
-    const r = await this.call('DescribeInstanceTypes', () => this.client.send(new DescribeInstanceTypesCommand({ InstanceTypes: [instanceType as never] })));
+    const r = await this.call('DescribeInstanceTypes', () =>
+      this.client.send(new DescribeInstanceTypesCommand({ InstanceTypes: [instanceType as never] })),
+    );
     const t = r.InstanceTypes?.[0];
     const ni = t?.NetworkInfo;
     if (!t || !ni) return undefined;
-    const cards = (ni.NetworkCards ?? []).map((c) => ({ networkCardIndex: c.NetworkCardIndex ?? 0, maximumNetworkInterfaces: c.MaximumNetworkInterfaces ?? 0 }));
+    const cards = (ni.NetworkCards ?? []).map((c) => ({
+      networkCardIndex: c.NetworkCardIndex ?? 0,
+      maximumNetworkInterfaces: c.MaximumNetworkInterfaces ?? 0,
+    }));
     const dflt = ni.DefaultNetworkCardIndex ?? 0;
-    const eniLimit = cards.find((c) => c.networkCardIndex === dflt)?.maximumNetworkInterfaces ?? ni.MaximumNetworkInterfaces ?? 1;
+    const eniLimit =
+      cards.find((c) => c.networkCardIndex === dflt)?.maximumNetworkInterfaces ?? ni.MaximumNetworkInterfaces ?? 1;
     const hypervisor = t.Hypervisor ?? 'unknown';
     const bareMetal = t.BareMetal ?? false;
     return Object.freeze({
-      instanceType, eniLimit, ipv4Limit: ni.Ipv4AddressesPerInterface ?? 1, ipv6Limit: ni.Ipv6AddressesPerInterface ?? 0, defaultNetworkCardIndex: dflt,
-      networkCards: Object.freeze(cards), hypervisor, bareMetal, nitro: hypervisor === 'nitro' || bareMetal,
+      instanceType,
+      eniLimit,
+      ipv4Limit: ni.Ipv4AddressesPerInterface ?? 1,
+      ipv6Limit: ni.Ipv6AddressesPerInterface ?? 0,
+      defaultNetworkCardIndex: dflt,
+      networkCards: Object.freeze(cards),
+      hypervisor,
+      bareMetal,
+      nitro: hypervisor === 'nitro' || bareMetal,
     });
   }
 

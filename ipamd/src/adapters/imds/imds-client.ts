@@ -7,7 +7,10 @@ import type { Clock, Imds, ImdsInterface } from '../../ports';
 /** IMDS failure (transport, status or malformed answer). */
 export class ImdsError extends Error {
   override readonly name = 'ImdsError';
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }
@@ -29,15 +32,30 @@ export class ImdsClient implements Imds {
   private readonly url: URL;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
-  constructor(private readonly opts: ImdsClientOptions, private readonly clock: Clock) {
+  constructor(
+    private readonly opts: ImdsClientOptions,
+    private readonly clock: Clock,
+  ) {
     this.url = new URL(opts.endpoint);
     if (this.url.protocol !== 'http:') throw new ImdsError(`IMDS endpoint must be http://, got ${opts.endpoint}`);
   }
 
-  private request(method: 'GET' | 'PUT', path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  private request(
+    method: 'GET' | 'PUT',
+    path: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
       const req = http.request(
-        { host: this.url.hostname, port: this.url.port || 80, method, path, headers, agent: this.agent, timeout: this.opts.timeoutMs ?? 5000 },
+        {
+          host: this.url.hostname,
+          port: this.url.port || 80,
+          method,
+          path,
+          headers,
+          agent: this.agent,
+          timeout: this.opts.timeoutMs ?? 5000,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -71,7 +89,8 @@ export class ImdsClient implements Imds {
     if (!force && this.token && now < this.token.expires) return this.token.value;
     const ttl = this.opts.tokenTtlSeconds ?? 21600;
     const r = await this.request('PUT', '/latest/api/token', { 'X-aws-ec2-metadata-token-ttl-seconds': String(ttl) });
-    if (r.status !== 200 || !r.body) throw new ImdsError(`IMDS token request answered ${r.status}`, r.status >= 500 ? undefined : r.status);
+    if (r.status !== 200 || !r.body)
+      throw new ImdsError(`IMDS token request answered ${r.status}`, r.status >= 500 ? undefined : r.status);
     this.token = { value: r.body.trim(), expires: now + (ttl - 60) * 1000 };
     return this.token.value;
   }
@@ -99,15 +118,29 @@ export class ImdsClient implements Imds {
   }
 
   private static lines(v: string | undefined): string[] {
-    return (v ?? '').split('\n').map((s) => s.trim()).filter(Boolean);
+    return (v ?? '')
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
 
   async identity(): Promise<InstanceIdentity> {
     const [instanceId, instanceType, availabilityZone, region, localIpv4, primaryMac] = await Promise.all([
-      this.must('instance-id'), this.must('instance-type'), this.must('placement/availability-zone'),
-      this.get('placement/region'), this.must('local-ipv4'), this.must('mac'),
+      this.must('instance-id'),
+      this.must('instance-type'),
+      this.must('placement/availability-zone'),
+      this.get('placement/region'),
+      this.must('local-ipv4'),
+      this.must('mac'),
     ]);
-    return { instanceId, instanceType, availabilityZone, region: region?.trim() || availabilityZone.replace(/[a-z]$/, ''), localIpv4, primaryMac };
+    return {
+      instanceId,
+      instanceType,
+      availabilityZone,
+      region: region?.trim() || availabilityZone.replace(/[a-z]$/, ''),
+      localIpv4,
+      primaryMac,
+    };
   }
 
   async interfaces(): Promise<ImdsInterface[]> {
@@ -117,13 +150,29 @@ export class ImdsClient implements Imds {
       macs.map(async (mac) => {
         const p = `network/interfaces/macs/${mac}/`;
         const [eniId, dev, card, subnetId, vpcId, sgs, ips, prefixes, subnetCidr, vpcCidrs] = await Promise.all([
-          this.must(`${p}interface-id`), this.get(`${p}device-number`), this.get(`${p}network-card`), this.must(`${p}subnet-id`), this.must(`${p}vpc-id`),
-          this.get(`${p}security-group-ids`), this.get(`${p}local-ipv4s`), this.get(`${p}ipv4-prefix`), this.get(`${p}subnet-ipv4-cidr-block`), this.get(`${p}vpc-ipv4-cidr-blocks`),
+          this.must(`${p}interface-id`),
+          this.get(`${p}device-number`),
+          this.get(`${p}network-card`),
+          this.must(`${p}subnet-id`),
+          this.must(`${p}vpc-id`),
+          this.get(`${p}security-group-ids`),
+          this.get(`${p}local-ipv4s`),
+          this.get(`${p}ipv4-prefix`),
+          this.get(`${p}subnet-ipv4-cidr-block`),
+          this.get(`${p}vpc-ipv4-cidr-blocks`),
         ]);
         const iface: ImdsInterface = {
-          mac, eniId, deviceNumber: mac === primaryMac ? 0 : Number(dev ?? 0), networkCard: Number(card ?? 0), subnetId, vpcId,
-          subnetCidr: subnetCidr?.trim() || undefined, vpcCidrs: ImdsClient.lines(vpcCidrs), securityGroupIds: ImdsClient.lines(sgs),
-          localIpv4s: ImdsClient.lines(ips), ipv4Prefixes: ImdsClient.lines(prefixes),
+          mac,
+          eniId,
+          deviceNumber: mac === primaryMac ? 0 : Number(dev ?? 0),
+          networkCard: Number(card ?? 0),
+          subnetId,
+          vpcId,
+          subnetCidr: subnetCidr?.trim() || undefined,
+          vpcCidrs: ImdsClient.lines(vpcCidrs),
+          securityGroupIds: ImdsClient.lines(sgs),
+          localIpv4s: ImdsClient.lines(ips),
+          ipv4Prefixes: ImdsClient.lines(prefixes),
         };
         return iface;
       }),
