@@ -1,6 +1,7 @@
 // The only file of aws-cni that touches `process`.
-import { pluginMain, processIo } from '@vpc-cni-ts/sdk';
+import { pluginMain } from '@vpc-cni-ts/sdk';
 
+import { fastProcessIo } from './io/fast-process-io';
 import { AWS_CNI_INFO, createAwsCniHandlers } from './plugin';
 
-void pluginMain(createAwsCniHandlers(), AWS_CNI_INFO, processIo(process));
+void pluginMain(createAwsCniHandlers(), AWS_CNI_INFO, fastProcessIo(process));

@@ -1,14 +1,29 @@
-import { CniError, CniErrorCode, type CmdContext, type PluginHandlers, type PluginInfo, ALL_VERSIONS } from '@vpc-cni-ts/sdk';
-import { IpRoute2Kernel, type Kernel } from '@vpc-cni-ts/sdk/kernel';
+import { ALL_VERSIONS, CniError, CniErrorCode, type CmdContext, type PluginHandlers, type PluginInfo } from '@vpc-cni-ts/sdk';
+import { type Kernel } from '@vpc-cni-ts/sdk/kernel';
 
 import { type AwsCniNetConf, NetConfError, parseNetConf } from './config/net-conf';
-import { cmdAdd } from './handlers/add';
-import { cmdCheck } from './handlers/check';
-import { cmdDel } from './handlers/del';
 import { type AwsCniDeps } from './handlers/deps';
-import { DEFAULT_IPAMD_SOCKET, type IpamdClient, LeanIpamdClient } from './ipamd/ipamd-client';
+import { type IpamdClient } from './ipamd/ipamd-client';
 import { createLogger, openLogSink } from './log/plugin-logger';
-import { randomLocalMac } from './plan/random-mac';
+
+/** Default ipamd socket (kept here so VERSION and config errors load no gRPC code). */
+const DEFAULT_IPAMD_SOCKET = '/var/run/aws-node/ipamd.sock';
+
+// Start-up budget (architecture decision 5): the handlers, the gRPC client (node:http2, which pulls in tls) and the
+// kernel adapter (child_process) are loaded on first use, so VERSION and bad-config answers never pay for them.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const lazy = {
+  handlers: () => ({
+    ...(require('./handlers/add') as typeof import('./handlers/add')),
+    ...(require('./handlers/del') as typeof import('./handlers/del')),
+    ...(require('./handlers/check') as typeof import('./handlers/check')),
+  }),
+  kernel: (): Kernel => new (require('@vpc-cni-ts/sdk/kernel') as typeof import('@vpc-cni-ts/sdk/kernel')).IpRoute2Kernel(),
+  ipamd: (socketPath: string): IpamdClient =>
+    new (require('./ipamd/ipamd-client') as typeof import('./ipamd/ipamd-client')).LeanIpamdClient({ socketPath }),
+  randomMac: (): string => (require('./plan/random-mac') as typeof import('./plan/random-mac')).randomLocalMac(),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Environment variable (shared with ipamd) overriding the socket path; upstream has none. */
 export const IPAMD_SOCKET_ENV = 'IPAMD_SOCKET_PATH';
@@ -47,12 +62,12 @@ export function createAwsCniHandlers(f: AwsCniFactories = {}): PluginHandlers<Aw
     const sink = openLogSink(ctx.conf.pluginLogFile);
     const log = createLogger(sink, ctx.conf.pluginLogLevel, { plugin: 'aws-cni', command: ctx.command });
     const socket = ctx.env[IPAMD_SOCKET_ENV] || DEFAULT_IPAMD_SOCKET;
-    const ipamd = (f.ipamd ?? ((s) => new LeanIpamdClient({ socketPath: s })))(socket);
+    const ipamd = (f.ipamd ?? lazy.ipamd)(socket);
     const deps: AwsCniDeps = {
-      kernel: (f.kernel ?? (() => new IpRoute2Kernel()))(),
+      kernel: (f.kernel ?? lazy.kernel)(),
       ipamd,
       log,
-      randomMac: f.randomMac ?? (() => randomLocalMac()),
+      randomMac: f.randomMac ?? lazy.randomMac,
       clientVersion: '',
     };
     try {
@@ -66,9 +81,9 @@ export function createAwsCniHandlers(f: AwsCniFactories = {}): PluginHandlers<Aw
     }
   };
   return {
-    add: (ctx) => withDeps(ctx, (d) => cmdAdd(d, ctx)),
-    del: (ctx) => withDeps(ctx, (d) => cmdDel(d, ctx)),
-    check: (ctx) => withDeps(ctx, (d) => cmdCheck(d, ctx)),
+    add: (ctx) => withDeps(ctx, (d) => lazy.handlers().cmdAdd(d, ctx)),
+    del: (ctx) => withDeps(ctx, (d) => lazy.handlers().cmdDel(d, ctx)),
+    check: (ctx) => withDeps(ctx, (d) => lazy.handlers().cmdCheck(d, ctx)),
     status: (ctx) =>
       withDeps(ctx, async (d) => {
         try {

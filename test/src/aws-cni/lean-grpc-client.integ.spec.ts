@@ -1,5 +1,6 @@
 /**
- * The plugin's lean gRPC client (node:http2 + hand-written protobuf) against a real @grpc/grpc-js server.
+ * The plugin's lean gRPC clients against a real @grpc/grpc-js server: the hand-written HTTP/2 transport (`h2`, what
+ * the plugin uses) and the node:http2 one (`node-http2`, kept for comparison), both with the hand-written protobuf.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
@@ -34,15 +35,15 @@ const delReq = (containerId: string) => ({
   networkName: 'aws-cni',
 });
 
-describe('lean gRPC client against @grpc/grpc-js', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vct-awscni-grpc-'));
+describe.each([['h2'], ['node-http2']] as const)('lean gRPC client (%s transport) against @grpc/grpc-js', (transport) => {
+  const dir = mkdtempSync(join(tmpdir(), `vct-awscni-grpc-${transport}-`));
   const server = new StandInIpamd({ socketPath: join(dir, 'ipamd.sock'), pool: ['10.99.1.5', '10.99.1.6'], deviceNumber: 2, routeTableId: 3 });
   let client: LeanIpamdClient;
 
   beforeAll(() => server.start());
   beforeEach(() => {
     server.behaviour = 'normal';
-    client = new LeanIpamdClient({ socketPath: server.socketPath });
+    client = new LeanIpamdClient({ socketPath: server.socketPath, transport });
   });
   afterEach(() => client.close());
   afterAll(async () => {
@@ -86,6 +87,12 @@ describe('lean gRPC client against @grpc/grpc-js', () => {
     expect(r).toMatchObject({ success: false, reason: 'no available IP/Prefix addresses' });
   });
 
+  it('keeps HPACK state across many calls on one connection (dynamic table) and decodes long messages', async () => {
+    for (let i = 0; i < 20; i++) expect(await client.health()).toBe(1);
+    const err = await client.delNetwork(delReq('x'.repeat(300))).catch((e: unknown) => e);
+    expect((err as Error).message).toContain('datastore: unknown pod');
+  });
+
   it('answers the health check', async () => {
     expect(await client.health()).toBe(1);
   });
@@ -96,7 +103,7 @@ describe('lean gRPC client against @grpc/grpc-js', () => {
   });
 
   it('reports a missing socket as unavailable, naming the path', async () => {
-    const c = new LeanIpamdClient({ socketPath: join(dir, 'nothing.sock') });
+    const c = new LeanIpamdClient({ socketPath: join(dir, 'nothing.sock'), transport });
     const err = await c.addNetwork(req('c4')).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 14, unavailable: true });
     expect((err as Error).message).toContain(join(dir, 'nothing.sock'));
@@ -105,7 +112,7 @@ describe('lean gRPC client against @grpc/grpc-js', () => {
   it('reports a socket nobody listens on (stale file) as unavailable', async () => {
     const stale = join(dir, 'stale.sock');
     writeFileSync(stale, '');
-    const err = await new LeanIpamdClient({ socketPath: stale }).health().catch((e: unknown) => e);
+    const err = await new LeanIpamdClient({ socketPath: stale, transport }).health().catch((e: unknown) => e);
     expect(err).toMatchObject({ unavailable: true });
   });
 
@@ -115,7 +122,7 @@ describe('lean gRPC client against @grpc/grpc-js', () => {
     const srv = net.createServer((s) => sockets.push(s)); // accepts, never speaks HTTP/2
     await new Promise<void>((r) => srv.listen(hang, r));
     try {
-      const c = new LeanIpamdClient({ socketPath: hang, deadlineMs: 200 });
+      const c = new LeanIpamdClient({ socketPath: hang, deadlineMs: 200, transport });
       const t0 = Date.now();
       const err = await c.health().catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 4 });

@@ -3,7 +3,7 @@ import { netnsByPath, type NetnsRef } from '@vpc-cni-ts/sdk/kernel';
 
 import { type AwsCniNetConf } from '../config/net-conf';
 import { type PodIdentity, podIdentityFromArgs } from '../config/pod-identity';
-import { GrpcCallError } from '../ipamd/grpc-unix-client';
+import { GrpcCallError } from '../ipamd/grpc-common';
 import { executePlan } from '../kernel/plan-executor';
 import { dummyInterfaceName, hostVethName, STRICT_BRANCH_VETH_PREFIX } from '../naming/names';
 import { planDel, type TeardownTarget } from '../plan/del-plan';

@@ -2,7 +2,7 @@ import { CniError, CniErrorCode } from '@vpc-cni-ts/sdk';
 import { isKernelError } from '@vpc-cni-ts/sdk/kernel';
 
 import { NetConfError } from '../config/net-conf';
-import { GrpcCallError, GrpcStatus } from '../ipamd/grpc-unix-client';
+import { GrpcCallError, GrpcStatus } from '../ipamd/grpc-common';
 
 /** "datastore: unknown pod": ipamd's answer to DEL of a pod it does not know, which DEL treats as success. */
 export const UNKNOWN_POD = 'datastore: unknown pod';

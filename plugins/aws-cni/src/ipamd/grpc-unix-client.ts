@@ -1,33 +1,16 @@
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 
-/** gRPC status codes used here. */
-export const GrpcStatus = Object.freeze({ OK: 0, CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, INTERNAL: 13, UNAVAILABLE: 14 });
+import { decodeGrpcMessage, GrpcCallError, GrpcStatus, type UnaryReply, type UnaryTransport, frame, unframe } from './grpc-common';
 
-/** A failed gRPC call: `code` is the gRPC status; `unavailable` when the socket could not be reached at all. */
-export class GrpcCallError extends Error {
-  constructor(
-    readonly code: number,
-    readonly details: string,
-    readonly unavailable = false,
-  ) {
-    super(details);
-    this.name = 'GrpcCallError';
-  }
-}
-
-/** A successful unary call: the reply message and the custom metadata that came with it. */
-export interface UnaryReply {
-  readonly body: Buffer;
-  readonly metadata: Readonly<Record<string, string>>;
-}
+export * from './grpc-common';
 
 /**
- * A minimal unary gRPC client over Node's built-in http2 on a unix socket: 5-byte message framing, grpc-status and
+ * A unary gRPC client over Node's built-in http2 (the first lean client; kept for comparison, see H2UnixClient) on a unix socket: 5-byte message framing, grpc-status and
  * grpc-message from trailers (or trailers-only responses), a per-call deadline (sent as grpc-timeout and enforced
  * locally). One HTTP/2 session, opened lazily and unref'd while idle so it never keeps the process alive.
  */
-export class GrpcUnixClient {
+export class GrpcUnixClient implements UnaryTransport {
   private session?: http2.ClientHttp2Session;
   private inFlight = 0;
 
@@ -132,27 +115,3 @@ export class GrpcUnixClient {
   }
 }
 
-/** Prefixes a message with gRPC's 5-byte header (uncompressed flag + big-endian length). */
-export function frame(message: Buffer): Buffer {
-  const head = Buffer.alloc(5);
-  head.writeUInt32BE(message.length, 1);
-  return Buffer.concat([head, message]);
-}
-
-/** Extracts the single message of a unary response; rejects compressed or truncated frames. */
-export function unframe(data: Buffer): Buffer {
-  if (data.length < 5) throw new Error(`response of ${data.length} bytes has no gRPC frame`);
-  if (data[0] !== 0) throw new Error('compressed gRPC responses are not supported');
-  const len = data.readUInt32BE(1);
-  if (data.length < 5 + len) throw new Error(`gRPC frame announces ${len} bytes, got ${data.length - 5}`);
-  return data.subarray(5, 5 + len);
-}
-
-/** grpc-message is percent-encoded. */
-export function decodeGrpcMessage(m: string): string {
-  try {
-    return decodeURIComponent(m);
-  } catch {
-    return m;
-  }
-}

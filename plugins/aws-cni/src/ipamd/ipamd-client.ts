@@ -10,7 +10,8 @@ import {
   encodeDelNetworkRequest,
   encodeHealthCheckRequest,
 } from './messages';
-import { decodeGrpcMessage, GrpcUnixClient } from './grpc-unix-client';
+import { decodeGrpcMessage, type UnaryTransport } from './grpc-common';
+import { H2UnixClient } from './h2-unix-client';
 
 /**
  * Why ipamd answered Success=false. The proto has no field for it, so ipamd may send it as trailing metadata
@@ -48,18 +49,27 @@ export interface LeanIpamdClientOptions {
   readonly addDeadlineMs?: number;
   /** Deadline of DelNetwork and health; default 10 s. */
   readonly deadlineMs?: number;
+  /**
+   * `h2` (default): the hand-written HTTP/2 client on a net.Socket; `node-http2`: node:http2 (loads http, tls,
+   * assert; kept for comparison).
+   */
+  readonly transport?: 'h2' | 'node-http2';
 }
 
-/** {@link IpamdClient} over the lean http2 gRPC client and the hand-written codec. */
+/** {@link IpamdClient} over a lean unary gRPC transport and the hand-written protobuf codec. */
 export class LeanIpamdClient implements IpamdClient {
   readonly target: string;
-  private readonly grpc: GrpcUnixClient;
+  private readonly grpc: UnaryTransport;
   private readonly addDeadlineMs: number;
   private readonly deadlineMs: number;
 
   constructor(opts: LeanIpamdClientOptions = {}) {
     this.target = opts.socketPath ?? DEFAULT_IPAMD_SOCKET;
-    this.grpc = new GrpcUnixClient(this.target);
+    this.grpc =
+      opts.transport === 'node-http2'
+        ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+          new (require('./grpc-unix-client') as typeof import('./grpc-unix-client')).GrpcUnixClient(this.target)
+        : new H2UnixClient(this.target);
     this.addDeadlineMs = opts.addDeadlineMs ?? 30_000;
     this.deadlineMs = opts.deadlineMs ?? 10_000;
   }

@@ -7,7 +7,7 @@ import {
   encodeDelNetworkRequest,
   encodeIpAllocationMetadata,
 } from './messages';
-import { decodeGrpcMessage, frame, unframe } from './grpc-unix-client';
+import { decodeGrpcMessage, frame, unframe } from './grpc-common';
 import { ProtoWriter, readFields } from './proto-wire';
 
 const hex = (b: Buffer): string => b.toString('hex');

@@ -1,4 +1,4 @@
-import { HOST_NETNS, type Kernel, type KernelBatch, KernelError, type NetnsRef } from '@vpc-cni-ts/sdk/kernel';
+import { HOST_NETNS, isKernelError, type Kernel, type KernelBatch, KernelError, type NetnsRef } from '@vpc-cni-ts/sdk/kernel';
 
 import { type KernelOp } from '../plan/kernel-op';
 
@@ -16,39 +16,70 @@ export interface ExecuteReport {
 }
 
 /**
- * Carries a plan out through the SDK kernel port. Host-side ops never depend on pod-side state in our plans, so
- * they run first, in plan order, as one host batch; then the pod-side ops as one pod batch; then waits (IPv6 DAD).
- * That is two batches for a whole ADD. Rejects with the port's KernelError (naming the op) on the first failure
- * that the op does not tolerate; deletes tolerate absence, rule/address adds tolerate an identical existing entry.
+ * Carries a plan out through the SDK kernel port, in as few processes as the plan allows. Our plans never make a
+ * host-side op depend on pod-side state, and pod-side ops only need the veth to exist, so:
+ * 1. host ops up to the last veth creation run as one host batch (a veth whose host name is taken by a stale link
+ *    gets that link deleted and the batch retried once: upstream's "delete if present" at no cost when absent);
+ * 2. then the remaining host ops and the pod ops run as two batches concurrently (pod ops skipped when there is no
+ *    pod namespace), and IPv6 DAD waits follow the pod batch.
+ * Rejects with the port's KernelError (naming the op) on the first failure the op does not tolerate, after every
+ * started batch has settled (so a rollback never races a running batch).
  */
 export async function executePlan(kernel: Kernel, plan: readonly KernelOp[], ctx: ExecuteContext): Promise<ExecuteReport> {
   const hostOps = plan.filter((o) => opSide(o) === 'host');
   const podOps = plan.filter((o) => opSide(o) === 'pod' && o.op !== 'dad.wait');
   const waits = plan.filter((o): o is Extract<KernelOp, { op: 'dad.wait' }> => o.op === 'dad.wait');
-  const needsPod = hostOps.some((o) => o.op === 'veth.create');
-  if (needsPod && !ctx.podNetns) {
+  let lastVeth = -1;
+  hostOps.forEach((o, i) => {
+    if (o.op === 'veth.create') lastVeth = i;
+  });
+  if (lastVeth >= 0 && !ctx.podNetns) {
     throw new KernelError({ kind: 'invalid-argument', op: 'add veth', detail: 'no pod network namespace to put the peer in' });
   }
+  const first = hostOps.slice(0, lastVeth + 1);
+  const rest = hostOps.slice(lastVeth + 1);
 
-  if (hostOps.length) {
-    const batch = kernel.batch(HOST_NETNS);
-    for (const op of hostOps) await queue(kernel, batch, op, ctx);
-    await batch.commit();
+  if (first.length) await runHostWithReplace(kernel, first, ctx);
+
+  const pod = ctx.podNetns;
+  const tasks: Promise<unknown>[] = [];
+  if (rest.length) tasks.push(runBatch(kernel, HOST_NETNS, rest, ctx));
+  if (pod && (podOps.length || waits.length)) {
+    tasks.push(
+      (async () => {
+        if (podOps.length) await runBatch(kernel, pod, podOps, ctx);
+        for (const w of waits) await kernel.waitForDad(pod, { dev: w.dev, timeoutMs: w.timeoutMs });
+      })(),
+    );
   }
-  let skipped = 0;
-  if (podOps.length || waits.length) {
-    if (!ctx.podNetns) {
-      skipped = podOps.length + waits.length;
-    } else {
-      if (podOps.length) {
-        const batch = kernel.batch(ctx.podNetns);
-        for (const op of podOps) await queue(kernel, batch, op, ctx);
-        await batch.commit();
-      }
-      for (const w of waits) await kernel.waitForDad(ctx.podNetns, { dev: w.dev, timeoutMs: w.timeoutMs });
-    }
+  const settled = await Promise.allSettled(tasks);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return {
+    hostOps: hostOps.length,
+    podOps: pod ? podOps.length + waits.length : 0,
+    skippedPodOps: pod ? 0 : podOps.length + waits.length,
+  };
+}
+
+async function runBatch(kernel: Kernel, ns: NetnsRef, ops: readonly KernelOp[], ctx: ExecuteContext): Promise<void> {
+  const batch = kernel.batch(ns);
+  for (const op of ops) await queue(kernel, batch, op, ctx);
+  await batch.commit();
+}
+
+/** Runs the veth-creating host batch; on `exists` from a veth whose host name is taken, deletes that link once and retries. */
+async function runHostWithReplace(kernel: Kernel, ops: readonly KernelOp[], ctx: ExecuteContext): Promise<void> {
+  try {
+    await runBatch(kernel, HOST_NETNS, ops, ctx);
+  } catch (e) {
+    if (!isKernelError(e, 'exists') || e.op !== 'add veth' || e.opIndex === undefined) throw e;
+    const failed = ops[e.opIndex];
+    if (failed?.op !== 'veth.create' || !(await kernel.getLink(HOST_NETNS, failed.hostName))) throw e; // pod-side name taken
+    await kernel.batch(HOST_NETNS).deleteLink(failed.hostName, { missingOk: true }).commit();
+    // ops before the failed one were applied (one queued batch op per plan op): carry on from the failed veth
+    await runHostWithReplace(kernel, ops.slice(e.opIndex), ctx);
   }
-  return { hostOps: hostOps.length, podOps: ctx.podNetns ? podOps.length + waits.length : 0, skippedPodOps: skipped };
 }
 
 function opSide(o: KernelOp): 'host' | 'pod' {

@@ -94,7 +94,6 @@ function vethOps(itf: PlannedInterface, mtu: number): KernelOp[] {
   const podTable = itf.index === 0 ? undefined : itf.index;
   const gwCidr = hostCidr(gateway);
   const ops: KernelOp[] = [
-    { op: 'link.delete', ns: 'host', name: hostVeth },
     { op: 'veth.create', hostName: hostVeth, hostMac: itf.hostMac, podName: dev, mtu },
     ...hostLinkSysctls(hostVeth),
     { op: 'link.up', ns: 'host', name: hostVeth },

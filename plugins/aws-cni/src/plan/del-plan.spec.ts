@@ -2,21 +2,16 @@ import { planDel } from './del-plan';
 import { randomLocalMac } from './random-mac';
 
 describe('planDel', () => {
-  it('removes the to-pod and from-pod rules, the host route, then the host veth', () => {
+  it('removes the to-pod and from-pod rules, then the host veth (its host route goes with it)', () => {
     expect(planDel({ hostVeths: ['enic440f455693'], ips: [{ address: '10.99.2.9', family: 4, routeTable: 3 }] })).toEqual([
       { op: 'rule.delete-all', ns: 'host', family: 4, priority: 512, to: '10.99.2.9', table: 254 },
       { op: 'rule.delete-all', ns: 'host', family: 4, priority: 1536, from: '10.99.2.9', table: 3 },
-      { op: 'route.delete', ns: 'host', family: 4, dst: '10.99.2.9/32', dev: 'enic440f455693', table: 254 },
       { op: 'link.delete', ns: 'host', name: 'enic440f455693' },
     ]);
   });
   it('matches from-pod rules of any table when the table is unknown', () => {
     const ops = planDel({ hostVeths: ['eniX'], ips: [{ address: 'fd99::5', family: 6 }] });
     expect(ops[1]).toEqual({ op: 'rule.delete-all', ns: 'host', family: 6, priority: 1536, from: 'fd99::5' });
-    expect(ops[2]).toEqual({ op: 'route.delete', ns: 'host', family: 6, dst: 'fd99::5/128', dev: 'eniX', table: 254 });
-  });
-  it('skips the host route when the device is unknown (it goes with the veth)', () => {
-    expect(planDel({ hostVeths: [], ips: [{ address: '10.99.2.9', family: 4 }] }).some((o) => o.op === 'route.delete')).toBe(false);
   });
   it('cleans the pod-side multi-NIC rule for extra interfaces', () => {
     const ops = planDel({

@@ -1,4 +1,4 @@
-import { hostCidr, MAIN_TABLE, vlanLinkName, vlanTable } from '../naming/names';
+import { MAIN_TABLE, vlanLinkName, vlanTable } from '../naming/names';
 import { PRIO_FROM_POD, PRIO_POD_MULTI_NIC, PRIO_TO_POD, PRIO_VLAN_IIF } from './add-plan';
 import { type Family, type KernelOp } from './kernel-op';
 
@@ -13,8 +13,8 @@ export interface TeardownTarget {
 }
 
 /**
- * Decides the kernel changes of a DEL (upstream-notes 3.3 and 3.4): every rule and route ADD could have made, then
- * the host veths. Every step is idempotent, so the plan also serves to undo a half-done ADD and for a second DEL.
+ * Decides the kernel changes of a DEL (upstream-notes 3.3 and 3.4): every rule ADD could have made, then the host
+ * veths (taking their routes with them). Every step is idempotent, so the plan also serves to undo a half-done ADD and for a second DEL.
  * Branch-ENI pods get both the strict and standard clean-up (mode switches). Pod-side ops (the multi-NIC rules) are
  * skipped by the executor when the netns is gone.
  */
@@ -41,11 +41,10 @@ export function planDel(target: TeardownTarget): KernelOp[] {
         ...(ip.routeTable !== undefined && ip.routeTable > 0 && target.vlanId === undefined ? { table: ip.routeTable } : {}),
       },
     );
-    // The main-table host route goes with the veth anyway; delete it explicitly when we know the device.
-    const dev = target.hostVeths[index];
-    if (dev) ops.push({ op: 'route.delete', ns: 'host', family, dst: hostCidr(address), dev, table: MAIN_TABLE });
     if (index > 0) ops.push({ op: 'rule.delete-all', ns: 'pod', family, priority: PRIO_POD_MULTI_NIC, from: address });
   });
+  // Deleting a host veth also removes its pod end and the main-table host route through it (upstream deletes that
+  // route explicitly because it leaves the veth to die with the netns).
   for (const name of new Set(target.hostVeths)) ops.push({ op: 'link.delete', ns: 'host', name });
   return ops;
 }

@@ -11,7 +11,9 @@ export type KernelOp =
   | { readonly op: 'link.delete'; readonly ns: Side; readonly name: string }
   /**
    * Create a veth pair from the host: the host end `hostName` with MAC `hostMac`, its peer `podName` born directly in
-   * the pod netns (no move). Both ends get `mtu`.
+   * the pod netns (no move). Both ends get `mtu`. A host link already named `hostName` (a leftover of an earlier
+   * sandbox of the same pod) is deleted first, as upstream does; the executor does that only when creation reports
+   * `exists`, so the common case costs no extra process.
    */
   | {
       readonly op: 'veth.create';

@@ -1,4 +1,4 @@
-import { GrpcCallError, GrpcStatus } from '../ipamd/grpc-unix-client';
+import { GrpcCallError, GrpcStatus } from '../ipamd/grpc-common';
 import { type IpamdClient, type WithReason } from '../ipamd/ipamd-client';
 import {
   type AddNetworkReply,
