@@ -221,6 +221,24 @@ describe('ChainExecutor', () => {
     expect(await chain.cachedResult(LIST, { ...RT, containerId: 'ctr2' })).toBeUndefined();
   });
 
+  it('validate: plugins found, version supported, capabilities unioned', async () => {
+    const ok = parseConflist({
+      cniVersion: '1.0.0',
+      name: 'n',
+      plugins: [
+        { type: 'a', capabilities: { mac: true, ips: false } },
+        { type: 'b', capabilities: { bandwidth: true } },
+      ],
+    });
+    expect(await chain.validate(ok)).toEqual(['bandwidth', 'mac']);
+    await expect(chain.validate(LIST)).rejects.toMatchObject({
+      code: 1,
+      message: expect.stringContaining('plugin 0:main does not support config version "1.1.0"'),
+    });
+    const missing = parseConflist({ cniVersion: '1.0.0', name: 'n', plugins: [{ type: 'missing' }] });
+    await expect(chain.validate(missing)).rejects.toThrow(/plugin 0:missing failed \(validate\)/);
+  });
+
   it('VERSION probe', async () => {
     expect(await chain.version('main')).toEqual({ cniVersion: '1.1.0', supportedVersions: ['1.0.0'] });
     expect(fake.calls[0].env).toMatchObject({ CNI_NETNS: 'dummy', CNI_IFNAME: 'dummy' });

@@ -109,7 +109,7 @@ export class ChainExecutor {
     return { networkName: list.name, containerId: rt.containerId, ifName: rt.ifName };
   }
 
-  private validate(list: LoadedConflist, rt: RuntimeConf): void {
+  private checkIdentifiers(list: LoadedConflist, rt: RuntimeConf): void {
     try {
       validateContainerId(rt.containerId);
       validateNetworkName(list.name);
@@ -133,7 +133,7 @@ export class ChainExecutor {
 
   /** ADD every plugin in order; caches and returns the final result (in the list's version). */
   async add(list: LoadedConflist, rt: RuntimeConf): Promise<AnyResult> {
-    this.validate(list, rt);
+    this.checkIdentifiers(list, rt);
     let prev: unknown;
     for (const [i, p] of list.plugins.entries()) {
       const conf = buildPluginConfig(list, p, { prevResult: prev, capabilityArgs: rt.capabilityArgs });
@@ -159,7 +159,7 @@ export class ChainExecutor {
 
   /** CHECK every plugin in order with the cached result as prevResult; no-op when `disableCheck`. */
   async check(list: LoadedConflist, rt: RuntimeConf): Promise<void> {
-    this.validate(list, rt);
+    this.checkIdentifiers(list, rt);
     if (!versionAtLeast(list.cniVersion, '0.4.0')) {
       throw new CniError(
         CniErrorCode.IncompatibleCniVersion,
@@ -181,7 +181,7 @@ export class ChainExecutor {
 
   /** DEL every plugin in reverse order (cached result as prevResult for >= 0.4.0), then drops the cache entry. */
   async del(list: LoadedConflist, rt: RuntimeConf): Promise<void> {
-    this.validate(list, rt);
+    this.checkIdentifiers(list, rt);
     const prevResult = versionAtLeast(list.cniVersion, '0.4.0') ? await this.cachedPrevResult(list, rt) : undefined;
     const steps = [...list.plugins.entries()].reverse();
     for (const [i, p] of steps) {
@@ -263,6 +263,28 @@ export class ChainExecutor {
           ? ['0.1.0', '0.2.0']
           : [out.cniVersion],
     };
+  }
+
+  /**
+   * libcni `ValidateNetworkList`: every plugin exists and its VERSION answer lists the list's exact version.
+   * @returns the capabilities enabled by any plugin.
+   * @throws CniError naming the first plugin that fails (code 1 when the version is not supported).
+   */
+  async validate(list: LoadedConflist): Promise<string[]> {
+    const caps = new Set<string>();
+    for (const [i, p] of list.plugins.entries()) {
+      const info = await this.version(p.type).catch((e: unknown) => {
+        throw toCniError(e).withContext(`${stepName(i, p)} failed (validate)`);
+      });
+      if (!info.supportedVersions.includes(list.cniVersion)) {
+        throw new CniError(
+          CniErrorCode.IncompatibleCniVersion,
+          `${stepName(i, p)} does not support config version "${list.cniVersion}" (it supports ${info.supportedVersions.join(', ')})`,
+        );
+      }
+      for (const [c, on] of Object.entries(p.capabilities ?? {})) if (on === true) caps.add(c);
+    }
+    return [...caps].sort();
   }
 
   /** The cached result of an attachment (as stored), or undefined. */
