@@ -37,7 +37,10 @@ export class PolicyEc2 implements Ec2Api {
   private async call<T>(method: string, fn: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const b = this.opts.budget;
-      if (b) await (MUTATING.has(method) ? b.mutating : b.describe).acquire(() => this.demand.waiting());
+      // Finishing an ENI already created (attach, delete-on-termination) goes before starting new work: a created
+      // but unattached ENI serves nobody. Then the node with the most waiting pods.
+      const finishing = method === 'attachNetworkInterface' || method === 'setDeleteOnTermination' ? 1e6 : 0;
+      if (b) await (MUTATING.has(method) ? b.mutating : b.describe).acquire(() => finishing + this.demand.waiting());
       try {
         return await fn();
       } catch (e) {
