@@ -56,7 +56,8 @@ module.exports = {
       testMatch: ['<rootDir>/**/*.spec.ts'],
       testPathIgnorePatterns: [...common.testPathIgnorePatterns, '\\.integ\\.spec\\.ts$', '\\.privileged\\.spec\\.ts$'],
     },
-    { ...common, displayName: 'integ', testMatch: ['<rootDir>/**/*.integ.spec.ts'] },
-    { ...common, displayName: 'privileged', testMatch: ['<rootDir>/**/*.privileged.spec.ts'] },
+    // Spawning executables and real kernel work on a busy 2-core machine: more than jest's 5 s default per test.
+    { ...common, displayName: 'integ', testMatch: ['<rootDir>/**/*.integ.spec.ts'], testTimeout: 30_000 },
+    { ...common, displayName: 'privileged', testMatch: ['<rootDir>/**/*.privileged.spec.ts'], testTimeout: 30_000 },
   ],
 };
