@@ -25,9 +25,27 @@ function sh(cmd: string): void {
 }
 
 /** Runs one plugin command in the host namespace; returns wall ms; throws on a CNI error. */
-function cni(hostNs: string, plugin: string, command: string, config: object, cid: string, netns: string, ifName = 'eth0'): number {
-  const argv = [`--net=/run/netns/${hostNs}`, '--', ...(plugin.endsWith('.js') ? [process.execPath, plugin] : [plugin])];
-  const env = benchEnv({ CNI_COMMAND: command, CNI_CONTAINERID: cid, CNI_NETNS: netns, CNI_IFNAME: ifName, CNI_PATH: '/usr/lib/cni' });
+function cni(
+  hostNs: string,
+  plugin: string,
+  command: string,
+  config: object,
+  cid: string,
+  netns: string,
+  ifName = 'eth0',
+): number {
+  const argv = [
+    `--net=/run/netns/${hostNs}`,
+    '--',
+    ...(plugin.endsWith('.js') ? [process.execPath, plugin] : [plugin]),
+  ];
+  const env = benchEnv({
+    CNI_COMMAND: command,
+    CNI_CONTAINERID: cid,
+    CNI_NETNS: netns,
+    CNI_IFNAME: ifName,
+    CNI_PATH: '/usr/lib/cni',
+  });
   const t0 = process.hrtime.bigint();
   const r = spawnSync('nsenter', argv, { input: JSON.stringify(config), env, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -55,7 +73,8 @@ export const suite: BenchSuite = {
       if (!existsSync(`/usr/lib/cni/${n}`)) return { skipped: `reference /usr/lib/cni/${n} missing` };
     }
     for (const n of ['bandwidth-shim', 'tuning-shim', 'egress-cni']) {
-      if (!existsSync(bundlePath(n))) return { skipped: `bundle ${bundlePath(n)} missing: npm run bundle -w plugins/${n}` };
+      if (!existsSync(bundlePath(n)))
+        return { skipped: `bundle ${bundlePath(n)} missing: npm run bundle -w plugins/${n}` };
     }
     const tag = randomBytes(3).toString('hex');
     const host = `vct-bench-${tag}-h`;
@@ -65,8 +84,12 @@ export const suite: BenchSuite = {
     const veth = 'vethvctbench';
     try {
       sh(`ip netns add ${host} && ip netns add ${pod}`);
-      sh(`ip -n ${host} link add ${veth} type veth peer name eth0 netns ${pod} && ip -n ${host} link set ${veth} up && ip -n ${pod} link set eth0 up`);
-      sh(`ip -n ${host} link add eth9 type veth peer name eth9p && ip -n ${host} addr add 10.99.70.1/24 dev eth9 && ip -n ${host} link set eth9 up`);
+      sh(
+        `ip -n ${host} link add ${veth} type veth peer name eth0 netns ${pod} && ip -n ${host} link set ${veth} up && ip -n ${pod} link set eth0 up`,
+      );
+      sh(
+        `ip -n ${host} link add eth9 type veth peer name eth9p && ip -n ${host} addr add 10.99.70.1/24 dev eth9 && ip -n ${host} link set eth9 up`,
+      );
       const prev = {
         cniVersion: '1.0.0',
         interfaces: [{ name: veth }, { name: 'eth0', sandbox: podPath }],
@@ -75,7 +98,11 @@ export const suite: BenchSuite = {
         dns: {},
       };
       const bw = { ingressRate: 8_000_000, ingressBurst: 800_000, egressRate: 4_000_000, egressBurst: 400_000 };
-      const tune = { sysctl: { 'net.core.somaxconn': '512', 'net.ipv4.conf.IFNAME.accept_redirects': '0' }, mtu: 1400, promisc: true };
+      const tune = {
+        sysctl: { 'net.core.somaxconn': '512', 'net.ipv4.conf.IFNAME.accept_redirects': '0' },
+        mtu: 1400,
+        promisc: true,
+      };
       const pairs: Pair[] = [
         {
           name: 'bandwidth ADD+DEL',
@@ -90,7 +117,14 @@ export const suite: BenchSuite = {
           ours: bundlePath('tuning-shim'),
           ref: '/usr/lib/cni/tuning',
           refLabel: 'Go tuning 1.1.1',
-          config: (w) => ({ cniVersion: '1.0.0', name: 'vctbench', type: 'tuning', dataDir: join(tmp, `tuning-${w}`), ...tune, prevResult: prev }),
+          config: (w) => ({
+            cniVersion: '1.0.0',
+            name: 'vctbench',
+            type: 'tuning',
+            dataDir: join(tmp, `tuning-${w}`),
+            ...tune,
+            prevResult: prev,
+          }),
         },
         {
           name: 'egress-cni ADD+DEL',
@@ -108,7 +142,12 @@ export const suite: BenchSuite = {
                   nodeIP: '10.99.70.1',
                   randomizeSNAT: 'prng',
                   pluginLogFile: join(tmp, 'egress.log'),
-                  ipam: { type: 'host-local', ranges: [[{ subnet: '169.254.172.0/22' }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: join(tmp, 'eg') },
+                  ipam: {
+                    type: 'host-local',
+                    ranges: [[{ subnet: '169.254.172.0/22' }]],
+                    routes: [{ dst: '0.0.0.0/0' }],
+                    dataDir: join(tmp, 'eg'),
+                  },
                   prevResult: prev,
                 }
               : {
@@ -116,7 +155,12 @@ export const suite: BenchSuite = {
                   name: 'vctbench',
                   type: 'ptp',
                   ipMasq: true,
-                  ipam: { type: 'host-local', ranges: [[{ subnet: '10.99.72.0/24' }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: join(tmp, 'ptp') },
+                  ipam: {
+                    type: 'host-local',
+                    ranges: [[{ subnet: '10.99.72.0/24' }]],
+                    routes: [{ dst: '0.0.0.0/0' }],
+                    dataDir: join(tmp, 'ptp'),
+                  },
                 },
         },
       ];
@@ -130,7 +174,9 @@ export const suite: BenchSuite = {
             const cid = `vct-bench-${which}-${i + 2}`;
             const plugin = which === 'ours' ? p.ours : p.ref;
             const conf = p.config(which, i);
-            const ms = cni(host, plugin, 'ADD', conf, cid, podPath, p.ifName) + cni(host, plugin, 'DEL', conf, cid, podPath, p.ifName);
+            const ms =
+              cni(host, plugin, 'ADD', conf, cid, podPath, p.ifName) +
+              cni(host, plugin, 'DEL', conf, cid, podPath, p.ifName);
             p.after?.();
             if (i >= 0) (which === 'ours' ? ours : ref).push(ms);
           }

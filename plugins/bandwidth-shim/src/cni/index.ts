@@ -1,3 +1,3 @@
 // SPDX-License-Identifier: Apache-2.0
 export * from './request';
-export * from './run';
+export * from './sdk-adapter';

@@ -12,18 +12,11 @@ export interface CniRequest {
   readonly config: Record<string, unknown>;
 }
 
-/** What a plugin's main hands to {@link runCni}. */
+/** A plugin's verbs over {@link CniRequest}; `sdkPlugin` runs them under the SDK dispatcher. */
 export interface CniHandlers {
   /** Versions this plugin supports, oldest first. */
   readonly supportedVersions: readonly string[];
   add(req: CniRequest): Promise<unknown>;
   del(req: CniRequest): Promise<void>;
   check(req: CniRequest): Promise<void>;
-}
-
-/** The process edge, injected so tests need no real process. */
-export interface CniIo {
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readStdin(): Promise<string>;
-  writeStdout(text: string): void;
 }
