@@ -27,7 +27,7 @@ const num = (v: unknown, name: string): number => {
  *   GET  /calls                      per-action counters; POST /calls/reset (or DELETE /calls) zeroes them
  *   GET  /faults; POST /faults {action, code, count?, message?, httpStatus?}; DELETE /faults
  *   GET  /latency; POST /latency {action, ms}
- *   POST /timing {attachDelayMs?, detachDelayMs?, imdsLagMs?}
+ *   POST /timing {attachDelayMs?, detachDelayMs?, imdsLagMs?, describeLagMs?}
  *   GET  /buckets; POST /buckets/reset
  *   POST /instances {instanceType?, subnet?, tags?, securityGroups?}; POST /instances/<id>/terminate
  *   GET  /network-interfaces/<id>
@@ -79,6 +79,7 @@ export async function handleControl(
           attachDelayMs: j.attachDelayMs === undefined ? undefined : num(j.attachDelayMs, 'attachDelayMs'),
           detachDelayMs: j.detachDelayMs === undefined ? undefined : num(j.detachDelayMs, 'detachDelayMs'),
           imdsLagMs: j.imdsLagMs === undefined ? undefined : num(j.imdsLagMs, 'imdsLagMs'),
+          describeLagMs: j.describeLagMs === undefined ? undefined : num(j.describeLagMs, 'describeLagMs'),
         });
         return { status: 200, body: { timing: world.timing } };
       case 'GET /buckets':

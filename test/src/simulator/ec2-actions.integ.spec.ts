@@ -221,6 +221,32 @@ describe('EC2 actions through @aws-sdk/client-ec2', () => {
     for (const n of nodes) sim.terminateInstance(n.instanceId);
   });
 
+  it('eventual consistency: a new ENI is NotFound to Describe for describeLagMs', async () => {
+    sim.setTiming({ describeLagMs: 2000 });
+    try {
+      const { NetworkInterface: eni } = await ec2.send(
+        new CreateNetworkInterfaceCommand({
+          SubnetId: nodeSubnet,
+          TagSpecifications: [{ ResourceType: 'network-interface', Tags: [{ Key: 'fresh', Value: '1' }] }],
+        }),
+      );
+      const id = eni!.NetworkInterfaceId!;
+      expect(
+        await ec2Failure(ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] }))),
+      ).toMatchObject({ code: 'InvalidNetworkInterfaceID.NotFound' });
+      const byTag = (): Promise<unknown[]> =>
+        ec2
+          .send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'tag:fresh', Values: ['1'] }] }))
+          .then((o) => o.NetworkInterfaces ?? []);
+      expect(await byTag()).toHaveLength(0);
+      clock.advance(2000);
+      expect(await byTag()).toHaveLength(1);
+      await ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: id }));
+    } finally {
+      sim.setTiming({ describeLagMs: 0 });
+    }
+  });
+
   it('Force detach completes at once', async () => {
     const { NetworkInterface: eni } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: nodeSubnet }));
     const att = await ec2.send(

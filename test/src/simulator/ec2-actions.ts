@@ -189,7 +189,20 @@ export const ACTIONS: Readonly<Record<string, ActionHandler>> = {
     rejectIdsWithMaxResults(ids, maxResults, 'networkInterfaceIds');
     const fields = eniFields(w);
     checkFilterNames(filters, (n) => fields(dummyEni, n) !== undefined);
-    const items = applyFilters(ids.length ? w.getEnis(ids) : [...w.enis.values()], filters, fields, undefined);
+    let base: Eni[];
+    if (ids.length) {
+      base = w.getEnis(ids);
+      const hidden = base.filter((e) => !w.describable(e)).map((e) => e.networkInterfaceId);
+      if (hidden.length) {
+        throw new Ec2Error(
+          'InvalidNetworkInterfaceID.NotFound',
+          hidden.length === 1
+            ? `The networkInterface ID '${hidden[0]}' does not exist`
+            : `The networkInterface IDs '${hidden.join(', ')}' do not exist`,
+        );
+      }
+    } else base = [...w.enis.values()].filter((e) => w.describable(e));
+    const items = applyFilters(base, filters, fields, undefined);
     const page = paginate(items, (e) => e.networkInterfaceId, {
       maxResults,
       nextToken: p.str('NextToken'),

@@ -63,6 +63,7 @@ d('node fabric: attached ENIs become links in the node namespace', () => {
     );
     const name = await until('link with the ENI MAC', async () => (await fabric.nodeLinks()).get(eni!.MacAddress!));
     expect(name).toBe('eth1');
+    await fabric.idle(); // the link is brought up right after it is made
     const link = JSON.parse(execFileSync('ip', ['-n', nodeNs, '-j', 'link', 'show', 'eth1'], { encoding: 'utf8' })) as {
       mtu: number;
       flags: string[];

@@ -24,7 +24,7 @@ describe('resolveScenario', () => {
       { id: undefined, instanceType: 'm5.large', subnet: undefined, securityGroups: undefined, tags: {} },
     ]);
     expect(s.throttling && s.throttling.mutating).toEqual({ size: 200, refillPerSecond: 5 });
-    expect(s.timing).toEqual({ attachDelayMs: 50, detachDelayMs: 50, imdsLagMs: 100 });
+    expect(s.timing).toEqual({ attachDelayMs: 50, detachDelayMs: 50, imdsLagMs: 100, describeLagMs: 0 });
   });
 
   it('reports every problem with its path', () => {

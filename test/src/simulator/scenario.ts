@@ -65,6 +65,11 @@ export interface TimingSpec {
   readonly detachDelayMs?: number;
   /** How long after an EC2 change IMDS shows it. */
   readonly imdsLagMs?: number;
+  /**
+   * EC2's eventual consistency: a new ENI stays invisible to DescribeNetworkInterfaces (NotFound by id, absent
+   * from filtered results) for this long after CreateNetworkInterface. Default 0.
+   */
+  readonly describeLagMs?: number;
 }
 
 /** The world the simulator starts with; every field is optional and has a default. */
@@ -142,6 +147,7 @@ export const DEFAULT_TIMING: Required<TimingSpec> = Object.freeze({
   attachDelayMs: 50,
   detachDelayMs: 50,
   imdsLagMs: 100,
+  describeLagMs: 0,
 });
 
 export const DEFAULT_SECURITY_GROUP = 'sg-0000000000000a001';
@@ -476,11 +482,12 @@ export function resolveScenario(input: unknown = {}): ResolvedScenario {
   }
 
   const tm = c.obj('timing', s.timing) ?? {};
-  c.keys('timing', tm, ['attachDelayMs', 'detachDelayMs', 'imdsLagMs']);
+  c.keys('timing', tm, ['attachDelayMs', 'detachDelayMs', 'imdsLagMs', 'describeLagMs']);
   const timing = {
     attachDelayMs: c.num('timing.attachDelayMs', tm.attachDelayMs, 0, false) ?? DEFAULT_TIMING.attachDelayMs,
     detachDelayMs: c.num('timing.detachDelayMs', tm.detachDelayMs, 0, false) ?? DEFAULT_TIMING.detachDelayMs,
     imdsLagMs: c.num('timing.imdsLagMs', tm.imdsLagMs, 0, false) ?? DEFAULT_TIMING.imdsLagMs,
+    describeLagMs: c.num('timing.describeLagMs', tm.describeLagMs, 0, false) ?? DEFAULT_TIMING.describeLagMs,
   };
   const latency: Record<string, number> = {};
   for (const [a, ms] of Object.entries(c.obj('latency', s.latency) ?? {})) {

@@ -162,7 +162,7 @@ export class Simulator implements SimulatorCore {
     else for (const [a, v] of Object.entries(action)) this.controls.setLatency(a, v);
   }
 
-  setTiming(t: { attachDelayMs?: number; detachDelayMs?: number; imdsLagMs?: number }): void {
+  setTiming(t: { attachDelayMs?: number; detachDelayMs?: number; imdsLagMs?: number; describeLagMs?: number }): void {
     this.world.setTiming(t);
   }
 

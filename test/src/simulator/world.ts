@@ -95,6 +95,7 @@ export class World {
   private readonly listeners = new Set<WorldListener>();
   readonly imds: ImdsHistory;
   private imdsLagMs: number;
+  private describeLagMs: number;
   private attachDelayMs: number;
   private detachDelayMs: number;
 
@@ -107,6 +108,7 @@ export class World {
     this.accountId = scenario.accountId;
     this.securityGroups = new Set(scenario.securityGroups);
     this.imdsLagMs = scenario.timing.imdsLagMs;
+    this.describeLagMs = scenario.timing.describeLagMs;
     this.attachDelayMs = scenario.timing.attachDelayMs;
     this.detachDelayMs = scenario.timing.detachDelayMs;
     this.imds = new ImdsHistory(() => this.imdsLagMs);
@@ -151,14 +153,20 @@ export class World {
     return `${short}-az${az.charCodeAt(az.length - 1) - 96}`;
   }
 
-  setTiming(t: { attachDelayMs?: number; detachDelayMs?: number; imdsLagMs?: number }): void {
+  setTiming(t: { attachDelayMs?: number; detachDelayMs?: number; imdsLagMs?: number; describeLagMs?: number }): void {
+    if (t.describeLagMs !== undefined) this.describeLagMs = t.describeLagMs;
     if (t.attachDelayMs !== undefined) this.attachDelayMs = t.attachDelayMs;
     if (t.detachDelayMs !== undefined) this.detachDelayMs = t.detachDelayMs;
     if (t.imdsLagMs !== undefined) this.imdsLagMs = t.imdsLagMs;
   }
 
-  get timing(): { attachDelayMs: number; detachDelayMs: number; imdsLagMs: number } {
-    return { attachDelayMs: this.attachDelayMs, detachDelayMs: this.detachDelayMs, imdsLagMs: this.imdsLagMs };
+  get timing(): { attachDelayMs: number; detachDelayMs: number; imdsLagMs: number; describeLagMs: number } {
+    return {
+      attachDelayMs: this.attachDelayMs,
+      detachDelayMs: this.detachDelayMs,
+      imdsLagMs: this.imdsLagMs,
+      describeLagMs: this.describeLagMs,
+    };
   }
 
   subscribe(l: WorldListener): () => void {
@@ -196,6 +204,11 @@ export class World {
   }
 
   // ---------- lookups ----------
+
+  /** False while a new ENI is still hidden from Describe calls (eventual consistency, `describeLagMs`). */
+  describable(eni: Eni): boolean {
+    return this.describeLagMs <= 0 || this.clock.now() - eni.createdAt >= this.describeLagMs;
+  }
 
   resolveSubnet(ref: string): Subnet | undefined {
     return this.subnets.get(ref) ?? this.subnets.get(this.subnetNames.get(ref) ?? '');
