@@ -67,6 +67,28 @@ describe('iptables-save parsing and canonical rules', () => {
   });
 });
 
+describe('canonical matches and targets (as iptables-save prints them)', () => {
+  it.each([
+    ['-i eni+ -j CONNMARK --set-mark 0x80/0x80', '-i eni+ -j CONNMARK --set-xmark 0x80/0x80'],
+    ['-j CONNMARK --set-mark 128', '-j CONNMARK --set-xmark 0x80/0xffffffff'],
+    [
+      '-i eni+ -j CONNMARK --restore-mark --mask 0x80',
+      '-i eni+ -j CONNMARK --restore-mark --nfmask 0x80 --ctmask 0x80',
+    ],
+    ['-j MARK --set-mark 0x80/0x80', '-j MARK --set-xmark 0x80/0x80'],
+    ['-p tcp --dport 80 -m comment --comment x -j ACCEPT', '-p tcp -m tcp --dport 80 -m comment --comment x -j ACCEPT'],
+    [
+      '-p udp -m comment --comment y --destination-port 53 -j ACCEPT',
+      '-p udp -m comment --comment y -m udp --dport 53 -j ACCEPT',
+    ],
+    ['-p tcp -m multiport --dports 80,443 -j ACCEPT', '-p tcp -m multiport --dports 80,443 -j ACCEPT'],
+    ['-p tcp -m tcp --dport 80 -j ACCEPT', '-p tcp -m tcp --dport 80 -j ACCEPT'],
+    ['-m connmark --mark 0x80/0x80 -j ACCEPT', '-m connmark --mark 0x80/0x80 -j ACCEPT'],
+  ])('%s', (given, saved) => {
+    expect(canonicalRuleArgs(4, given.split(' '))).toEqual(saved.split(' '));
+  });
+});
+
 describe('planIptablesRestore', () => {
   const current = parseIptablesSave(SAVE);
 

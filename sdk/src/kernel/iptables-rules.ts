@@ -172,7 +172,51 @@ export function canonicalRuleArgs(family: IptablesFamily, args: readonly string[
       i += neg ? 2 : 1;
     } else rest.push(words[i]);
   }
-  return [...BASIC_ORDER.flatMap((o) => basic.get(o) ?? []), ...rest];
+  const proto = basic.get('-p');
+  const p = proto ? proto[proto.length - 1] : undefined;
+  return [...BASIC_ORDER.flatMap((o) => basic.get(o) ?? []), ...canonicalMatches(rest, p)];
+}
+
+const PORT_OPTS = new Set(['--dport', '--sport', '--tcp-flags', '--syn', '--tcp-option']);
+const PORT_LONG: Record<string, string> = { '--destination-port': '--dport', '--source-port': '--sport' };
+
+const hexMark = (v: string): string => {
+  const n = /^(0x[0-9a-fA-F]+|[0-9]+)$/.test(v) ? Number(v) : NaN;
+  return Number.isFinite(n) ? `0x${n.toString(16)}` : v;
+};
+const markMask = (v: string, defaultMask?: string): string => {
+  const [val, mask] = v.split('/');
+  return mask !== undefined
+    ? `${hexMark(val)}/${hexMark(mask)}`
+    : defaultMask
+      ? `${hexMark(val)}/${defaultMask}`
+      : hexMark(val);
+};
+
+/**
+ * Rewrites match/target words the way iptables-save prints them: the implicit `-m tcp|udp` before port options,
+ * `--set-mark` as `--set-xmark v/m`, `--restore-mark|--save-mark --mask m` as `--nfmask m --ctmask m`, marks in hex.
+ */
+function canonicalMatches(words: readonly string[], proto: string | undefined): string[] {
+  const w = words.map((x) => PORT_LONG[x] ?? x);
+  if ((proto === 'tcp' || proto === 'udp') && !w.some((x, i) => x === '-m' && w[i + 1] === proto)) {
+    const k = w.findIndex((x) => PORT_OPTS.has(x));
+    if (k >= 0) w.splice(w[k - 1] === '!' ? k - 1 : k, 0, '-m', proto);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < w.length; i++) {
+    const x = w[i];
+    if ((x === '--set-mark' || x === '--set-xmark') && i + 1 < w.length) {
+      out.push('--set-xmark', markMask(w[++i], '0xffffffff'));
+    } else if ((x === '--restore-mark' || x === '--save-mark') && w[i + 1] === '--mask' && i + 2 < w.length) {
+      const m = hexMark(w[i + 2]);
+      out.push(x, '--nfmask', m, '--ctmask', m);
+      i += 2;
+    } else if ((x === '--nfmask' || x === '--ctmask' || x === '--mark') && i + 1 < w.length) {
+      out.push(x, markMask(w[++i]));
+    } else out.push(x);
+  }
+  return out;
 }
 
 const same = (a: readonly string[], b: readonly string[]): boolean =>

@@ -205,6 +205,43 @@ d('ToolFirewall on a real kernel', () => {
       expect((await fw.listIptablesRules(t.router!.ref, 4, 'mangle', 'PREROUTING')).length).toBe(1);
     });
 
+    it('rules written in the short forms are recognised on the next apply (no duplicates)', async () => {
+      const ops: IptablesOp[] = [
+        {
+          kind: 'ensure-rule',
+          table: 'mangle',
+          chain: 'PREROUTING',
+          args: ['-i', 'rc0', '-j', 'CONNMARK', '--set-mark', '0x80/0x80'],
+        },
+        {
+          kind: 'ensure-rule',
+          table: 'mangle',
+          chain: 'PREROUTING',
+          args: ['-i', 'rs0', '-j', 'CONNMARK', '--restore-mark', '--mask', '0x80'],
+        },
+        {
+          kind: 'ensure-rule',
+          table: 'filter',
+          chain: 'INPUT',
+          args: ['-p', 'tcp', '--dport', '80', '-m', 'comment', '--comment', 'x', '-j', 'ACCEPT'],
+        },
+        {
+          kind: 'ensure-rule',
+          table: 'nat',
+          chain: 'POSTROUTING',
+          args: ['--source', '10.99.10.9', '-j', 'MASQUERADE'],
+        },
+      ];
+      await fw.applyIptables(t.router!.ref, 4, ops);
+      expect(await fw.applyIptables(t.router!.ref, 4, ops)).toEqual({ changes: 0, spawns: 1 });
+      await fw.applyIptables(
+        t.router!.ref,
+        4,
+        ops.map((o) => ({ ...o, kind: 'delete-rule' }) as IptablesOp),
+      );
+      expect(await fw.listIptablesRules(t.router!.ref, 4, 'filter', 'INPUT')).toEqual([]);
+    });
+
     it('ip6tables through the same path', async () => {
       const r = await fw.applyIptables(t.router!.ref, 6, [
         {
