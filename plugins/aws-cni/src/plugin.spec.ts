@@ -9,7 +9,7 @@ import { FakeKernel } from '@vpc-cni-ts/sdk/kernel/fakes';
 import { memoryIo } from '@vpc-cni-ts/sdk/testing';
 
 import { AWS_CNI_INFO, createAwsCniHandlers } from './plugin';
-import { FakeIpamd } from './testing/fake-ipamd';
+import { FakeIpamd, FakeNpAgent } from './testing/fake-ipamd';
 
 const NETNS = '/run/netns/cni-test';
 const HOST_MAC = '02:aa:bb:cc:dd:01';
@@ -32,6 +32,7 @@ const bare = (a?: string) => (a ?? '').replace(/\/(32|128)$/, '');
 interface Env {
   kernel: FakeKernel;
   ipamd: FakeIpamd;
+  np: FakeNpAgent;
   pod: NetnsRef;
   run(command: string, c: Record<string, unknown>, env?: Record<string, string | undefined>): Promise<{ code?: number; json: any }>;
 }
@@ -45,9 +46,15 @@ async function setup(opts: { pool?: { ipv4Addr: string; ipv6Addr: string; device
       { ipv4Addr: '10.99.3.7', ipv6Addr: '', deviceNumber: 1, routeTableId: 2 },
     ],
   );
+  const np = new FakeNpAgent();
   const run: Env['run'] = async (command, c, env = {}) => {
     const macs = [HOST_MAC, HOST_MAC2];
-    const handlers = createAwsCniHandlers({ kernel: () => kernel, ipamd: () => ipamd, randomMac: () => macs.shift() ?? '02:00:00:00:00:09' });
+    const handlers = createAwsCniHandlers({
+      kernel: () => kernel,
+      ipamd: () => ipamd,
+      npAgent: () => np,
+      randomMac: () => macs.shift() ?? '02:00:00:00:00:09',
+    });
     const io = memoryIo(
       { CNI_COMMAND: command, CNI_CONTAINERID: 'ctr-1', CNI_NETNS: NETNS, CNI_IFNAME: 'eth0', CNI_ARGS: ARGS, CNI_PATH: '/opt/cni/bin', ...env },
       JSON.stringify(c),
@@ -55,7 +62,7 @@ async function setup(opts: { pool?: { ipv4Addr: string; ipv6Addr: string; device
     await pluginMain(handlers, AWS_CNI_INFO, io);
     return { code: io.out.exitCode, json: io.out.stdout ? JSON.parse(io.out.stdout) : undefined };
   };
-  return { kernel, ipamd, pod, run };
+  return { kernel, ipamd, np, pod, run };
 }
 
 const ourRules = (s: KernelSnapshot) => s.rules.filter((r) => r.priority !== 0 && r.priority < 32766);
@@ -375,5 +382,36 @@ describe('STATUS', () => {
     expect((await e.run('STATUS', conf({ cniVersion: '1.1.0' }))).code).toBe(0);
     e.ipamd.down = true;
     expect((await e.run('STATUS', conf({ cniVersion: '1.1.0' }))).json).toMatchObject({ code: 50 });
+  });
+});
+
+describe('network policy agent (when ipamd reports a NetworkPolicyMode)', () => {
+  it('ADD enforces with the mode and interface count; DEL removes', async () => {
+    const e = await setup();
+    e.ipamd.networkPolicyMode = 'standard';
+    const add = await e.run('ADD', conf());
+    expect(add.code).toBe(0);
+    expect(e.np.enforced.get('default/nginx')).toEqual({ mode: 'standard', interfaceCount: 1 });
+    expect((await e.run('DEL', { ...conf(), prevResult: add.json })).code).toBe(0);
+    expect(e.np.enforced.size).toBe(0);
+  });
+  it('ADD fails and rolls back when the agent cannot enforce; DEL only logs its failure', async () => {
+    const e = await setup();
+    e.ipamd.networkPolicyMode = 'strict';
+    const before = await e.kernel.snapshot(HOST_NETNS);
+    e.np.fail = true;
+    const r = await e.run('ADD', conf());
+    expect(r.json.msg).toMatch(/network policy agent could not enforce/);
+    expect(await e.kernel.snapshot(HOST_NETNS)).toEqual(before);
+    expect(e.ipamd.allocations.size).toBe(0);
+    e.np.fail = false;
+    const add = await e.run('ADD', conf());
+    e.np.fail = true;
+    expect((await e.run('DEL', { ...conf(), prevResult: add.json })).code).toBe(0);
+  });
+  it('is not called without a mode', async () => {
+    const e = await setup();
+    e.np.fail = true;
+    expect((await e.run('ADD', conf())).code).toBe(0);
   });
 });

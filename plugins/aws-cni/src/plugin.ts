@@ -4,6 +4,7 @@ import { type Kernel } from '@vpc-cni-ts/sdk/kernel';
 import { type AwsCniNetConf, NetConfError, parseNetConf } from './config/net-conf';
 import { type AwsCniDeps } from './handlers/deps';
 import { type IpamdClient } from './ipamd/ipamd-client';
+import { type NpAgentClient } from './ipamd/np-agent-client';
 import { createLogger, openLogSink } from './log/plugin-logger';
 
 /** Default ipamd socket (kept here so VERSION and config errors load no gRPC code). */
@@ -22,11 +23,15 @@ const lazy = {
   ipamd: (socketPath: string): IpamdClient =>
     new (require('./ipamd/ipamd-client') as typeof import('./ipamd/ipamd-client')).LeanIpamdClient({ socketPath }),
   randomMac: (): string => (require('./plan/random-mac') as typeof import('./plan/random-mac')).randomLocalMac(),
+  npAgent: (socketPath: string): NpAgentClient =>
+    new (require('./ipamd/np-agent-client') as typeof import('./ipamd/np-agent-client')).LeanNpAgentClient(socketPath),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Environment variable (shared with ipamd) overriding the socket path; upstream has none. */
 export const IPAMD_SOCKET_ENV = 'IPAMD_SOCKET_PATH';
+/** Environment variable overriding the network policy agent socket (ours; default /var/run/aws-node/npa.sock). */
+export const NPA_SOCKET_ENV = 'NPA_SOCKET_PATH';
 
 /**
  * Static facts: every spec version (upstream declares version.All), K8S_* CNI_ARGS, and config parsing with the
@@ -50,6 +55,7 @@ export interface AwsCniFactories {
   readonly kernel?: () => Kernel;
   readonly ipamd?: (socketPath: string) => IpamdClient;
   readonly randomMac?: () => string;
+  readonly npAgent?: (socketPath: string) => NpAgentClient;
 }
 
 /**
@@ -68,6 +74,7 @@ export function createAwsCniHandlers(f: AwsCniFactories = {}): PluginHandlers<Aw
       ipamd,
       log,
       randomMac: f.randomMac ?? lazy.randomMac,
+      npAgent: () => (f.npAgent ?? lazy.npAgent)(ctx.env[NPA_SOCKET_ENV] || '/var/run/aws-node/npa.sock'),
       clientVersion: '',
     };
     try {

@@ -75,6 +75,16 @@ export async function cmdAdd(deps: AwsCniDeps, ctx: CmdContext<AwsCniNetConf>): 
     hostVeths = plan.interfaces.map((i) => i.hostVeth);
     await executePlan(kernel, plan.ops, { podNetns });
     log.info('pod network set up', { ips: ips.map((i) => i.address), hostVeths });
+    if (allocation.networkPolicyMode) {
+      const np = deps.npAgent();
+      try {
+        await np.enforce(pod.name, pod.namespace, allocation.networkPolicyMode, allocation.ips.length);
+      } catch (e) {
+        throw new CniError(CniErrorCode.Internal, `network policy agent could not enforce policies on the pod: ${(e as Error).message}`);
+      } finally {
+        np.close();
+      }
+    }
     return buildAddResult({
       cniVersion: '1.1.0',
       netns: ctx.netns,

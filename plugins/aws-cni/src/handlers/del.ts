@@ -55,6 +55,16 @@ export async function cmdDel(deps: AwsCniDeps, ctx: CmdContext<AwsCniNetConf>): 
     const ips = addressesFromDelReply(reply);
     log.info('DelNetwork released', { ips: ips.map((i) => i.address), vlanId: reply.podVlanId });
     const vlanId = reply.podVlanId > 0 ? reply.podVlanId : undefined;
+    if (reply.networkPolicyMode) {
+      const np = deps.npAgent();
+      try {
+        await np.remove(pod.name, pod.namespace);
+      } catch (e) {
+        log.warn('network policy agent DeletePodNp failed', { err: (e as Error).message });
+      } finally {
+        np.close();
+      }
+    }
     target = {
       hostVeths: prev?.hostVeths.length ? prev.hostVeths : computedHostVeths(conf, pod, Math.max(1, ips.length), vlanId !== undefined),
       ips: ips.map((i) => ({ address: i.address, family: i.family, routeTable: i.routeTable })),

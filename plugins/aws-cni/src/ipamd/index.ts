@@ -5,3 +5,4 @@ export * from './hpack';
 export * from './ipamd-client';
 export * from './messages';
 export * from './proto-wire';
+export * from './np-agent-client';

@@ -1,5 +1,6 @@
 import { GrpcCallError, GrpcStatus } from '../ipamd/grpc-common';
 import { type IpamdClient, type WithReason } from '../ipamd/ipamd-client';
+import { type NpAgentClient } from '../ipamd/np-agent-client';
 import {
   type AddNetworkReply,
   type AddNetworkRequest,
@@ -26,6 +27,8 @@ export class FakeIpamd implements IpamdClient {
   branch?: { vlanId: number; eniMac: string; subnetGw: string; parentIfIndex: number };
   /** Addresses per pod (multi-NIC when > 1 and requested). */
   perPod = 1;
+  /** NetworkPolicyMode put in replies ('' = no network policy agent). */
+  networkPolicyMode = '';
   private readonly free: IpAllocationMetadata[];
 
   constructor(pool: readonly IpAllocationMetadata[]) {
@@ -55,6 +58,7 @@ export class FakeIpamd implements IpamdClient {
       success: true,
       ipAllocationMetadata: b ? ips.map((m) => ({ ...m, deviceNumber: -1, routeTableId: 0 })) : ips,
       ...(b ? { podVlanId: b.vlanId, podEniMac: b.eniMac, podEniSubnetGw: b.subnetGw, parentIfIndex: b.parentIfIndex } : {}),
+      networkPolicyMode: this.networkPolicyMode,
       reason: '',
     };
   }
@@ -68,12 +72,32 @@ export class FakeIpamd implements IpamdClient {
     if (!ips) throw new GrpcCallError(GrpcStatus.UNKNOWN, `datastore: unknown pod (containerID=${req.containerId})`);
     this.allocations.delete(k);
     this.free.push(...ips);
-    return { success: true, ipAllocationMetadata: ips, podVlanId: this.branch?.vlanId ?? 0, networkPolicyMode: '', reason: '' };
+    return { success: true, ipAllocationMetadata: ips, podVlanId: this.branch?.vlanId ?? 0, networkPolicyMode: this.networkPolicyMode, reason: '' };
   }
 
   async health(): Promise<number> {
     if (this.down) throw new GrpcCallError(GrpcStatus.UNAVAILABLE, 'down', true);
     return 1;
+  }
+
+  close(): void {
+    // nothing to release
+  }
+}
+
+/** An in-memory network policy agent: records which pods are enforced; can be made to fail. */
+export class FakeNpAgent implements NpAgentClient {
+  readonly enforced = new Map<string, { mode: string; interfaceCount: number }>();
+  fail = false;
+
+  async enforce(podName: string, podNamespace: string, mode: string, interfaceCount: number): Promise<void> {
+    if (this.fail) throw new GrpcCallError(GrpcStatus.UNAVAILABLE, 'cannot reach /fake/npa.sock', true);
+    this.enforced.set(`${podNamespace}/${podName}`, { mode, interfaceCount });
+  }
+
+  async remove(podName: string, podNamespace: string): Promise<void> {
+    if (this.fail) throw new GrpcCallError(GrpcStatus.UNAVAILABLE, 'cannot reach /fake/npa.sock', true);
+    this.enforced.delete(`${podNamespace}/${podName}`);
   }
 
   close(): void {
