@@ -154,6 +154,35 @@ d('bandwidth-shim vs reference bandwidth (privileged, differential)', () => {
     });
   });
 
+  it('cniVersion 1.1.0 (newer than the reference): same kernel state as the reference at 1.0.0, a 1.1.0 result', async () => {
+    const [r, o] = await Promise.all([
+      runCni(REF, {
+        command: 'ADD',
+        config: { cniVersion: '1.0.0', name: NET, type: 'bandwidth', ...limits, prevResult: ref.prev('1.0.0') },
+        containerId: CID,
+        netns: ref.podPath,
+        hostNs: ref.host,
+      }),
+      runCni(ours, {
+        command: 'ADD',
+        config: {
+          cniVersion: '1.1.0',
+          name: NET,
+          type: 'bandwidth',
+          ...limits,
+          prevResult: { ...mine.prev('1.0.0'), cniVersion: '1.1.0' },
+        },
+        containerId: CID,
+        netns: mine.podPath,
+        hostNs: mine.host,
+      }),
+    ]);
+    expect([r.code, o.code]).toEqual([0, 0]);
+    expect(o.json?.cniVersion).toBe('1.1.0');
+    expect(comparableResult({ ...o.json, cniVersion: '1.0.0' }, [ifb])).toEqual(comparableResult(r.json, [ifb]));
+    expect(shapingState(mine, ifb)).toEqual(shapingState(ref, ifb));
+  });
+
   it("takes containerd's runtimeConfig (capitalised keys, 4294967295-bit burst) like the reference", async () => {
     const rc = {
       runtimeConfig: {

@@ -151,6 +151,20 @@ d('egress-cni (privileged)', () => {
       expect(nat).toMatch(/-j SNAT --to-source 10\.99\.34\.1 --random-fully/);
 
       expect(seenSource(pod.name, INET4)).toBe(NODE4);
+      const log = readFileSync(join(dataDir, 'egress.log'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(log).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            level: 'info',
+            msg: 'leased egress address',
+            ip: '169.254.172.2',
+            containerId: cid,
+          }),
+        ]),
+      );
 
       const check = await call('CHECK', conf(v, 4, dataDir, pod.path), cid, pod.path);
       expect(check.code).toBe(v === '0.4.0' || v === '1.0.0' ? 0 : 1);

@@ -215,6 +215,56 @@ d('tuning-shim vs reference tuning (privileged, differential)', () => {
     expect(backups(mine)).toEqual({});
   });
 
+  it('cniVersion 1.1.0 (newer than the reference): same pod state as the reference at 1.0.0, a 1.1.0 result', async () => {
+    const conf = (s: Side, v: string) => ({
+      cniVersion: v,
+      name: 'vcttune',
+      type: 'tuning',
+      dataDir: s.dataDir,
+      ...tune,
+      prevResult: { ...(s.prev('1.0.0') as object), cniVersion: v },
+    });
+    const [r, o] = await Promise.all([
+      runCni(REF, { command: 'ADD', config: conf(ref, '1.0.0'), containerId: CID, netns: ref.podPath }),
+      runCni(ours, { command: 'ADD', config: conf(mine, '1.1.0'), containerId: CID, netns: mine.podPath }),
+    ]);
+    expect([r.code, o.code]).toEqual([0, 0]);
+    expect(o.json?.cniVersion).toBe('1.1.0');
+    expect(comparableResult({ ...o.json, cniVersion: '1.0.0' })).toEqual(comparableResult(r.json));
+    expect(podState(mine)).toEqual(podState(ref));
+    await Promise.all([
+      runCni(REF, { command: 'DEL', config: conf(ref, '1.0.0'), containerId: CID, netns: ref.podPath }),
+      runCni(ours, { command: 'DEL', config: conf(mine, '1.1.0'), containerId: CID, netns: mine.podPath }),
+    ]);
+    expect(podState(mine)).toEqual(podState(ref));
+    for (const s of [ref, mine]) {
+      sh(
+        `ip netns exec ${s.pod} sh -c 'echo 4096 > /proc/sys/net/core/somaxconn; echo 1 > /proc/sys/net/ipv4/conf/eth0/accept_redirects; echo 0 > /proc/sys/net/ipv4/conf/eth0/forwarding'`,
+      );
+    }
+  });
+
+  it('sets and restores txQLen (newer than Debian 1.1.1, which ignores the key)', async () => {
+    const conf = {
+      cniVersion: '1.0.0',
+      name: 'vcttune',
+      type: 'tuning',
+      dataDir: mine.dataDir,
+      txQLen: 123,
+      prevResult: mine.prev('1.0.0'),
+    };
+    const before = podState(mine) as { txqlen: number };
+    const add = await runCni(ours, { command: 'ADD', config: conf, containerId: CID, netns: mine.podPath });
+    expect(add.code).toBe(0);
+    expect(podState(mine)).toMatchObject({ txqlen: 123 });
+    expect(JSON.parse(backups(mine)[`${CID}_eth0.json`])).toEqual({ txQLen: before.txqlen });
+    expect((await runCni(ours, { command: 'CHECK', config: conf, containerId: CID, netns: mine.podPath })).code).toBe(
+      0,
+    );
+    expect((await runCni(ours, { command: 'DEL', config: conf, containerId: CID, netns: mine.podPath })).code).toBe(0);
+    expect(podState(mine)).toMatchObject({ txqlen: before.txqlen });
+  });
+
   it('CHECK reports a changed MTU with the configured and current values', async () => {
     const conf = (s: Side) => ({
       cniVersion: '1.0.0',
