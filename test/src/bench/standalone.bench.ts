@@ -33,7 +33,7 @@ function cpuPerRun(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv,
 interface SeaScript {
   PLUGINS: string[];
   bundlePath(name: string): string;
-  buildMulticall(outDir: string): string;
+  buildMulticall(outDir: string, plugins?: string[], work?: string, form?: 'assets' | 'inline'): string;
   buildEach(outDir: string): void;
 }
 
@@ -49,12 +49,14 @@ export const suite: BenchSuite = {
       const t0 = Date.now();
       const multicall = sea.buildMulticall(path.join(dir, 'multi'));
       const buildMs = Date.now() - t0;
+      sea.buildMulticall(path.join(dir, 'inline'), sea.PLUGINS, path.join(dir, 'inline', '.work'), 'inline');
       sea.buildEach(path.join(dir, 'each'));
       const env = benchEnv({ CNI_COMMAND: 'VERSION' });
       const forms = sea.PLUGINS.flatMap((p) => [
         { plugin: p, form: 'node', cmd: process.execPath, args: [sea.bundlePath(p)] },
         { plugin: p, form: 'each', cmd: path.join(dir, 'each', p), args: [] },
         { plugin: p, form: 'multi', cmd: path.join(dir, 'multi', p), args: [] },
+        { plugin: p, form: 'inline', cmd: path.join(dir, 'inline', p), args: [] },
       ]);
       const samples = new Map<string, number[]>(forms.map((f) => [`${f.plugin}/${f.form}`, []]));
       const opts = { env: { ...env, PATH: '/nonexistent' }, input: '' };
@@ -64,30 +66,38 @@ export const suite: BenchSuite = {
           if (i >= 0) samples.get(`${f.plugin}/${f.form}`)!.push(ms);
         }
       }
+      const LABEL: Record<string, string> = {
+        multi: 'multicall vpc-cni, plugin as asset + own code cache (default)',
+        inline: 'multicall vpc-cni, all bundles inline in main',
+        each: 'one SEA per plugin',
+      };
       const rows: BenchRow[] = [];
       for (const p of sea.PLUGINS) {
         const ref = { ...stats(samples.get(`${p}/node`)!), label: `node ${p}.js` };
-        rows.push({
-          name: `${p}: multicall vpc-cni (hard link)`,
-          ours: stats(samples.get(`${p}/multi`)!),
-          reference: ref,
-          unit: 'ms',
-        });
-        rows.push({
-          name: `${p}: one SEA per plugin`,
-          ours: stats(samples.get(`${p}/each`)!),
-          reference: ref,
-          unit: 'ms',
-        });
+        for (const form of ['multi', 'inline', 'each']) {
+          rows.push({
+            name: `${p}: ${LABEL[form]}`,
+            ours: stats(samples.get(`${p}/${form}`)!),
+            reference: ref,
+            unit: 'ms',
+          });
+        }
       }
       for (const p of sea.PLUGINS) {
         const f = forms.filter((x) => x.plugin === p);
-        const cpu = f.map((x) => cpuPerRun(x.cmd, x.args, x.form === 'node' ? env : opts.env, CPU_RUNS));
-        if (cpu.some((c) => c === undefined)) continue;
-        const [node, each, multi] = cpu as number[];
-        const ref = { ...stats([node]), label: `node ${p}.js` };
-        rows.push({ name: `${p}: CPU per run, multicall`, ours: stats([multi]), reference: ref, unit: 'ms cpu' });
-        rows.push({ name: `${p}: CPU per run, one SEA per plugin`, ours: stats([each]), reference: ref, unit: 'ms cpu' });
+        const cpu = new Map(
+          f.map((x) => [x.form, cpuPerRun(x.cmd, x.args, x.form === 'node' ? env : opts.env, CPU_RUNS)]),
+        );
+        if ([...cpu.values()].some((c) => c === undefined)) continue;
+        const ref = { ...stats([cpu.get('node')!]), label: `node ${p}.js` };
+        for (const form of ['multi', 'inline', 'each']) {
+          rows.push({
+            name: `${p}: CPU per run, ${LABEL[form]}`,
+            ours: stats([cpu.get(form)!]),
+            reference: ref,
+            unit: 'ms cpu',
+          });
+        }
       }
       const mb = (f: string): string => (statSync(f).size / 1e6).toFixed(1);
       const eachTotal = sea.PLUGINS.reduce((a, p) => a + statSync(path.join(dir, 'each', p)).size, 0) / 1e6;

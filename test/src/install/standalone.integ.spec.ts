@@ -50,6 +50,13 @@ describe('multicall standalone executable', () => {
     }
   });
 
+  it('compiles only the selected plugin, from the code cache built with it', () => {
+    for (const p of sea.PLUGINS) {
+      const r = run(path.join(out, p), [], { ...noNode, VPC_CNI_SEA_DEBUG: '1' });
+      expect([p, r.status, r.stderr]).toEqual([p, 0, `vpc-cni: ${p} code cache accepted\n`]);
+    }
+  });
+
   it('is one file: every plugin name is a hard link to vpc-cni', () => {
     const ino = statSync(path.join(out, sea.MULTICALL)).ino;
     for (const p of sea.PLUGINS) expect([p, statSync(path.join(out, p)).ino]).toEqual([p, ino]);
