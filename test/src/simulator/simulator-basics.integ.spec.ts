@@ -1,13 +1,14 @@
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 
 import { ec2ClientFor, imdsClientFor } from './sdk-clients';
-import { type Simulator, startSimulator } from './simulator';
+import { type Scenario, type Simulator, startSimulator } from './index';
 
 describe('simulator basics through the real SDK', () => {
   let sim: Simulator;
   let ec2: EC2Client;
   beforeAll(async () => {
-    sim = await startSimulator({}, { host: '127.0.0.1', ec2Port: 0, imdsPort: 0 });
+    const scenario: Scenario = {};
+    sim = await startSimulator(scenario, { host: '127.0.0.1', ec2Port: 0, imdsPort: 0 });
     ec2 = ec2ClientFor(sim);
   });
   afterAll(async () => {
