@@ -84,9 +84,17 @@ export class ImdsClient implements Imds {
     throw new ImdsError(`IMDS ${what} failed after ${attempts} attempts: ${(last as Error)?.message ?? String(last)}`);
   }
 
-  private async getToken(force = false): Promise<string> {
+  private tokenInFlight: Promise<string> | undefined;
+
+  /** Cached token; concurrent callers share one PUT. */
+  private getToken(force = false): Promise<string> {
     const now = this.clock.now();
-    if (!force && this.token && now < this.token.expires) return this.token.value;
+    if (!force && this.token && now < this.token.expires) return Promise.resolve(this.token.value);
+    if (!this.tokenInFlight) this.tokenInFlight = this.fetchToken(now).finally(() => (this.tokenInFlight = undefined));
+    return this.tokenInFlight;
+  }
+
+  private async fetchToken(now: number): Promise<string> {
     const ttl = this.opts.tokenTtlSeconds ?? 21600;
     const r = await this.request('PUT', '/latest/api/token', { 'X-aws-ec2-metadata-token-ttl-seconds': String(ttl) });
     if (r.status !== 200 || !r.body)
