@@ -188,6 +188,20 @@ export class Datastore {
     return { removed: true, evicted };
   }
 
+  /** True when the CIDR exists and has neither assigned nor cooling addresses (safe to hand back to EC2). */
+  isCidrIdle(eniId: string, cidr: string, now: number): boolean {
+    const entry = this.enis.get(eniId)?.cidrs.get(cidrString(parseCidr(cidr)));
+    if (!entry) return false;
+    for (const s of entry.addrs.values()) if (s.key || this.isCooling(s, now)) return false;
+    return true;
+  }
+
+  /** True when the ENI has neither assigned nor cooling addresses. */
+  isEniIdle(eniId: string, now: number): boolean {
+    const eni = this.enis.get(eniId);
+    return !!eni && [...eni.cidrs.keys()].every((c) => this.isCidrIdle(eniId, c, now));
+  }
+
   /** The grant held by `key`, if any. */
   lookup(key: IpamKey): AddressGrant | undefined {
     const hit = this.byKey.get(keyString(key));

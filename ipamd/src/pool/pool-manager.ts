@@ -532,8 +532,12 @@ export class PoolManager {
     let n = 0;
     this.lastDecrease = this.d.clock.now();
     for (const r of releases) {
-      const ips = r.ips.filter((c) => this.d.datastore.removeCidr(r.eniId, c).removed);
-      const prefixes = r.prefixes.filter((c) => this.d.datastore.removeCidr(r.eniId, c).removed);
+      // Re-check at act time: an address may have been assigned (or released into cooldown) since the plan.
+      const now = this.d.clock.now();
+      const take = (c: string) =>
+        this.d.datastore.isCidrIdle(r.eniId, c, now) && this.d.datastore.removeCidr(r.eniId, c).removed;
+      const ips = r.ips.filter(take);
+      const prefixes = r.prefixes.filter(take);
       if (!ips.length && !prefixes.length) continue;
       try {
         await this.d.ec2.unassignPrivateIpAddresses(r.eniId, { ips: ips.map((c) => c.replace(/\/32$/, '')), prefixes });
@@ -556,7 +560,8 @@ export class PoolManager {
 
   private async freeEni(eniId: string): Promise<boolean> {
     const a = this.attachments.get(eniId);
-    if (!a || !this.d.datastore.removeEni(eniId).removed) return false;
+    if (!a || !this.d.datastore.isEniIdle(eniId, this.d.clock.now()) || !this.d.datastore.removeEni(eniId).removed)
+      return false;
     try {
       await this.d.hostNetwork.teardownEni(this.link(eniId));
       let attachmentId = a.attachmentId;
