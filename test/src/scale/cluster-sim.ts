@@ -338,7 +338,7 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
     settings: { ...(w.settings ?? {}) },
     simulatedSeconds: w.durationSeconds,
     pods: { created: counts.created, served: latencies.length, waited: counts.waited, deletedWaiting: counts.deletedWaiting, unserved, unschedulable: counts.unschedulable },
-    timeToAddressMs: { p50: pct(50), p99: pct(99), max: latencies.length ? latencies[latencies.length - 1] : 0, mean: Math.round(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)) },
+    timeToAddressMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: latencies.length ? latencies[latencies.length - 1] : 0, mean: Math.round(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)) },
     ec2: {
       calls,
       throttled,

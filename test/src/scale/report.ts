@@ -1,6 +1,7 @@
 /** Percentiles of time-to-address in ms. */
 export interface LatencySummary {
   readonly p50: number;
+  readonly p90: number;
   readonly p99: number;
   readonly max: number;
   readonly mean: number;
