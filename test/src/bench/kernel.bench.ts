@@ -221,6 +221,7 @@ export const suite: BenchSuite = {
           ours: stats(oursDelMs),
           reference: { label: 'same ops, one ip process each (4)', ...stats(perOpDelMs) },
           unit: 'ms',
+          note: 'DEL deletes the host veth too (as ptp does; upstream leaves it to die with the netns); the kernel side of a veth delete dominates.',
         },
         {
           name: 'pod DEL kernel work, batched',
