@@ -42,7 +42,7 @@ export function egressHandlers(deps: EgressDeps): CniHandlers {
     const addrs = await deps.kernel.deletePodInterface(req.netns, cfg.ifName);
     log.debug('deleted pod interface', { ifName: cfg.ifName, addrs });
     const chain = chainName(cfg.family, cfg.name, req.containerId);
-    const removal = snatRemoval(chain, await deps.kernel.saveRules(cfg.family));
+    const removal = snatRemoval(chain, await deps.kernel.saveRules(cfg.family, 'nat'));
     await deps.kernel.restoreRules(cfg.family, removal);
     const released = await storeOf(cfg).release(req.containerId, cfg.ifName);
     log.debug('released leases', { chain, released: released.map(formatIp) });
@@ -113,7 +113,7 @@ export function egressHandlers(deps: EgressDeps): CniHandlers {
         throw new CniError(CniErrorCode.Internal, `no egress lease for ${req.containerId}/${cfg.ifName}`);
       if (cfg.nodeIp) {
         const chain = chainName(cfg.family, cfg.name, req.containerId);
-        const rules = await deps.kernel.saveRules(cfg.family);
+        const rules = await deps.kernel.saveRules(cfg.family, 'nat');
         if (!rules.split('\n').some((l) => l.startsWith('-A POSTROUTING ') && l.endsWith(` -j ${chain}`))) {
           throw new CniError(CniErrorCode.Internal, `SNAT jump to ${chain} is missing from POSTROUTING`);
         }

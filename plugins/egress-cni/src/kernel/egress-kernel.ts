@@ -9,8 +9,8 @@ export interface EgressKernel {
   createInterfaces(netns: string, plan: EgressPlan): Promise<void>;
   /** Deletes `ifName` inside the pod; a missing link or namespace is not an error. Returns its addresses. */
   deletePodInterface(netns: string, ifName: string): Promise<string[]>;
-  /** `iptables-save` / `ip6tables-save` output (all tables). */
-  saveRules(family: 4 | 6): Promise<string>;
+  /** `iptables-save` / `ip6tables-save` output, of one table or (default) all. */
+  saveRules(family: 4 | 6, table?: 'nat' | 'filter'): Promise<string>;
   /** Feeds `iptables-restore --noflush` (or the v6 variant); no-op for empty input. */
   restoreRules(family: 4 | 6, input: string): Promise<void>;
   netnsExists(netns: string): Promise<boolean>;

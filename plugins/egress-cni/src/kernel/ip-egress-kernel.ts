@@ -89,8 +89,8 @@ export class IpEgressKernel implements EgressKernel {
     }
   }
 
-  saveRules(family: 4 | 6): Promise<string> {
-    return this.run('iptables-save', family === 4 ? 'iptables-save' : 'ip6tables-save', []);
+  saveRules(family: 4 | 6, table?: 'nat' | 'filter'): Promise<string> {
+    return this.run('iptables-save', family === 4 ? 'iptables-save' : 'ip6tables-save', table ? ['-t', table] : []);
   }
 
   async restoreRules(family: 4 | 6, input: string): Promise<void> {
