@@ -18,6 +18,7 @@ export interface Checkpoint {
  */
 export class FileCheckpoint implements Checkpoint {
   private seq = 0;
+  private dirReady = false;
   constructor(readonly path: string) {}
 
   async load(): Promise<AllocationRecord[] | undefined> {
@@ -33,7 +34,10 @@ export class FileCheckpoint implements Checkpoint {
 
   async save(allocs: readonly AllocationRecord[]): Promise<void> {
     const dir = dirname(this.path);
-    await fs.mkdir(dir, { recursive: true, mode: 0o755 });
+    if (!this.dirReady) {
+      await fs.mkdir(dir, { recursive: true, mode: 0o755 });
+      this.dirReady = true;
+    }
     const tmp = join(dir, `.${basename(this.path)}.tmp-${process.pid}-${this.seq++}`);
     const fh = await fs.open(tmp, 'w', 0o644);
     try {

@@ -20,6 +20,12 @@ function rssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** CPU time (user + system) of a process so far, in ms (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
 const key = (id: string) => ({
   ContainerID: id,
   IfName: 'eth0',
@@ -84,6 +90,7 @@ export const suite: BenchSuite = {
         await c.del(key(`warm-${i}`));
       }
       // One caller.
+      const cpu0 = cpuMs(p.pid!);
       const add1: number[] = [];
       const del1: number[] = [];
       for (let i = 0; i < 500; i++) {
@@ -94,6 +101,7 @@ export const suite: BenchSuite = {
         await c.del(key(`s${i}`));
         del1.push(ms(t0));
       }
+      const cpu1 = cpuMs(p.pid!);
       // 100 concurrent callers, 5 cycles each.
       const add100: number[] = [];
       const del100: number[] = [];
@@ -110,6 +118,7 @@ export const suite: BenchSuite = {
           }
         }),
       );
+      const cpu2 = cpuMs(p.pid!);
       const rssAfter = rssMiB(p.pid!);
       const ec2Calls = Object.values(sim.calls()).reduce((a, b) => a + b, 0);
       const ref = hostLocal(100);
@@ -133,6 +142,8 @@ export const suite: BenchSuite = {
         note: `group commit: one fsync covers concurrent changes; EC2 calls during the whole run: ${ec2Calls}; load average ${loadavg()[0].toFixed(2)} on ${cpus().length} cores`,
       });
       rows.push({ name: 'DelNetwork, 100 concurrent callers', ours: stats(del100), unit: 'ms' });
+      rows.push({ name: 'ipamd CPU per ADD+DEL cycle, 1 caller', ours: stats([(cpu1 - cpu0) / 500]), unit: 'ms', note: 'user+system time of the ipamd process / cycles: independent of machine load' });
+      rows.push({ name: 'ipamd CPU per ADD+DEL cycle, 100 callers', ours: stats([(cpu2 - cpu1) / 500]), unit: 'ms' });
       rows.push({ name: 'ipamd RSS after start-up', ours: stats([rssStart]), unit: 'MiB' });
       rows.push({
         name: 'ipamd RSS after 1,020 ADD/DEL cycles',

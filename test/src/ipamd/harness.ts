@@ -43,6 +43,8 @@ export class IpamdProcess {
   client: IpamdClient | undefined;
   stderr = '';
   exit: Promise<number | null> = Promise.resolve(null);
+  /** Extra node flags for the child (e.g. --cpu-prof). */
+  nodeArgs: string[] = [];
   constructor(
     readonly dir: string,
     readonly env: Record<string, string>,
@@ -64,7 +66,7 @@ export class IpamdProcess {
   /** Spawn and wait until health answers SERVING (or the process exits). */
   async start(timeoutMs = 20_000): Promise<void> {
     this.stderr = '';
-    const child = spawn(process.execPath, [IPAMD_BUNDLE], {
+    const child = spawn(process.execPath, [...this.nodeArgs, IPAMD_BUNDLE], {
       env: childEnv(this.env),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
