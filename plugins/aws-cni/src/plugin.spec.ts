@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the tests read arbitrary result JSON */
 /**
  * The handlers end to end through the SDK dispatcher, with the SDK's stateful FakeKernel and an in-memory ipamd.
  * The branch-ENI (VLAN) cases run only here: this machine's kernel has no 8021q, so the privileged e2e can only show
@@ -15,7 +16,8 @@ const NETNS = '/run/netns/cni-test';
 const HOST_MAC = '02:aa:bb:cc:dd:01';
 const HOST_MAC2 = '02:aa:bb:cc:dd:02';
 const VETH = 'enic440f455693'; // eni + sha1("default.nginx")[0:11]
-const ARGS = 'IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=nginx;K8S_POD_INFRA_CONTAINER_ID=ctr-1;K8S_POD_UID=u1';
+const ARGS =
+  'IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=nginx;K8S_POD_INFRA_CONTAINER_ID=ctr-1;K8S_POD_UID=u1';
 const conf = (over: Record<string, unknown> = {}) => ({
   cniVersion: '0.4.0',
   name: 'aws-cni',
@@ -34,10 +36,19 @@ interface Env {
   ipamd: FakeIpamd;
   np: FakeNpAgent;
   pod: NetnsRef;
-  run(command: string, c: Record<string, unknown>, env?: Record<string, string | undefined>): Promise<{ code?: number; json: any }>;
+  run(
+    command: string,
+    c: Record<string, unknown>,
+    env?: Record<string, string | undefined>,
+  ): Promise<{ code?: number; json: any }>;
 }
 
-async function setup(opts: { pool?: { ipv4Addr: string; ipv6Addr: string; deviceNumber: number; routeTableId: number }[]; kernel?: FakeKernel } = {}): Promise<Env> {
+async function setup(
+  opts: {
+    pool?: { ipv4Addr: string; ipv6Addr: string; deviceNumber: number; routeTableId: number }[];
+    kernel?: FakeKernel;
+  } = {},
+): Promise<Env> {
   const kernel = opts.kernel ?? new FakeKernel();
   const pod = await kernel.createNetns('cni-test');
   const ipamd = new FakeIpamd(
@@ -56,7 +67,15 @@ async function setup(opts: { pool?: { ipv4Addr: string; ipv6Addr: string; device
       randomMac: () => macs.shift() ?? '02:00:00:00:00:09',
     });
     const io = memoryIo(
-      { CNI_COMMAND: command, CNI_CONTAINERID: 'ctr-1', CNI_NETNS: NETNS, CNI_IFNAME: 'eth0', CNI_ARGS: ARGS, CNI_PATH: '/opt/cni/bin', ...env },
+      {
+        CNI_COMMAND: command,
+        CNI_CONTAINERID: 'ctr-1',
+        CNI_NETNS: NETNS,
+        CNI_IFNAME: 'eth0',
+        CNI_ARGS: ARGS,
+        CNI_PATH: '/opt/cni/bin',
+        ...env,
+      },
       JSON.stringify(c),
     );
     await pluginMain(handlers, AWS_CNI_INFO, io);
@@ -68,13 +87,17 @@ async function setup(opts: { pool?: { ipv4Addr: string; ipv6Addr: string; device
 const ourRules = (s: KernelSnapshot) => s.rules.filter((r) => r.priority !== 0 && r.priority < 32766);
 
 describe('ADD, regular pod on a secondary ENI', () => {
-  it('wires pod and host sides and prints upstream\'s result in 0.4.0', async () => {
+  it("wires pod and host sides and prints upstream's result in 0.4.0", async () => {
     const e = await setup();
     const r = await e.run('ADD', conf());
     expect(r.code).toBe(0);
     expect(r.json).toEqual({
       cniVersion: '0.4.0',
-      interfaces: [{ name: VETH }, { name: 'eth0', mac: '3', sandbox: NETNS }, { name: 'dummyc440f455693', mac: '0', sandbox: '2' }],
+      interfaces: [
+        { name: VETH },
+        { name: 'eth0', mac: '3', sandbox: NETNS },
+        { name: 'dummyc440f455693', mac: '0', sandbox: '2' },
+      ],
       ips: [{ version: '4', address: '10.99.2.9/32', interface: 1 }],
     });
     const host = await e.kernel.snapshot(HOST_NETNS);
@@ -88,17 +111,29 @@ describe('ADD, regular pod on a secondary ENI', () => {
         ['default', '169.254.1.1', 'eth0', 'global'],
       ]),
     );
-    expect(pod.neighbours).toEqual([expect.objectContaining({ dev: 'eth0', ip: '169.254.1.1', mac: HOST_MAC, state: ['PERMANENT'] })]);
-    expect(host.routes.find((r) => bare(r.dst) === '10.99.2.9')).toMatchObject({ dev: VETH, table: 254, scope: 'link' });
+    expect(pod.neighbours).toEqual([
+      expect.objectContaining({ dev: 'eth0', ip: '169.254.1.1', mac: HOST_MAC, state: ['PERMANENT'] }),
+    ]);
+    expect(host.routes.find((r) => bare(r.dst) === '10.99.2.9')).toMatchObject({
+      dev: VETH,
+      table: 254,
+      scope: 'link',
+    });
     expect(ourRules(host).map((r) => [r.priority, bare(r.from), bare(r.to), r.table])).toEqual([
       [512, '', '10.99.2.9', 254],
       [1536, '10.99.2.9', '', 3],
     ]);
     expect(await e.kernel.readSysctl(HOST_NETNS, `net/ipv6/conf/${VETH}/accept_ra`)).toBe('0');
-    expect(e.ipamd.calls[0].req).toMatchObject({ networkName: 'aws-cni', containerId: 'ctr-1', ifName: 'eth0', netns: NETNS, k8sPodName: 'nginx' });
+    expect(e.ipamd.calls[0].req).toMatchObject({
+      networkName: 'aws-cni',
+      containerId: 'ctr-1',
+      ifName: 'eth0',
+      netns: NETNS,
+      k8sPodName: 'nginx',
+    });
   });
 
-  it('prints each spec version\'s shape (0.2.0 ip4, 1.x without version)', async () => {
+  it("prints each spec version's shape (0.2.0 ip4, 1.x without version)", async () => {
     for (const [v, check] of [
       ['0.2.0', (j: any) => expect(j.ip4).toEqual({ ip: '10.99.2.9/32' })],
       ['1.0.0', (j: any) => expect(j.ips).toEqual([{ address: '10.99.2.9/32', interface: 1 }])],
@@ -153,7 +188,10 @@ describe('ADD failures', () => {
     const e = await setup();
     e.ipamd.refuseAdd = 'no available IP/Prefix addresses';
     const r = await e.run('ADD', conf());
-    expect(r.json).toMatchObject({ code: 11, msg: 'ipamd could not assign an IP address to pod default/nginx: no available IP/Prefix addresses' });
+    expect(r.json).toMatchObject({
+      code: 11,
+      msg: 'ipamd could not assign an IP address to pod default/nginx: no available IP/Prefix addresses',
+    });
   });
   it('a kernel failure half way undoes everything and returns the address with SetupNSFailed', async () => {
     const e = await setup();
@@ -164,7 +202,10 @@ describe('ADD failures', () => {
     expect(r.json.msg).toMatch(/failed to set up the pod network: .*injected: no rule for you/);
     expect(await e.kernel.snapshot(HOST_NETNS)).toEqual(before);
     expect((await e.kernel.snapshot(e.pod)).links.map((l) => l.name)).toEqual(['lo']);
-    expect(e.ipamd.calls.at(-1)).toMatchObject({ method: 'del', req: { reason: 'SetupNSFailed', containerId: 'ctr-1' } });
+    expect(e.ipamd.calls.at(-1)).toMatchObject({
+      method: 'del',
+      req: { reason: 'SetupNSFailed', containerId: 'ctr-1' },
+    });
     expect(e.ipamd.allocations.size).toBe(0);
   });
   it('IPv6 with an MTU below 1280 -> code 7, address returned', async () => {
@@ -175,7 +216,10 @@ describe('ADD failures', () => {
     expect(e.ipamd.allocations.size).toBe(0);
   });
   it('IPv6 DAD that never finishes times out and rolls back', async () => {
-    const e = await setup({ pool: [{ ipv4Addr: '', ipv6Addr: 'fd99::5', deviceNumber: 0, routeTableId: 254 }], kernel: new FakeKernel({ dadPolls: 1e6 }) });
+    const e = await setup({
+      pool: [{ ipv4Addr: '', ipv6Addr: 'fd99::5', deviceNumber: 0, routeTableId: 254 }],
+      kernel: new FakeKernel({ dadPolls: 1e6 }),
+    });
     const r = await e.run('ADD', conf());
     expect(r.json.code).toBe(999);
     expect(r.json.msg).toMatch(/wait for DAD.*still tentative/);
@@ -186,14 +230,19 @@ describe('ADD failures', () => {
 
 describe('ADD, IPv6 pod', () => {
   it('enables IPv6 in the pod, waits for DAD, uses fe80::1 and /128', async () => {
-    const e = await setup({ pool: [{ ipv4Addr: '', ipv6Addr: 'fd99::5', deviceNumber: 0, routeTableId: 254 }], kernel: new FakeKernel({ dadPolls: 2 }) });
+    const e = await setup({
+      pool: [{ ipv4Addr: '', ipv6Addr: 'fd99::5', deviceNumber: 0, routeTableId: 254 }],
+      kernel: new FakeKernel({ dadPolls: 2 }),
+    });
     const r = await e.run('ADD', conf({ cniVersion: '1.0.0' }));
     expect(r.json.ips).toEqual([{ address: 'fd99::5/128', interface: 1 }]);
     const pod = await e.kernel.snapshot(e.pod);
     expect(pod.addresses.find((a) => a.cidr === 'fd99::5/128')).toMatchObject({ tentative: false });
     expect(pod.neighbours).toEqual([expect.objectContaining({ ip: 'fe80::1', mac: HOST_MAC, state: ['PERMANENT'] })]);
     expect(await e.kernel.readSysctl(e.pod, 'net/ipv6/conf/eth0/disable_ipv6')).toBe('0');
-    expect(ourRules(await e.kernel.snapshot(HOST_NETNS))).toEqual([expect.objectContaining({ family: 6, priority: 512 })]);
+    expect(ourRules(await e.kernel.snapshot(HOST_NETNS))).toEqual([
+      expect.objectContaining({ family: 6, priority: 512 }),
+    ]);
   });
 });
 
@@ -201,12 +250,28 @@ describe('ADD, multi-NIC pod', () => {
   it('makes one pair per address with mNicIf1, gateway .2, pod table 1 behind a priority-1 rule', async () => {
     const e = await setup();
     e.ipamd.perPod = 2;
-    const r = await e.run('ADD', conf({ runtimeConfig: { 'io.kubernetes.cri.pod-annotations': { 'k8s.amazonaws.com/nicConfig': 'multi-nic-attachment' } } }));
-    expect(r.json.interfaces.map((i: any) => i.name)).toEqual([VETH, 'eth0', 'enie48ae9c2f34', 'mNicIf1', 'dummyc440f455693']);
+    const r = await e.run(
+      'ADD',
+      conf({
+        runtimeConfig: {
+          'io.kubernetes.cri.pod-annotations': { 'k8s.amazonaws.com/nicConfig': 'multi-nic-attachment' },
+        },
+      }),
+    );
+    expect(r.json.interfaces.map((i: any) => i.name)).toEqual([
+      VETH,
+      'eth0',
+      'enie48ae9c2f34',
+      'mNicIf1',
+      'dummyc440f455693',
+    ]);
     expect(e.ipamd.calls[0].req).toMatchObject({ requiresMultiNicAttachment: true });
     const pod = await e.kernel.snapshot(e.pod);
     expect(pod.rules.find((x) => x.priority === 1)).toMatchObject({ table: 1 });
-    expect(pod.routes.find((x) => x.table === 1 && x.dst === 'default')).toMatchObject({ via: '169.254.1.2', dev: 'mNicIf1' });
+    expect(pod.routes.find((x) => x.table === 1 && x.dst === 'default')).toMatchObject({
+      via: '169.254.1.2',
+      dev: 'mNicIf1',
+    });
     const del = await e.run('DEL', { ...conf(), prevResult: r.json });
     expect(del.code).toBe(0);
     expect(ourRules(await e.kernel.snapshot(HOST_NETNS))).toEqual([]);
@@ -231,7 +296,7 @@ describe('DEL', () => {
     const again = await e.run('DEL', conf(), { CNI_NETNS: undefined });
     expect(again).toEqual({ code: 0, json: undefined });
   });
-  it('without prevResult (cniVersion < 0.4.0) uses ipamd\'s reply and the computed veth name', async () => {
+  it("without prevResult (cniVersion < 0.4.0) uses ipamd's reply and the computed veth name", async () => {
     const { e, before } = await added();
     expect((await e.run('DEL', conf({ cniVersion: '0.3.1' }))).code).toBe(0);
     expect(await e.kernel.snapshot(HOST_NETNS)).toEqual(before);
@@ -267,7 +332,7 @@ describe('DEL', () => {
     e.ipamd.down = true;
     expect((await e.run('DEL', conf(), { CNI_NETNS: undefined })).code).toBe(0);
   });
-  it('does not trust host links of a prevResult that is not aws-cni\'s', async () => {
+  it("does not trust host links of a prevResult that is not aws-cni's", async () => {
     const { e, prev } = await added();
     e.ipamd.down = true;
     const foreign = { cniVersion: '0.4.0', interfaces: [{ name: VETH }, { name: 'eth0', sandbox: NETNS }], ips: [] };
@@ -310,7 +375,10 @@ describe('branch ENI (security groups for pods) — FakeKernel only: this machin
     // the trunk ENI
     await kernel.batch(HOST_NETNS).addVeth({ name: 'eth1', peerName: 'eth1p', mac: '0a:00:00:00:00:01' }).commit();
     const trunk = await kernel.getLink(HOST_NETNS, 'eth1');
-    const e = await setup({ kernel, pool: [{ ipv4Addr: '10.99.8.20', ipv6Addr: '', deviceNumber: 0, routeTableId: 0 }] });
+    const e = await setup({
+      kernel,
+      pool: [{ ipv4Addr: '10.99.8.20', ipv6Addr: '', deviceNumber: 0, routeTableId: 0 }],
+    });
     e.ipamd.branch = { vlanId: 7, eniMac: '0A:00:00:00:00:07', subnetGw: '10.99.8.1', parentIfIndex: trunk!.index };
     return e;
   }
@@ -326,7 +394,12 @@ describe('branch ENI (security groups for pods) — FakeKernel only: this machin
     ]);
     expect(r.json.ips).toEqual([{ version: '4', address: '10.99.8.20/32', gateway: '10.99.8.1', interface: 1 }]);
     const host = await e.kernel.snapshot(HOST_NETNS);
-    expect(host.links.find((l) => l.name === 'vlan.eth.7')).toMatchObject({ kind: 'vlan', vlanId: 7, mac: '0a:00:00:00:00:07', up: true });
+    expect(host.links.find((l) => l.name === 'vlan.eth.7')).toMatchObject({
+      kind: 'vlan',
+      vlanId: 7,
+      mac: '0a:00:00:00:00:07',
+      up: true,
+    });
     expect(host.routes.filter((x) => x.table === 107).map((x) => [bare(x.dst), x.via, x.dev])).toEqual(
       expect.arrayContaining([
         ['10.99.8.1', undefined, 'vlan.eth.7'],
@@ -355,7 +428,9 @@ describe('branch ENI (security groups for pods) — FakeKernel only: this machin
     const before = await e.kernel.snapshot(HOST_NETNS);
     const add = await e.run('ADD', conf({ podSGEnforcingMode: 'standard' }));
     expect(add.json.interfaces[0]).toEqual({ name: VETH });
-    expect(ourRules(await e.kernel.snapshot(HOST_NETNS)).map((x) => [x.priority, bare(x.from), bare(x.to), x.table])).toEqual([
+    expect(
+      ourRules(await e.kernel.snapshot(HOST_NETNS)).map((x) => [x.priority, bare(x.from), bare(x.to), x.table]),
+    ).toEqual([
       [512, '', '10.99.8.20', 254],
       [1536, '10.99.8.20', '', 107],
     ]);
@@ -367,7 +442,10 @@ describe('branch ENI (security groups for pods) — FakeKernel only: this machin
     const kernel = new FakeKernel({ vlanSupported: false });
     await kernel.batch(HOST_NETNS).addVeth({ name: 'eth1', peerName: 'eth1p' }).commit();
     const trunk = await kernel.getLink(HOST_NETNS, 'eth1');
-    const e = await setup({ kernel, pool: [{ ipv4Addr: '10.99.8.20', ipv6Addr: '', deviceNumber: 0, routeTableId: 0 }] });
+    const e = await setup({
+      kernel,
+      pool: [{ ipv4Addr: '10.99.8.20', ipv6Addr: '', deviceNumber: 0, routeTableId: 0 }],
+    });
     e.ipamd.branch = { vlanId: 7, eniMac: '0a:00:00:00:00:07', subnetGw: '10.99.8.1', parentIfIndex: trunk!.index };
     const before = await kernel.snapshot(HOST_NETNS);
     const r = await e.run('ADD', conf());

@@ -1,4 +1,11 @@
-import { ALL_VERSIONS, CniError, CniErrorCode, type CmdContext, type PluginHandlers, type PluginInfo } from '@vpc-cni-ts/sdk';
+import {
+  ALL_VERSIONS,
+  CniError,
+  CniErrorCode,
+  type CmdContext,
+  type PluginHandlers,
+  type PluginInfo,
+} from '@vpc-cni-ts/sdk';
 import { type Kernel } from '@vpc-cni-ts/sdk/kernel';
 
 import { type AwsCniNetConf, NetConfError, parseNetConf } from './config/net-conf';
@@ -6,6 +13,14 @@ import { type AwsCniDeps } from './handlers/deps';
 import { type IpamdClient } from './ipamd/ipamd-client';
 import { type NpAgentClient } from './ipamd/np-agent-client';
 import { createLogger, openLogSink } from './log/plugin-logger';
+// type-only (erased): the modules themselves are required lazily below
+import type * as AddModule from './handlers/add';
+import type * as CheckModule from './handlers/check';
+import type * as DelModule from './handlers/del';
+import type * as IpamdModule from './ipamd/ipamd-client';
+import type * as NpModule from './ipamd/np-agent-client';
+import type * as RandomMacModule from './plan/random-mac';
+import type * as SdkKernel from '@vpc-cni-ts/sdk/kernel';
 
 /** Default ipamd socket (kept here so VERSION and config errors load no gRPC code). */
 const DEFAULT_IPAMD_SOCKET = '/var/run/aws-node/ipamd.sock';
@@ -15,16 +30,16 @@ const DEFAULT_IPAMD_SOCKET = '/var/run/aws-node/ipamd.sock';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const lazy = {
   handlers: () => ({
-    ...(require('./handlers/add') as typeof import('./handlers/add')),
-    ...(require('./handlers/del') as typeof import('./handlers/del')),
-    ...(require('./handlers/check') as typeof import('./handlers/check')),
+    ...(require('./handlers/add') as typeof AddModule),
+    ...(require('./handlers/del') as typeof DelModule),
+    ...(require('./handlers/check') as typeof CheckModule),
   }),
-  kernel: (): Kernel => new (require('@vpc-cni-ts/sdk/kernel') as typeof import('@vpc-cni-ts/sdk/kernel')).IpRoute2Kernel(),
+  kernel: (): Kernel => new (require('@vpc-cni-ts/sdk/kernel') as typeof SdkKernel).IpRoute2Kernel(),
   ipamd: (socketPath: string): IpamdClient =>
-    new (require('./ipamd/ipamd-client') as typeof import('./ipamd/ipamd-client')).LeanIpamdClient({ socketPath }),
-  randomMac: (): string => (require('./plan/random-mac') as typeof import('./plan/random-mac')).randomLocalMac(),
+    new (require('./ipamd/ipamd-client') as typeof IpamdModule).LeanIpamdClient({ socketPath }),
+  randomMac: (): string => (require('./plan/random-mac') as typeof RandomMacModule).randomLocalMac(),
   npAgent: (socketPath: string): NpAgentClient =>
-    new (require('./ipamd/np-agent-client') as typeof import('./ipamd/np-agent-client')).LeanNpAgentClient(socketPath),
+    new (require('./ipamd/np-agent-client') as typeof NpModule).LeanNpAgentClient(socketPath),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -44,7 +59,8 @@ export const AWS_CNI_INFO: PluginInfo<AwsCniNetConf> = {
     try {
       return parseNetConf(raw);
     } catch (e) {
-      if (e instanceof NetConfError) throw new CniError(CniErrorCode.InvalidNetworkConfig, `invalid aws-cni config: ${e.message}`);
+      if (e instanceof NetConfError)
+        throw new CniError(CniErrorCode.InvalidNetworkConfig, `invalid aws-cni config: ${e.message}`);
       throw e;
     }
   },
@@ -97,7 +113,10 @@ export function createAwsCniHandlers(f: AwsCniFactories = {}): PluginHandlers<Aw
           const s = await d.ipamd.health();
           if (s !== 1) throw new Error(`health status ${s}`);
         } catch (e) {
-          throw new CniError(CniErrorCode.PluginNotAvailable, `ipamd is not serving on ${d.ipamd.target}: ${(e as Error).message}`);
+          throw new CniError(
+            CniErrorCode.PluginNotAvailable,
+            `ipamd is not serving on ${d.ipamd.target}: ${(e as Error).message}`,
+          );
         }
       }),
   };

@@ -53,7 +53,10 @@ describe('aws-cni bundle: VERSION and about', () => {
   it('supports every spec version', async () => {
     const r = await runPlugin(bundle, { command: 'VERSION' });
     expect(r.exitCode).toBe(0);
-    expect(r.json).toEqual({ cniVersion: '1.1.0', supportedVersions: ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'] });
+    expect(r.json).toEqual({
+      cniVersion: '1.1.0',
+      supportedVersions: ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'],
+    });
   });
 });
 
@@ -66,7 +69,11 @@ describe('aws-cni bundle: invalid config, each field', () => {
     ['mtu below 576', { mtu: '575' }, /mtu 575 is outside 576..9001/],
     ['mtu above 9001', { mtu: 9002 }, /mtu 9002 is outside 576..9001/],
     ['mtu not a number', { mtu: 'big' }, /mtu "big" is not an integer/],
-    ['podSGEnforcingMode', { podSGEnforcingMode: 'relaxed' }, /podSGEnforcingMode "relaxed" must be "strict" or "standard"/],
+    [
+      'podSGEnforcingMode',
+      { podSGEnforcingMode: 'relaxed' },
+      /podSGEnforcingMode "relaxed" must be "strict" or "standard"/,
+    ],
     ['pluginLogFile stdout', { pluginLogFile: 'stdout' }, /pluginLogFile must not be stdout/],
     ['pluginLogFile relative', { pluginLogFile: 'x.log' }, /pluginLogFile "x.log" must be an absolute path/],
     ['pluginLogLevel', { pluginLogLevel: 'loud' }, /pluginLogLevel "loud" must be one of/],
@@ -76,31 +83,50 @@ describe('aws-cni bundle: invalid config, each field', () => {
     expectCleanError(r, 7, msg);
   });
   it('missing name -> code 7 from the SDK', async () => {
-    const { name: _n, ...noName } = baseConf;
+    const noName: Record<string, unknown> = { ...baseConf };
+    delete noName.name;
     expectCleanError(await runPlugin(bundle, { ...ENV, stdin: noName }), 7, /name/);
   });
   it('truncated JSON -> code 6', async () => {
     expectCleanError(await runPlugin(bundle, { ...ENV, stdin: '{"cniVersion":"0.4.0",' }), 6, /not valid JSON/);
   });
   it('unsupported version -> code 1', async () => {
-    expectCleanError(await runPlugin(bundle, { ...ENV, stdin: { ...baseConf, cniVersion: '9.9.9' } }), 1, /incompatible CNI versions/);
+    expectCleanError(
+      await runPlugin(bundle, { ...ENV, stdin: { ...baseConf, cniVersion: '9.9.9' } }),
+      1,
+      /incompatible CNI versions/,
+    );
   });
 });
 
 describe('aws-cni bundle: environment', () => {
   it('ADD without CNI_NETNS -> code 4', async () => {
-    const r = await runPlugin(bundle, { ...ENV, netns: undefined, stdin: baseConf, env: { IPAMD_SOCKET_PATH: socket } });
+    const r = await runPlugin(bundle, {
+      ...ENV,
+      netns: undefined,
+      stdin: baseConf,
+      env: { IPAMD_SOCKET_PATH: socket },
+    });
     expectCleanError(r, 4, /CNI_NETNS/);
   });
   it('ADD with a CNI_NETNS that is not a namespace -> code 4, ipamd never asked', async () => {
-    const r = await runPlugin(bundle, { ...ENV, netns: join(dir, 'nope'), stdin: baseConf, env: { IPAMD_SOCKET_PATH: socket } });
+    const r = await runPlugin(bundle, {
+      ...ENV,
+      netns: join(dir, 'nope'),
+      stdin: baseConf,
+      env: { IPAMD_SOCKET_PATH: socket },
+    });
     expectCleanError(r, 4, /is not a network namespace/);
   });
 });
 
 describe('aws-cni bundle: ipamd failures on ADD', () => {
   it('unreachable ipamd -> code 11 saying ipamd is not answering on its socket path', async () => {
-    const r = await runPlugin(bundle, { ...ENV, stdin: baseConf, env: { IPAMD_SOCKET_PATH: join(dir, 'absent.sock') } });
+    const r = await runPlugin(bundle, {
+      ...ENV,
+      stdin: baseConf,
+      env: { IPAMD_SOCKET_PATH: join(dir, 'absent.sock') },
+    });
     expectCleanError(r, 11, new RegExp(`ipamd is not answering on its socket ${join(dir, 'absent.sock')}`));
   });
 
@@ -112,8 +138,17 @@ describe('aws-cni bundle: ipamd failures on ADD', () => {
     it('Success=false with a reason -> code 11, reason in the message', async () => {
       server.behaviour = 'no-address';
       const r = await runPlugin(bundle, { ...ENV, stdin: baseConf, env: { IPAMD_SOCKET_PATH: socket } });
-      expectCleanError(r, 11, /ipamd could not assign an IP address to pod default\/nginx: no available IP\/Prefix addresses/);
-      expect(server.calls.at(-1)?.request).toMatchObject({ NetworkName: 'aws-cni', ContainerID: 'ctr-1', IfName: 'eth0', K8S_POD_NAME: 'nginx' });
+      expectCleanError(
+        r,
+        11,
+        /ipamd could not assign an IP address to pod default\/nginx: no available IP\/Prefix addresses/,
+      );
+      expect(server.calls.at(-1)?.request).toMatchObject({
+        NetworkName: 'aws-cni',
+        ContainerID: 'ctr-1',
+        IfName: 'eth0',
+        K8S_POD_NAME: 'nginx',
+      });
     });
     it('gRPC RESOURCE_EXHAUSTED (what ipamd sends when it has no address) -> code 11, message kept', async () => {
       server.behaviour = 'grpc-error';

@@ -8,6 +8,7 @@
  * this kernel (no 8021q). Root only.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,18 +24,17 @@ const d = isRoot() ? describe : describe.skip;
 if (!isRoot()) console.log('aws-cni.privileged.spec: skipped (needs root)');
 
 const sh = (cmd: string, ...args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8' });
-const ipj = (ns: string, ...args: string[]): Record<string, unknown>[] => JSON.parse(sh('ip', '-n', ns, '-j', ...args) || '[]');
+const ipj = (ns: string, ...args: string[]): Record<string, unknown>[] =>
+  JSON.parse(sh('ip', '-n', ns, '-j', ...args) || '[]');
 const ping = (ns: string, addr: string): boolean =>
   spawnSync('ip', ['netns', 'exec', ns, 'ping', '-c', '1', '-W', '2', addr], { encoding: 'utf8' }).status === 0;
-const sha = (s: string): string => require('node:crypto').createHash('sha1').update(s).digest('hex').slice(0, 11);
+const sha = (s: string): string => createHash('sha1').update(s).digest('hex').slice(0, 11);
 
 /** Everything in the node namespace that a plugin could leave behind (ephemeral fields dropped). */
 function nodeDump(ns: string): string {
+  const EPHEMERAL = new Set(['stats64', 'stats', 'operstate', 'flags', 'linkinfo']);
   const strip = (rows: Record<string, unknown>[]) =>
-    rows.map((r) => {
-      const { stats64: _s, stats: _t, operstate: _o, flags: _f, linkinfo: _l, ...rest } = r as Record<string, unknown>;
-      return rest;
-    });
+    rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !EPHEMERAL.has(k))));
   return JSON.stringify({
     links: strip(ipj(ns, 'link', 'show')),
     rules4: ipj(ns, '-4', 'rule', 'show'),
@@ -145,7 +145,7 @@ d('aws-cni on a namespace playing the node', () => {
       expect(ping(podB.name, ipA)).toBe(true);
     });
 
-    it('the result JSON has upstream\'s layout in the requested version', () => {
+    it("the result JSON has upstream's layout in the requested version", () => {
       const ipA = server.allocations.get(`aws-cni/${ridA}/eth0`)?.ip as string;
       const r = resA as unknown as Record<string, unknown>;
       expect(r.cniVersion).toBe(v);
@@ -191,7 +191,9 @@ d('aws-cni on a namespace playing the node', () => {
         expect.objectContaining({ priority: 512, src: 'all', dst: ipA, table: 'main' }),
         expect.objectContaining({ priority: 1536, src: ipA, table: '3' }),
       ]);
-      expect(ipj(node.name, '-4', 'route', 'show', ipA)).toEqual([expect.objectContaining({ dst: ipA, dev: veth, scope: 'link' })]);
+      expect(ipj(node.name, '-4', 'route', 'show', ipA)).toEqual([
+        expect.objectContaining({ dst: ipA, dev: veth, scope: 'link' }),
+      ]);
       const link = ipj(node.name, 'link', 'show', veth)[0];
       expect(link).toMatchObject({ mtu: 9001, operstate: 'UP' });
     });
@@ -238,10 +240,15 @@ d('aws-cni on a namespace playing the node', () => {
     const before = nodeDump(node.name);
     sh('ip', '-n', podB.name, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'squat0');
     try {
-      await expect(chain.add(list('1.0.0'), rt(podB, 'db', 'ctr-fail'))).rejects.toThrow(/failed to set up the pod network/);
+      await expect(chain.add(list('1.0.0'), rt(podB, 'db', 'ctr-fail'))).rejects.toThrow(
+        /failed to set up the pod network/,
+      );
       expect(nodeDump(node.name)).toEqual(before);
       expect(server.allocations.size).toBe(0);
-      expect(server.calls.at(-1)).toMatchObject({ method: 'DelNetwork', request: { Reason: 'SetupNSFailed', ContainerID: 'ctr-fail' } });
+      expect(server.calls.at(-1)).toMatchObject({
+        method: 'DelNetwork',
+        request: { Reason: 'SetupNSFailed', ContainerID: 'ctr-fail' },
+      });
     } finally {
       sh('ip', '-n', podB.name, 'link', 'del', 'eth0');
     }
@@ -289,9 +296,18 @@ d('aws-cni IPv6 pod on a namespace playing the node', () => {
     sh('mkdir', '-p', bin);
     writeFileSync(join(bin, 'aws-cni'), `#!/bin/sh\nexec nsenter --net=${node.path} ${process.execPath} ${bundle}\n`);
     chmodSync(join(bin, 'aws-cni'), 0o755);
-    server = new StandInIpamd({ socketPath: join(work, 'ipamd.sock'), pool: ['fd99::a'], deviceNumber: 0, routeTableId: 254 });
+    server = new StandInIpamd({
+      socketPath: join(work, 'ipamd.sock'),
+      pool: ['fd99::a'],
+      deviceNumber: 0,
+      routeTableId: 254,
+    });
     await server.start();
-    chain = new ChainExecutor({ binDirs: [bin], cacheDir: join(work, 'cache'), baseEnv: { PATH: process.env.PATH, IPAMD_SOCKET_PATH: server.socketPath } });
+    chain = new ChainExecutor({
+      binDirs: [bin],
+      cacheDir: join(work, 'cache'),
+      baseEnv: { PATH: process.env.PATH, IPAMD_SOCKET_PATH: server.socketPath },
+    });
   }, 180_000);
   afterAll(async () => {
     await server?.stop();
@@ -302,7 +318,13 @@ d('aws-cni IPv6 pod on a namespace playing the node', () => {
   it('ADD gives /128 behind fe80::1 after DAD, pings the node; DEL cleans up', async () => {
     const before = nodeDump(node.name);
     const r = (await chain.add(conflist('1.0.0', { pluginLogFile: join(work, 'p.log') }), {
-      containerId: 'ctr6', netns: pod.path, ifName: 'eth0', args: [['K8S_POD_NAMESPACE', 'default'], ['K8S_POD_NAME', 'v6']],
+      containerId: 'ctr6',
+      netns: pod.path,
+      ifName: 'eth0',
+      args: [
+        ['K8S_POD_NAMESPACE', 'default'],
+        ['K8S_POD_NAME', 'v6'],
+      ],
     })) as unknown as Record<string, unknown>;
     expect(r.ips).toEqual([{ address: 'fd99::a/128', interface: 1 }]);
     const addrs = ipj(pod.name, '-6', 'addr', 'show', 'dev', 'eth0')[0].addr_info as Record<string, unknown>[];
@@ -311,10 +333,20 @@ d('aws-cni IPv6 pod on a namespace playing the node', () => {
     expect(ipj(pod.name, '-6', 'route', 'show')).toEqual(
       expect.arrayContaining([expect.objectContaining({ dst: 'default', gateway: 'fe80::1', dev: 'eth0' })]),
     );
-    expect(ipj(node.name, '-6', 'rule', 'show')).toEqual(expect.arrayContaining([expect.objectContaining({ priority: 512, dst: 'fd99::a' })]));
-    expect(spawnSync('ip', ['netns', 'exec', pod.name, 'ping', '-6', '-c', '1', '-W', '2', 'fd99::ffff']).status).toBe(0);
+    expect(ipj(node.name, '-6', 'rule', 'show')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ priority: 512, dst: 'fd99::a' })]),
+    );
+    expect(spawnSync('ip', ['netns', 'exec', pod.name, 'ping', '-6', '-c', '1', '-W', '2', 'fd99::ffff']).status).toBe(
+      0,
+    );
     await chain.del(conflist('1.0.0', { pluginLogFile: join(work, 'p.log') }), {
-      containerId: 'ctr6', netns: pod.path, ifName: 'eth0', args: [['K8S_POD_NAMESPACE', 'default'], ['K8S_POD_NAME', 'v6']],
+      containerId: 'ctr6',
+      netns: pod.path,
+      ifName: 'eth0',
+      args: [
+        ['K8S_POD_NAMESPACE', 'default'],
+        ['K8S_POD_NAME', 'v6'],
+      ],
     });
     expect(nodeDump(node.name)).toEqual(before);
   });

@@ -21,7 +21,8 @@ function newestMtime(dir: string): number {
 export function ensureAwsCniBundle(): string {
   const stale =
     !existsSync(AWS_CNI_BUNDLE) ||
-    statSync(AWS_CNI_BUNDLE).mtimeMs < Math.max(newestMtime(join(AWS_CNI_DIR, 'src')), newestMtime(join(REPO_ROOT, 'sdk/src')));
+    statSync(AWS_CNI_BUNDLE).mtimeMs <
+      Math.max(newestMtime(join(AWS_CNI_DIR, 'src')), newestMtime(join(REPO_ROOT, 'sdk/src')));
   if (stale) {
     const env = { ...process.env };
     delete env.NODE_EXTRA_CA_CERTS;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { LeanNpAgentClient, ProtoWriter, readFields } from '@vpc-cni-ts/aws-cni/ipamd';
 
-const fields = (b: Buffer) => Object.fromEntries(readFields(b).map((f) => [f.field, f.wire === 2 ? f.bytes.toString() : Number(f.value)]));
+const fields = (b: Buffer) =>
+  Object.fromEntries(readFields(b).map((f) => [f.field, f.wire === 2 ? f.bytes.toString() : Number(f.value)]));
 const method = (name: string): grpc.MethodDefinition<Record<number, unknown>, boolean> => ({
   path: `/rpc.NPBackend/${name}`,
   requestStream: false,
@@ -25,17 +26,28 @@ describe('LeanNpAgentClient against @grpc/grpc-js', () => {
   const server = new grpc.Server();
 
   beforeAll(async () => {
-    server.addService({ EnforceNpToPod: method('EnforceNpToPod'), DeletePodNp: method('DeletePodNp') }, {
-      EnforceNpToPod: (call: grpc.ServerUnaryCall<Record<number, unknown>, boolean>, cb: grpc.sendUnaryData<boolean>) => {
-        seen.push(['enforce', call.request]);
-        cb(null, answer);
+    server.addService(
+      { EnforceNpToPod: method('EnforceNpToPod'), DeletePodNp: method('DeletePodNp') },
+      {
+        EnforceNpToPod: (
+          call: grpc.ServerUnaryCall<Record<number, unknown>, boolean>,
+          cb: grpc.sendUnaryData<boolean>,
+        ) => {
+          seen.push(['enforce', call.request]);
+          cb(null, answer);
+        },
+        DeletePodNp: (
+          call: grpc.ServerUnaryCall<Record<number, unknown>, boolean>,
+          cb: grpc.sendUnaryData<boolean>,
+        ) => {
+          seen.push(['delete', call.request]);
+          cb(null, answer);
+        },
       },
-      DeletePodNp: (call: grpc.ServerUnaryCall<Record<number, unknown>, boolean>, cb: grpc.sendUnaryData<boolean>) => {
-        seen.push(['delete', call.request]);
-        cb(null, answer);
-      },
-    });
-    await new Promise<void>((res, rej) => server.bindAsync(`unix://${sock}`, grpc.ServerCredentials.createInsecure(), (e) => (e ? rej(e) : res())));
+    );
+    await new Promise<void>((res, rej) =>
+      server.bindAsync(`unix://${sock}`, grpc.ServerCredentials.createInsecure(), (e) => (e ? rej(e) : res())),
+    );
   });
   afterAll(async () => {
     await new Promise<void>((res) => server.tryShutdown(() => res()));
@@ -58,6 +70,8 @@ describe('LeanNpAgentClient against @grpc/grpc-js', () => {
     await expect(c.enforce('web', 'default', 'strict', 1)).rejects.toThrow(/Success=false/);
     c.close();
     answer = true;
-    await expect(new LeanNpAgentClient(join(dir, 'none.sock')).remove('a', 'b')).rejects.toMatchObject({ unavailable: true });
+    await expect(new LeanNpAgentClient(join(dir, 'none.sock')).remove('a', 'b')).rejects.toMatchObject({
+      unavailable: true,
+    });
   });
 });

@@ -11,7 +11,9 @@ import * as protoLoader from '@grpc/proto-loader';
 
 /** ipamd's own proto files (the contract) when present, else this folder's copies. Works from src/ and dist/. */
 const IPAMD_PROTO = resolve(__dirname, '../../../ipamd/proto');
-const FIXTURES = existsSync(join(IPAMD_PROTO, 'rpc.proto')) ? IPAMD_PROTO : resolve(__dirname, '../../src/aws-cni/fixtures');
+const FIXTURES = existsSync(join(IPAMD_PROTO, 'rpc.proto'))
+  ? IPAMD_PROTO
+  : resolve(__dirname, '../../src/aws-cni/fixtures');
 
 export interface StandInBranch {
   readonly vlanId: number;
@@ -148,7 +150,9 @@ export class StandInIpamd {
       Success: true,
       IPAllocationMetadata: [this.metadata(rec.ip)],
       VPCv4CIDRs: ['10.99.0.0/16'],
-      ...(b ? { PodVlanId: b.vlanId, PodENIMAC: b.eniMac, PodENISubnetGW: b.subnetGw, ParentIfIndex: b.parentIfIndex } : {}),
+      ...(b
+        ? { PodVlanId: b.vlanId, PodENIMAC: b.eniMac, PodENISubnetGW: b.subnetGw, ParentIfIndex: b.parentIfIndex }
+        : {}),
     });
   }
 
@@ -162,6 +166,10 @@ export class StandInIpamd {
     }
     this.allocations.delete(key);
     this.free.push(rec.ip);
-    cb(null, { Success: true, IPAllocationMetadata: [this.metadata(rec.ip)], PodVlanId: this.opts.branch?.vlanId ?? 0 });
+    cb(null, {
+      Success: true,
+      IPAllocationMetadata: [this.metadata(rec.ip)],
+      PodVlanId: this.opts.branch?.vlanId ?? 0,
+    });
   }
 }

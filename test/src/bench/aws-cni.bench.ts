@@ -61,20 +61,54 @@ export const suite: BenchSuite = {
       await server.start();
       const node = process.execPath;
       const ours = (cmd: string, pod: string, cid: string, cniVersion = '0.4.0') =>
-        timedRun('nsenter', [`--net=/run/netns/${nodeNs}`, node, bundle], benchEnv({
-          CNI_COMMAND: cmd, CNI_CONTAINERID: cid, CNI_NETNS: `/run/netns/${pod}`, CNI_IFNAME: 'eth0', CNI_PATH: '/usr/lib/cni',
-          CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=bench;K8S_POD_NAME=${cid}`, IPAMD_SOCKET_PATH: server.socketPath,
-        }), JSON.stringify({
-          cniVersion, name: 'aws-cni', type: 'aws-cni', vethPrefix: 'eni', mtu: '9001', pluginLogFile: join(work, 'plugin.log'), pluginLogLevel: 'Debug',
-        }));
+        timedRun(
+          'nsenter',
+          [`--net=/run/netns/${nodeNs}`, node, bundle],
+          benchEnv({
+            CNI_COMMAND: cmd,
+            CNI_CONTAINERID: cid,
+            CNI_NETNS: `/run/netns/${pod}`,
+            CNI_IFNAME: 'eth0',
+            CNI_PATH: '/usr/lib/cni',
+            CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=bench;K8S_POD_NAME=${cid}`,
+            IPAMD_SOCKET_PATH: server.socketPath,
+          }),
+          JSON.stringify({
+            cniVersion,
+            name: 'aws-cni',
+            type: 'aws-cni',
+            vethPrefix: 'eni',
+            mtu: '9001',
+            pluginLogFile: join(work, 'plugin.log'),
+            pluginLogLevel: 'Debug',
+          }),
+        );
       const ptpConf = JSON.stringify({
-        cniVersion: '0.4.0', name: 'vct-acni-bench', type: 'ptp', ipMasq: false, mtu: 9001,
-        ipam: { type: 'host-local', ranges: [[{ subnet: '10.99.61.0/24' }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: join(work, 'ipam') },
+        cniVersion: '0.4.0',
+        name: 'vct-acni-bench',
+        type: 'ptp',
+        ipMasq: false,
+        mtu: 9001,
+        ipam: {
+          type: 'host-local',
+          ranges: [[{ subnet: '10.99.61.0/24' }]],
+          routes: [{ dst: '0.0.0.0/0' }],
+          dataDir: join(work, 'ipam'),
+        },
       });
       const ptp = (cmd: string, pod: string, cid: string) =>
-        timedRun('nsenter', [`--net=/run/netns/${nodeNs}`, '/usr/lib/cni/ptp'], benchEnv({
-          CNI_COMMAND: cmd, CNI_CONTAINERID: cid, CNI_NETNS: `/run/netns/${pod}`, CNI_IFNAME: 'eth0', CNI_PATH: '/usr/lib/cni',
-        }), ptpConf);
+        timedRun(
+          'nsenter',
+          [`--net=/run/netns/${nodeNs}`, '/usr/lib/cni/ptp'],
+          benchEnv({
+            CNI_COMMAND: cmd,
+            CNI_CONTAINERID: cid,
+            CNI_NETNS: `/run/netns/${pod}`,
+            CNI_IFNAME: 'eth0',
+            CNI_PATH: '/usr/lib/cni',
+          }),
+          ptpConf,
+        );
 
       // sequential ADD then DEL, alternating ours and the reference, after a warm-up
       const add = { ours: [] as number[], ref: [] as number[] };
@@ -92,7 +126,13 @@ export const suite: BenchSuite = {
         del.ref.push(d2);
       }
       const ref = (s: number[]) => ({ ...stats(s), label: 'ptp + host-local (Go)' });
-      rows.push({ name: 'ADD latency', ours: stats(add.ours), reference: ref(add.ref), unit: 'ms', note: 'target: p50 within 3x of ptp + host-local' });
+      rows.push({
+        name: 'ADD latency',
+        ours: stats(add.ours),
+        reference: ref(add.ref),
+        unit: 'ms',
+        note: 'target: p50 within 3x of ptp + host-local',
+      });
       rows.push({ name: 'DEL latency', ours: stats(del.ours), reference: ref(del.ref), unit: 'ms' });
 
       // 20 concurrent ADDs (then DELs, untimed)
@@ -133,7 +173,11 @@ export const suite: BenchSuite = {
       const built: Record<string, string> = {};
       for (const name of ['h2', 'nodeh2', 'grpcjs']) {
         const out = join(work, `ncc-${name}`);
-        execFileSync(node, [ncc, 'build', join(work, `${name}-probe.js`), '-o', out, '-q', '--no-source-map-register'], { env: benchEnv(), stdio: 'ignore' });
+        execFileSync(
+          node,
+          [ncc, 'build', join(work, `${name}-probe.js`), '-o', out, '-q', '--no-source-map-register'],
+          { env: benchEnv(), stdio: 'ignore' },
+        );
         built[name] = join(out, 'index.js');
       }
       const t: Record<string, number[]> = { h2: [], nodeh2: [], grpcjs: [] };
@@ -153,7 +197,12 @@ export const suite: BenchSuite = {
         unit: 'ms',
         note: `bundles: h2 ${size(built.h2)}, node:http2 ${size(built.nodeh2)}, grpc-js ${size(built.grpcjs)}`,
       });
-      rows.push({ name: 'start-up + one health call: lean client over node:http2', ours: stats(t.nodeh2), reference: grpcRef, unit: 'ms' });
+      rows.push({
+        name: 'start-up + one health call: lean client over node:http2',
+        ours: stats(t.nodeh2),
+        reference: grpcRef,
+        unit: 'ms',
+      });
       return rows;
     } finally {
       await server.stop().catch(() => undefined);

@@ -51,7 +51,10 @@ export async function cmdAdd(deps: AwsCniDeps, ctx: CmdContext<AwsCniNetConf>): 
   if (!reply.success) {
     const why = reply.reason || 'no reason given';
     log.error('ipamd refused to assign an address', { reason: why });
-    throw new CniError(CniErrorCode.TryAgainLater, `ipamd could not assign an IP address to pod ${pod.namespace}/${pod.name}: ${why}`);
+    throw new CniError(
+      CniErrorCode.TryAgainLater,
+      `ipamd could not assign an IP address to pod ${pod.namespace}/${pod.name}: ${why}`,
+    );
   }
   log.debug('AddNetwork reply', { ips: reply.ipAllocationMetadata, vlan: reply.podVlanId });
 
@@ -59,7 +62,8 @@ export async function cmdAdd(deps: AwsCniDeps, ctx: CmdContext<AwsCniNetConf>): 
   let ips: { address: string; family: 4 | 6; routeTable?: number }[] = [];
   try {
     const allocation = allocationFromAddReply(reply);
-    if (allocation.ips.length === 0) throw new CniError(CniErrorCode.Internal, 'ipamd returned Success without an address');
+    if (allocation.ips.length === 0)
+      throw new CniError(CniErrorCode.Internal, 'ipamd returned Success without an address');
     ips = allocation.ips.map((ip) => ({ address: ip.address, family: ip.family, routeTable: ip.routeTable }));
     for (const ip of allocation.ips) checkMtuForFamily(conf.mtu, ip.family);
     const plan = planAdd({
@@ -80,7 +84,10 @@ export async function cmdAdd(deps: AwsCniDeps, ctx: CmdContext<AwsCniNetConf>): 
       try {
         await np.enforce(pod.name, pod.namespace, allocation.networkPolicyMode, allocation.ips.length);
       } catch (e) {
-        throw new CniError(CniErrorCode.Internal, `network policy agent could not enforce policies on the pod: ${(e as Error).message}`);
+        throw new CniError(
+          CniErrorCode.Internal,
+          `network policy agent could not enforce policies on the pod: ${(e as Error).message}`,
+        );
       } finally {
         np.close();
       }

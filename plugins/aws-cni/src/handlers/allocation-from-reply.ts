@@ -13,7 +13,8 @@ export class BadReplyError extends Error {
 export function allocationFromMetadata(m: IpAllocationMetadata, branch: boolean): IpAllocation {
   const address = m.ipv4Addr || m.ipv6Addr;
   const family = isIP(address);
-  if (family !== 4 && family !== 6) throw new BadReplyError(`ipamd returned an invalid address ${JSON.stringify(address)}`);
+  if (family !== 4 && family !== 6)
+    throw new BadReplyError(`ipamd returned an invalid address ${JSON.stringify(address)}`);
   let table = m.routeTableId;
   if (!branch && table <= 0) {
     if (m.deviceNumber < 0 || m.deviceNumber >= MAX_DEVICE_NUMBER) {
@@ -28,7 +29,8 @@ export function allocationFromMetadata(m: IpAllocationMetadata, branch: boolean)
 export function allocationFromAddReply(r: AddNetworkReply): PodAllocation {
   const branch = r.podVlanId > 0;
   if (branch) {
-    if (isIP(r.podEniSubnetGw) === 0) throw new BadReplyError(`ipamd returned an invalid branch ENI gateway ${JSON.stringify(r.podEniSubnetGw)}`);
+    if (isIP(r.podEniSubnetGw) === 0)
+      throw new BadReplyError(`ipamd returned an invalid branch ENI gateway ${JSON.stringify(r.podEniSubnetGw)}`);
     if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(r.podEniMac)) {
       throw new BadReplyError(`ipamd returned an invalid branch ENI MAC ${JSON.stringify(r.podEniMac)}`);
     }
@@ -36,7 +38,14 @@ export function allocationFromAddReply(r: AddNetworkReply): PodAllocation {
   return {
     ips: r.ipAllocationMetadata.map((m) => allocationFromMetadata(m, branch)),
     ...(branch
-      ? { branch: { vlanId: r.podVlanId, eniMac: r.podEniMac.toLowerCase(), subnetGateway: r.podEniSubnetGw, parentIfIndex: r.parentIfIndex } }
+      ? {
+          branch: {
+            vlanId: r.podVlanId,
+            eniMac: r.podEniMac.toLowerCase(),
+            subnetGateway: r.podEniSubnetGw,
+            parentIfIndex: r.parentIfIndex,
+          },
+        }
       : {}),
     networkPolicyMode: r.networkPolicyMode,
   };

@@ -3,7 +3,14 @@ import { HOST_NETNS, type KernelSnapshot, netnsByPath } from '@vpc-cni-ts/sdk/ke
 
 import { type AwsCniNetConf } from '../config/net-conf';
 import { podIdentityFromArgs } from '../config/pod-identity';
-import { dummyInterfaceName, MAIN_TABLE, podGateway, STRICT_BRANCH_VETH_PREFIX, vlanLinkName, vlanTable } from '../naming/names';
+import {
+  dummyInterfaceName,
+  MAIN_TABLE,
+  podGateway,
+  STRICT_BRANCH_VETH_PREFIX,
+  vlanLinkName,
+  vlanTable,
+} from '../naming/names';
 import { PRIO_FROM_POD, PRIO_TO_POD, PRIO_VLAN_IIF } from '../plan/add-plan';
 import { type PrevResultInfo, readPrevResult } from '../result/prev-result';
 import { type AwsCniDeps } from './deps';
@@ -20,7 +27,10 @@ export async function cmdCheck(deps: AwsCniDeps, ctx: CmdContext<AwsCniNetConf>)
   const pod = podIdentityFromArgs(identityArgs(ctx.args));
   const prev = readPrevResult(ctx.conf.prevResult, dummyInterfaceName(pod.namespace, pod.name));
   if (!prev || !prev.hasDummy) {
-    throw new CniError(CniErrorCode.InvalidNetworkConfig, 'CHECK needs the prevResult of an aws-cni ADD (none or not ours)');
+    throw new CniError(
+      CniErrorCode.InvalidNetworkConfig,
+      'CHECK needs the prevResult of an aws-cni ADD (none or not ours)',
+    );
   }
   const podNetns = netnsByPath(ctx.netns);
   if (!(await deps.kernel.netnsExists(podNetns))) {
@@ -49,7 +59,8 @@ export function findProblems(prev: PrevResultInfo, host: KernelSnapshot, pod: Ke
     const link = pod.links.find((l) => l.name === c.name);
     if (!link) out.push(`pod: interface ${c.name} is missing`);
     else if (!link.up) out.push(`pod: interface ${c.name} is down`);
-    if (!pod.addresses.some((a) => a.dev === c.name && bare(a.cidr) === address)) out.push(`pod: address ${address} is not on ${c.name}`);
+    if (!pod.addresses.some((a) => a.dev === c.name && bare(a.cidr) === address))
+      out.push(`pod: address ${address} is not on ${c.name}`);
     if (!pod.routes.some((r) => r.table === podTable && bare(r.dst) === gw && r.dev === c.name && r.scope === 'link')) {
       out.push(`pod: on-link route to gateway ${gw} dev ${c.name} is missing`);
     }
@@ -61,7 +72,8 @@ export function findProblems(prev: PrevResultInfo, host: KernelSnapshot, pod: Ke
     else if (!hostLink) out.push(`host: veth ${hostVeth} is missing`);
     else if (!hostLink.up) out.push(`host: veth ${hostVeth} is down`);
     const neigh = pod.neighbours.find((n) => n.dev === c.name && n.ip === gw);
-    if (!neigh || !neigh.state.includes('PERMANENT')) out.push(`pod: permanent neighbour entry for ${gw} on ${c.name} is missing`);
+    if (!neigh || !neigh.state.includes('PERMANENT'))
+      out.push(`pod: permanent neighbour entry for ${gw} on ${c.name} is missing`);
     else if (hostLink?.mac && neigh.mac?.toLowerCase() !== hostLink.mac.toLowerCase()) {
       out.push(`pod: neighbour ${gw} points at ${neigh.mac}, but host veth ${hostVeth} has MAC ${hostLink.mac}`);
     }

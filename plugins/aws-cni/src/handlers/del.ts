@@ -50,7 +50,10 @@ export async function cmdDel(deps: AwsCniDeps, ctx: CmdContext<AwsCniNetConf>): 
     if (!reply.success) {
       const why = reply.reason || 'no reason given';
       log.error('ipamd refused DelNetwork', { reason: why });
-      throw new CniError(CniErrorCode.TryAgainLater, `ipamd could not release the address of pod ${pod.namespace}/${pod.name}: ${why}`);
+      throw new CniError(
+        CniErrorCode.TryAgainLater,
+        `ipamd could not release the address of pod ${pod.namespace}/${pod.name}: ${why}`,
+      );
     }
     const ips = addressesFromDelReply(reply);
     log.info('DelNetwork released', { ips: ips.map((i) => i.address), vlanId: reply.podVlanId });
@@ -66,16 +69,20 @@ export async function cmdDel(deps: AwsCniDeps, ctx: CmdContext<AwsCniNetConf>): 
       }
     }
     target = {
-      hostVeths: prev?.hostVeths.length ? prev.hostVeths : computedHostVeths(conf, pod, Math.max(1, ips.length), vlanId !== undefined),
+      hostVeths: prev?.hostVeths.length
+        ? prev.hostVeths
+        : computedHostVeths(conf, pod, Math.max(1, ips.length), vlanId !== undefined),
       ips: ips.map((i) => ({ address: i.address, family: i.family, routeTable: i.routeTable })),
       ...(vlanId !== undefined ? { vlanId } : {}),
     };
   } catch (e) {
     if (e instanceof CniError) throw e;
-    if (e instanceof GrpcCallError && (e.message.includes(UNKNOWN_POD) || e.code === 5 /* NOT_FOUND */)) {
+    if (e instanceof GrpcCallError && (e.message.includes(UNKNOWN_POD) || e.code === 5) /* NOT_FOUND */) {
       log.info('ipamd does not know the pod: already released');
     } else {
-      log.warn('ipamd unavailable or failed on DelNetwork; tearing down from prevResult', { err: (e as Error).message });
+      log.warn('ipamd unavailable or failed on DelNetwork; tearing down from prevResult', {
+        err: (e as Error).message,
+      });
     }
   }
   await teardown(deps, ctx, target ?? targetFromPrev(prev, conf, pod), log);
@@ -94,13 +101,24 @@ function computedHostVeths(conf: AwsCniNetConf, pod: PodIdentity, count: number,
 function targetFromPrev(prev: PrevResultInfo | undefined, conf: AwsCniNetConf, pod: PodIdentity): TeardownTarget {
   const ips = (prev?.containers ?? [])
     .filter((c) => c.address && c.family)
-    .map((c) => ({ address: c.address as string, family: c.family as 4 | 6, ...(c.routeTable !== undefined ? { routeTable: c.routeTable } : {}) }));
+    .map((c) => ({
+      address: c.address as string,
+      family: c.family as 4 | 6,
+      ...(c.routeTable !== undefined ? { routeTable: c.routeTable } : {}),
+    }));
   const branch = (prev?.vlanId ?? 0) > 0;
-  const hostVeths = prev?.hostVeths.length ? [...prev.hostVeths] : computedHostVeths(conf, pod, Math.max(1, ips.length), branch);
+  const hostVeths = prev?.hostVeths.length
+    ? [...prev.hostVeths]
+    : computedHostVeths(conf, pod, Math.max(1, ips.length), branch);
   return { hostVeths, ips, ...(branch ? { vlanId: prev?.vlanId } : {}) };
 }
 
-async function teardown(deps: AwsCniDeps, ctx: CmdContext<AwsCniNetConf>, target: TeardownTarget, log: AwsCniDeps['log']): Promise<void> {
+async function teardown(
+  deps: AwsCniDeps,
+  ctx: CmdContext<AwsCniNetConf>,
+  target: TeardownTarget,
+  log: AwsCniDeps['log'],
+): Promise<void> {
   let podNetns: NetnsRef | undefined;
   if (ctx.netns) {
     try {

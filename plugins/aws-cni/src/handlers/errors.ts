@@ -14,15 +14,21 @@ const TRANSIENT = new Set<number>([GrpcStatus.UNAVAILABLE, GrpcStatus.DEADLINE_E
 export function ipamdCallError(err: unknown, verb: string, target: string): CniError {
   if (err instanceof GrpcCallError) {
     if (err.unavailable) {
-      return new CniError(CniErrorCode.TryAgainLater, `ipamd is not answering on its socket ${target}: ${err.message}`, {
-        details: 'is the aws-node pod (ipamd) running on this node?',
-        cause: err,
-      });
+      return new CniError(
+        CniErrorCode.TryAgainLater,
+        `ipamd is not answering on its socket ${target}: ${err.message}`,
+        {
+          details: 'is the aws-node pod (ipamd) running on this node?',
+          cause: err,
+        },
+      );
     }
     const code = TRANSIENT.has(err.code) ? CniErrorCode.TryAgainLater : CniErrorCode.Internal;
     return new CniError(code, `ipamd ${verb} failed (gRPC status ${err.code}): ${err.message}`, { cause: err });
   }
-  return new CniError(CniErrorCode.Internal, `ipamd ${verb} failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  return new CniError(CniErrorCode.Internal, `ipamd ${verb} failed: ${(err as Error)?.message ?? String(err)}`, {
+    cause: err,
+  });
 }
 
 /** Maps configuration errors to code 7 and kernel errors to a message naming the failed step. */

@@ -1,7 +1,14 @@
 /** What both unary gRPC transports share: status codes, the call error, 5-byte framing, grpc-message decoding. */
 
 /** gRPC status codes used here. */
-export const GrpcStatus = Object.freeze({ OK: 0, CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, INTERNAL: 13, UNAVAILABLE: 14 });
+export const GrpcStatus = Object.freeze({
+  OK: 0,
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  DEADLINE_EXCEEDED: 4,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+});
 
 /** A failed gRPC call: `code` is the gRPC status; `unavailable` when the socket could not be reached at all. */
 export class GrpcCallError extends Error {

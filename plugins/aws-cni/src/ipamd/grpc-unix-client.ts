@@ -1,7 +1,15 @@
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 
-import { decodeGrpcMessage, GrpcCallError, GrpcStatus, type UnaryReply, type UnaryTransport, frame, unframe } from './grpc-common';
+import {
+  decodeGrpcMessage,
+  GrpcCallError,
+  GrpcStatus,
+  type UnaryReply,
+  type UnaryTransport,
+  frame,
+  unframe,
+} from './grpc-common';
 
 export * from './grpc-common';
 
@@ -96,7 +104,8 @@ export class GrpcUnixClient implements UnaryTransport {
         if (settled) return;
         if (httpStatus === 0) return finish(unreachable(new Error('connection closed before any response')));
         if (httpStatus !== 200) return finish(new GrpcCallError(GrpcStatus.UNKNOWN, `HTTP status ${httpStatus}`));
-        if (status === undefined) return finish(new GrpcCallError(GrpcStatus.INTERNAL, 'response ended without grpc-status'));
+        if (status === undefined)
+          return finish(new GrpcCallError(GrpcStatus.INTERNAL, 'response ended without grpc-status'));
         if (status !== GrpcStatus.OK) return finish(new GrpcCallError(status, grpcMessage || `gRPC status ${status}`));
         try {
           finish(undefined, { body: unframe(Buffer.concat(chunks)), metadata });
@@ -114,4 +123,3 @@ export class GrpcUnixClient implements UnaryTransport {
     this.session = undefined;
   }
 }
-

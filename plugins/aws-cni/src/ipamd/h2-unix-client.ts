@@ -1,10 +1,28 @@
 import * as net from 'node:net';
 
-import { decodeGrpcMessage, frame, GrpcCallError, GrpcStatus, type UnaryReply, type UnaryTransport, unframe } from './grpc-common';
+import {
+  decodeGrpcMessage,
+  frame,
+  GrpcCallError,
+  GrpcStatus,
+  type UnaryReply,
+  type UnaryTransport,
+  unframe,
+} from './grpc-common';
 import { encodeHeaders, HpackDecoder } from './hpack';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
-const T = { DATA: 0, HEADERS: 1, RST_STREAM: 3, SETTINGS: 4, PUSH_PROMISE: 5, PING: 6, GOAWAY: 7, WINDOW_UPDATE: 8, CONTINUATION: 9 };
+const T = {
+  DATA: 0,
+  HEADERS: 1,
+  RST_STREAM: 3,
+  SETTINGS: 4,
+  PUSH_PROMISE: 5,
+  PING: 6,
+  GOAWAY: 7,
+  WINDOW_UPDATE: 8,
+  CONTINUATION: 9,
+};
 const F = { END_STREAM: 0x1, ACK: 0x1, END_HEADERS: 0x4, PADDED: 0x8, PRIORITY: 0x20 };
 const MAX_FRAME = 16384;
 
@@ -70,8 +88,20 @@ export class H2UnixClient implements UnaryTransport {
         this.fail(new GrpcCallError(GrpcStatus.INTERNAL, `HTTP/2 protocol error: ${(e as Error).message}`));
       }
     });
-    s.on('error', (e: Error) => this.fail(this.gotBytes ? new GrpcCallError(GrpcStatus.UNAVAILABLE, `connection to ${this.socketPath} failed: ${e.message}`) : this.unreachable(e.message)));
-    s.on('close', () => this.fail(this.gotBytes ? new GrpcCallError(GrpcStatus.UNAVAILABLE, `ipamd closed the connection on ${this.socketPath}`) : this.unreachable('connection closed before any response')));
+    s.on('error', (e: Error) =>
+      this.fail(
+        this.gotBytes
+          ? new GrpcCallError(GrpcStatus.UNAVAILABLE, `connection to ${this.socketPath} failed: ${e.message}`)
+          : this.unreachable(e.message),
+      ),
+    );
+    s.on('close', () =>
+      this.fail(
+        this.gotBytes
+          ? new GrpcCallError(GrpcStatus.UNAVAILABLE, `ipamd closed the connection on ${this.socketPath}`)
+          : this.unreachable('connection closed before any response'),
+      ),
+    );
     this.socket = s;
     return s;
   }
@@ -106,7 +136,16 @@ export class H2UnixClient implements UnaryTransport {
         this.idle();
         reject(new GrpcCallError(GrpcStatus.DEADLINE_EXCEEDED, `no answer within ${deadlineMs} ms`));
       }, deadlineMs);
-      this.calls.set(id, { resolve, reject, timer, data: [], httpStatus: 0, grpcMessage: '', metadata: {}, endAfterHeaders: false });
+      this.calls.set(id, {
+        resolve,
+        reject,
+        timer,
+        data: [],
+        httpStatus: 0,
+        grpcMessage: '',
+        metadata: {},
+        endAfterHeaders: false,
+      });
       const block = encodeHeaders([
         [':method', 'POST'],
         [':scheme', 'http'],
@@ -215,7 +254,9 @@ export class H2UnixClient implements UnaryTransport {
         clearTimeout(c.timer);
         this.calls.delete(stream);
         this.idle();
-        c.reject(new GrpcCallError(GrpcStatus.INTERNAL, `ipamd reset the stream (HTTP/2 error ${payload.readUInt32BE(0)})`));
+        c.reject(
+          new GrpcCallError(GrpcStatus.INTERNAL, `ipamd reset the stream (HTTP/2 error ${payload.readUInt32BE(0)})`),
+        );
         return;
       }
       default:
@@ -231,8 +272,10 @@ export class H2UnixClient implements UnaryTransport {
     this.calls.delete(id);
     this.idle();
     if (c.httpStatus !== 200) return c.reject(new GrpcCallError(GrpcStatus.UNKNOWN, `HTTP status ${c.httpStatus}`));
-    if (c.grpcStatus === undefined) return c.reject(new GrpcCallError(GrpcStatus.INTERNAL, 'response ended without grpc-status'));
-    if (c.grpcStatus !== GrpcStatus.OK) return c.reject(new GrpcCallError(c.grpcStatus, c.grpcMessage || `gRPC status ${c.grpcStatus}`));
+    if (c.grpcStatus === undefined)
+      return c.reject(new GrpcCallError(GrpcStatus.INTERNAL, 'response ended without grpc-status'));
+    if (c.grpcStatus !== GrpcStatus.OK)
+      return c.reject(new GrpcCallError(c.grpcStatus, c.grpcMessage || `gRPC status ${c.grpcStatus}`));
     try {
       c.resolve({ body: unframe(Buffer.concat(c.data)), metadata: c.metadata });
     } catch (e) {

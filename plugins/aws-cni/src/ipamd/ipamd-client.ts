@@ -11,6 +11,7 @@ import {
   encodeHealthCheckRequest,
 } from './messages';
 import { decodeGrpcMessage, type UnaryTransport } from './grpc-common';
+import type * as NodeHttp2Module from './grpc-unix-client';
 import { H2UnixClient } from './h2-unix-client';
 
 /**
@@ -68,7 +69,7 @@ export class LeanIpamdClient implements IpamdClient {
     this.grpc =
       opts.transport === 'node-http2'
         ? // eslint-disable-next-line @typescript-eslint/no-require-imports
-          new (require('./grpc-unix-client') as typeof import('./grpc-unix-client')).GrpcUnixClient(this.target)
+          new (require('./grpc-unix-client') as typeof NodeHttp2Module).GrpcUnixClient(this.target)
         : new H2UnixClient(this.target);
     this.addDeadlineMs = opts.addDeadlineMs ?? 30_000;
     this.deadlineMs = opts.deadlineMs ?? 10_000;

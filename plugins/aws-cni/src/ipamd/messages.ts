@@ -86,7 +86,12 @@ export function encodeDelNetworkRequest(r: DelNetworkRequest): Buffer {
 }
 
 export function encodeIpAllocationMetadata(m: IpAllocationMetadata): Buffer {
-  return new ProtoWriter().string(1, m.ipv4Addr).string(2, m.ipv6Addr).int32(3, m.deviceNumber).int32(4, m.routeTableId).finish();
+  return new ProtoWriter()
+    .string(1, m.ipv4Addr)
+    .string(2, m.ipv6Addr)
+    .int32(3, m.deviceNumber)
+    .int32(4, m.routeTableId)
+    .finish();
 }
 
 /** Encodes a reply (used by tests and stand-in servers). */

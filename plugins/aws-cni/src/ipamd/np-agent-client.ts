@@ -14,7 +14,8 @@ export interface NpAgentClient {
   close(): void;
 }
 
-const success = (body: Buffer): boolean => readFields(body).some((f) => f.field === 1 && f.wire === WIRE_VARINT && f.value !== 0n);
+const success = (body: Buffer): boolean =>
+  readFields(body).some((f) => f.field === 1 && f.wire === WIRE_VARINT && f.value !== 0n);
 
 /** {@link NpAgentClient} over the lean HTTP/2 transport; calls time out after `deadlineMs` (default 5 s). */
 export class LeanNpAgentClient implements NpAgentClient {
@@ -28,15 +29,22 @@ export class LeanNpAgentClient implements NpAgentClient {
   }
 
   async enforce(podName: string, podNamespace: string, mode: string, interfaceCount: number): Promise<void> {
-    const req = new ProtoWriter().string(1, podName).string(2, podNamespace).string(3, mode).int32(4, interfaceCount).finish();
+    const req = new ProtoWriter()
+      .string(1, podName)
+      .string(2, podNamespace)
+      .string(3, mode)
+      .int32(4, interfaceCount)
+      .finish();
     const r = await this.grpc.unary('/rpc.NPBackend/EnforceNpToPod', req, this.deadlineMs);
-    if (!success(r.body)) throw new GrpcCallError(GrpcStatus.UNKNOWN, 'network policy agent answered Success=false to EnforceNpToPod');
+    if (!success(r.body))
+      throw new GrpcCallError(GrpcStatus.UNKNOWN, 'network policy agent answered Success=false to EnforceNpToPod');
   }
 
   async remove(podName: string, podNamespace: string): Promise<void> {
     const req = new ProtoWriter().string(1, podName).string(2, podNamespace).finish();
     const r = await this.grpc.unary('/rpc.NPBackend/DeletePodNp', req, this.deadlineMs);
-    if (!success(r.body)) throw new GrpcCallError(GrpcStatus.UNKNOWN, 'network policy agent answered Success=false to DeletePodNp');
+    if (!success(r.body))
+      throw new GrpcCallError(GrpcStatus.UNKNOWN, 'network policy agent answered Success=false to DeletePodNp');
   }
 
   close(): void {

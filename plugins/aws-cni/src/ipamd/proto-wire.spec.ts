@@ -31,7 +31,12 @@ describe('protobuf wire encoding', () => {
       Buffer.from('110102030405060708', 'hex'), // field 2 fixed64
       new ProtoWriter().string(1, '10.99.0.1').int32(4, 3).string(99, 'future').finish(),
     ]);
-    expect(decodeIpAllocationMetadata(b)).toEqual({ ipv4Addr: '10.99.0.1', ipv6Addr: '', deviceNumber: 0, routeTableId: 3 });
+    expect(decodeIpAllocationMetadata(b)).toEqual({
+      ipv4Addr: '10.99.0.1',
+      ipv6Addr: '',
+      deviceNumber: 0,
+      routeTableId: 3,
+    });
   });
   it('rejects truncated input', () => {
     expect(() => readFields(Buffer.from('0a05616263', 'hex'))).toThrow(RangeError);
@@ -43,19 +48,43 @@ describe('protobuf wire encoding', () => {
 describe('rpc.CNIBackend messages', () => {
   it('AddNetworkRequest uses upstream field numbers', () => {
     const b = encodeAddNetworkRequest({
-      clientVersion: 'v', k8sPodName: 'p', k8sPodNamespace: 'n', k8sPodInfraContainerId: 'i', containerId: 'c',
-      ifName: 'eth0', networkName: 'aws-cni', netns: '/x', requiresMultiNicAttachment: true,
+      clientVersion: 'v',
+      k8sPodName: 'p',
+      k8sPodNamespace: 'n',
+      k8sPodInfraContainerId: 'i',
+      containerId: 'c',
+      ifName: 'eth0',
+      networkName: 'aws-cni',
+      netns: '/x',
+      requiresMultiNicAttachment: true,
     });
     const fields = Object.fromEntries(readFields(b).map((f) => [f.field, f.wire === 2 ? f.bytes.toString() : f.value]));
     expect(fields).toEqual({ 1: 'p', 2: 'n', 3: 'i', 4: '/x', 5: 'eth0', 6: 'aws-cni', 7: 'c', 8: 'v', 9: 1n });
   });
   it('DelNetworkRequest uses upstream field numbers', () => {
     const b = encodeDelNetworkRequest({
-      clientVersion: 'v', k8sPodName: 'p', k8sPodNamespace: 'n', k8sPodInfraContainerId: 'i', k8sPodUid: 'u',
-      reason: 'PodDeleted', containerId: 'c', ifName: 'eth0', networkName: 'aws-cni',
+      clientVersion: 'v',
+      k8sPodName: 'p',
+      k8sPodNamespace: 'n',
+      k8sPodInfraContainerId: 'i',
+      k8sPodUid: 'u',
+      reason: 'PodDeleted',
+      containerId: 'c',
+      ifName: 'eth0',
+      networkName: 'aws-cni',
     });
     const fields = Object.fromEntries(readFields(b).map((f) => [f.field, f.wire === 2 ? f.bytes.toString() : f.value]));
-    expect(fields).toEqual({ 1: 'p', 2: 'n', 3: 'i', 5: 'PodDeleted', 6: 'eth0', 7: 'aws-cni', 8: 'c', 9: 'v', 10: 'u' });
+    expect(fields).toEqual({
+      1: 'p',
+      2: 'n',
+      3: 'i',
+      5: 'PodDeleted',
+      6: 'eth0',
+      7: 'aws-cni',
+      8: 'c',
+      9: 'v',
+      10: 'u',
+    });
   });
   it('AddNetworkReply round-trips with repeated metadata and CIDRs', () => {
     const reply = {

@@ -1,4 +1,11 @@
-import { HOST_NETNS, isKernelError, type Kernel, type KernelBatch, KernelError, type NetnsRef } from '@vpc-cni-ts/sdk/kernel';
+import {
+  HOST_NETNS,
+  isKernelError,
+  type Kernel,
+  type KernelBatch,
+  KernelError,
+  type NetnsRef,
+} from '@vpc-cni-ts/sdk/kernel';
 
 import { type KernelOp } from '../plan/kernel-op';
 
@@ -25,7 +32,11 @@ export interface ExecuteReport {
  * Rejects with the port's KernelError (naming the op) on the first failure the op does not tolerate, after every
  * started batch has settled (so a rollback never races a running batch).
  */
-export async function executePlan(kernel: Kernel, plan: readonly KernelOp[], ctx: ExecuteContext): Promise<ExecuteReport> {
+export async function executePlan(
+  kernel: Kernel,
+  plan: readonly KernelOp[],
+  ctx: ExecuteContext,
+): Promise<ExecuteReport> {
   const hostOps = plan.filter((o) => opSide(o) === 'host');
   const podOps = plan.filter((o) => opSide(o) === 'pod' && o.op !== 'dad.wait');
   const waits = plan.filter((o): o is Extract<KernelOp, { op: 'dad.wait' }> => o.op === 'dad.wait');
@@ -34,7 +45,11 @@ export async function executePlan(kernel: Kernel, plan: readonly KernelOp[], ctx
     if (o.op === 'veth.create') lastVeth = i;
   });
   if (lastVeth >= 0 && !ctx.podNetns) {
-    throw new KernelError({ kind: 'invalid-argument', op: 'add veth', detail: 'no pod network namespace to put the peer in' });
+    throw new KernelError({
+      kind: 'invalid-argument',
+      op: 'add veth',
+      detail: 'no pod network namespace to put the peer in',
+    });
   }
   const first = hostOps.slice(0, lastVeth + 1);
   const rest = hostOps.slice(lastVeth + 1);
@@ -115,7 +130,10 @@ async function queue(kernel: Kernel, b: KernelBatch, o: KernelOp, ctx: ExecuteCo
       });
       return;
     case 'route.delete':
-      b.deleteRoute({ dst: o.dst, family: o.family, ...(o.dev ? { dev: o.dev } : {}), ...(o.table ? { table: o.table } : {}) }, { missingOk: true });
+      b.deleteRoute(
+        { dst: o.dst, family: o.family, ...(o.dev ? { dev: o.dev } : {}), ...(o.table ? { table: o.table } : {}) },
+        { missingOk: true },
+      );
       return;
     case 'neigh.replace':
       b.replaceNeighbour({ dev: o.dev, ip: o.ip, mac: o.lladdr });
@@ -146,7 +164,12 @@ async function queue(kernel: Kernel, b: KernelBatch, o: KernelOp, ctx: ExecuteCo
     case 'vlan.create': {
       const parent = await kernel.findLinkByIndex(HOST_NETNS, o.parentIndex);
       if (!parent) {
-        throw new KernelError({ kind: 'not-found', op: 'add vlan', object: o.name, detail: `no trunk link with ifindex ${o.parentIndex}` });
+        throw new KernelError({
+          kind: 'not-found',
+          op: 'add vlan',
+          object: o.name,
+          detail: `no trunk link with ifindex ${o.parentIndex}`,
+        });
       }
       b.addVlan({ name: o.name, parent: parent.name, vlanId: o.vlanId, mac: o.mac });
       return;

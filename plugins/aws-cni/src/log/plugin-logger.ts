@@ -63,7 +63,12 @@ export function openLogSink(path: string, stderrFd = 2): LogSink {
 /**
  * JSON-lines logger in the spirit of upstream's zap output ({"level","ts","msg",...fields}); `now` is injectable.
  */
-export function createLogger(sink: LogSink, level: PluginLogLevel, base: Record<string, unknown> = {}, now = () => new Date()): Logger {
+export function createLogger(
+  sink: LogSink,
+  level: PluginLogLevel,
+  base: Record<string, unknown> = {},
+  now = () => new Date(),
+): Logger {
   const min = RANK[level];
   const line = (lvl: PluginLogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (RANK[lvl] < min) return;

@@ -18,7 +18,12 @@ function input(allocation: PodAllocation, over: Partial<AddPlanInput> = {}): Add
     ...over,
   };
 }
-const v4 = (address: string, deviceNumber: number, routeTable: number) => ({ address, family: 4 as const, deviceNumber, routeTable });
+const v4 = (address: string, deviceNumber: number, routeTable: number) => ({
+  address,
+  family: 4 as const,
+  deviceNumber,
+  routeTable,
+});
 const only = (ops: readonly KernelOp[], kind: KernelOp['op'], ns?: 'host' | 'pod') =>
   ops.filter((o) => o.op === kind && (!ns || !('ns' in o) || o.ns === ns));
 
@@ -59,7 +64,13 @@ describe('planAdd, regular IPv4 pod on the primary ENI', () => {
   });
   it('describes the planned interface', () => {
     expect(plan.interfaces).toEqual([
-      expect.objectContaining({ hostVeth: veth, containerIf: 'eth0', gateway: '169.254.1.1', routeTable: 254, hostMac: MAC }),
+      expect.objectContaining({
+        hostVeth: veth,
+        containerIf: 'eth0',
+        gateway: '169.254.1.1',
+        routeTable: 254,
+        hostMac: MAC,
+      }),
     ]);
   });
 });
@@ -75,18 +86,41 @@ describe('planAdd, secondary ENI', () => {
 });
 
 describe('planAdd, IPv6 pod', () => {
-  const plan = planAdd(input({ ips: [{ address: 'fd99::5', family: 6, deviceNumber: 0, routeTable: 254 }], networkPolicyMode: '' }));
+  const plan = planAdd(
+    input({ ips: [{ address: 'fd99::5', family: 6, deviceNumber: 0, routeTable: 254 }], networkPolicyMode: '' }),
+  );
   it('enables IPv6 in the pod, uses fe80::1 and /128, and waits for DAD last on the pod side', () => {
     const pod = plan.ops.filter((o) => 'ns' in o && o.ns === 'pod');
-    expect(pod[0]).toEqual({ op: 'sysctl.set', ns: 'pod', key: 'net/ipv6/conf/eth0/disable_ipv6', value: '0', ignoreMissing: false });
-    expect(pod[1]).toEqual({ op: 'sysctl.set', ns: 'pod', key: 'net/ipv6/conf/lo/disable_ipv6', value: '0', ignoreMissing: false });
-    expect(pod).toContainEqual({ op: 'route.replace', ns: 'pod', family: 6, dst: 'fe80::1/128', dev: 'eth0', scope: 'link' });
+    expect(pod[0]).toEqual({
+      op: 'sysctl.set',
+      ns: 'pod',
+      key: 'net/ipv6/conf/eth0/disable_ipv6',
+      value: '0',
+      ignoreMissing: false,
+    });
+    expect(pod[1]).toEqual({
+      op: 'sysctl.set',
+      ns: 'pod',
+      key: 'net/ipv6/conf/lo/disable_ipv6',
+      value: '0',
+      ignoreMissing: false,
+    });
+    expect(pod).toContainEqual({
+      op: 'route.replace',
+      ns: 'pod',
+      family: 6,
+      dst: 'fe80::1/128',
+      dev: 'eth0',
+      scope: 'link',
+    });
     expect(pod).toContainEqual({ op: 'addr.add', ns: 'pod', dev: 'eth0', cidr: 'fd99::5/128' });
     expect(pod).toContainEqual({ op: 'neigh.replace', ns: 'pod', dev: 'eth0', ip: 'fe80::1', lladdr: MAC });
     expect(pod[pod.length - 1]).toEqual({ op: 'dad.wait', ns: 'pod', dev: 'eth0', timeoutMs: 10000 });
   });
   it('adds the IPv6 host route and rule', () => {
-    expect(only(plan.ops, 'rule.add')).toEqual([{ op: 'rule.add', ns: 'host', family: 6, priority: 512, to: 'fd99::5', table: 254 }]);
+    expect(only(plan.ops, 'rule.add')).toEqual([
+      { op: 'rule.add', ns: 'host', family: 6, priority: 512, to: 'fd99::5', table: 254 },
+    ]);
     expect(only(plan.ops, 'route.replace', 'host')[0]).toMatchObject({ dst: 'fd99::5/128', family: 6 });
   });
 });
@@ -94,10 +128,30 @@ describe('planAdd, IPv6 pod', () => {
 describe('planAdd, multi-NIC pod', () => {
   const plan = planAdd(input({ ips: [v4('10.99.1.5', 0, 254), v4('10.99.3.7', 1, 10101)], networkPolicyMode: '' }));
   it('names the second pair mNicIf1 with its own hash and gateway, routing it in pod table 1 behind a prio-1 rule', () => {
-    expect(plan.interfaces[1]).toMatchObject({ hostVeth: 'enie48ae9c2f34', containerIf: 'mNicIf1', gateway: '169.254.1.2', hostMac: MAC2 });
+    expect(plan.interfaces[1]).toMatchObject({
+      hostVeth: 'enie48ae9c2f34',
+      containerIf: 'mNicIf1',
+      gateway: '169.254.1.2',
+      hostMac: MAC2,
+    });
     expect(plan.ops).toContainEqual({ op: 'rule.add', ns: 'pod', family: 4, priority: 1, from: '10.99.3.7', table: 1 });
-    expect(plan.ops).toContainEqual({ op: 'route.replace', ns: 'pod', family: 4, dst: 'default', via: '169.254.1.2', dev: 'mNicIf1', table: 1 });
-    expect(plan.ops).toContainEqual({ op: 'rule.add', ns: 'host', family: 4, priority: 1536, from: '10.99.3.7', table: 10101 });
+    expect(plan.ops).toContainEqual({
+      op: 'route.replace',
+      ns: 'pod',
+      family: 4,
+      dst: 'default',
+      via: '169.254.1.2',
+      dev: 'mNicIf1',
+      table: 1,
+    });
+    expect(plan.ops).toContainEqual({
+      op: 'rule.add',
+      ns: 'host',
+      family: 4,
+      priority: 1536,
+      from: '10.99.3.7',
+      table: 10101,
+    });
   });
 });
 
@@ -111,7 +165,13 @@ describe('planAdd, branch ENI (security groups for pods)', () => {
     expect(plan.interfaces[0].hostVeth).toBe(veth);
     expect(plan.ops).toContainEqual({ op: 'rule.delete-all', ns: 'host', family: 4, priority: 10, iif: veth });
     expect(plan.ops).toContainEqual({ op: 'link.delete', ns: 'host', name: 'vlan.eth.7' });
-    expect(plan.ops).toContainEqual({ op: 'vlan.create', name: 'vlan.eth.7', parentIndex: 3, vlanId: 7, mac: branch.eniMac });
+    expect(plan.ops).toContainEqual({
+      op: 'vlan.create',
+      name: 'vlan.eth.7',
+      parentIndex: 3,
+      vlanId: 7,
+      mac: branch.eniMac,
+    });
     expect(only(plan.ops, 'route.replace', 'host')).toEqual([
       { op: 'route.replace', ns: 'host', family: 4, dst: '10.99.8.1/32', dev: 'vlan.eth.7', scope: 'link', table: 107 },
       { op: 'route.replace', ns: 'host', family: 4, dst: 'default', via: '10.99.8.1', dev: 'vlan.eth.7', table: 107 },
@@ -133,7 +193,12 @@ describe('planAdd, branch ENI (security groups for pods)', () => {
       { op: 'rule.add', ns: 'host', family: 4, priority: 1536, from: '10.99.8.20', table: 107 },
     ]);
     expect(only(plan.ops, 'route.replace', 'host')).toContainEqual({
-      op: 'route.replace', ns: 'host', family: 4, dst: '10.99.8.20/32', dev: veth, scope: 'link',
+      op: 'route.replace',
+      ns: 'host',
+      family: 4,
+      dst: '10.99.8.20/32',
+      dev: veth,
+      scope: 'link',
     });
   });
   it('sets the VLAN IPv6 knobs before bringing it up', () => {
@@ -148,8 +213,12 @@ describe('planAdd, branch ENI (security groups for pods)', () => {
 describe('planAdd input checks', () => {
   it('refuses no address, missing MACs, and multi-address branch pods', () => {
     expect(() => planAdd(input({ ips: [], networkPolicyMode: '' }))).toThrow(/no address/);
-    expect(() => planAdd(input({ ips: [v4('10.99.1.5', 0, 254)], networkPolicyMode: '' }, { hostMacs: [] }))).toThrow(/MAC/);
+    expect(() => planAdd(input({ ips: [v4('10.99.1.5', 0, 254)], networkPolicyMode: '' }, { hostMacs: [] }))).toThrow(
+      /MAC/,
+    );
     const branch = { vlanId: 7, eniMac: '0a:00:00:00:00:07', subnetGateway: '10.99.8.1', parentIfIndex: 3 };
-    expect(() => planAdd(input({ ips: [v4('10.99.8.2', -1, 0), v4('10.99.8.3', -1, 0)], branch, networkPolicyMode: '' }))).toThrow(/exactly one/);
+    expect(() =>
+      planAdd(input({ ips: [v4('10.99.8.2', -1, 0), v4('10.99.8.3', -1, 0)], branch, networkPolicyMode: '' })),
+    ).toThrow(/exactly one/);
   });
 });

@@ -51,8 +51,12 @@ export interface AddPlan {
 }
 
 /** Host veth prefix for the pod: `vlan` for branch-ENI pods in strict mode, the configured prefix otherwise. */
-export function effectiveVethPrefix(input: Pick<AddPlanInput, 'vethPrefix' | 'podSGEnforcingMode' | 'allocation'>): string {
-  return input.allocation.branch && input.podSGEnforcingMode === 'strict' ? STRICT_BRANCH_VETH_PREFIX : input.vethPrefix;
+export function effectiveVethPrefix(
+  input: Pick<AddPlanInput, 'vethPrefix' | 'podSGEnforcingMode' | 'allocation'>,
+): string {
+  return input.allocation.branch && input.podSGEnforcingMode === 'strict'
+    ? STRICT_BRANCH_VETH_PREFIX
+    : input.vethPrefix;
 }
 
 /**
@@ -63,7 +67,8 @@ export function planAdd(input: AddPlanInput): AddPlan {
   const { allocation } = input;
   if (allocation.ips.length === 0) throw new RangeError('ipamd returned no address for the pod');
   if (input.hostMacs.length < allocation.ips.length) throw new RangeError('one host MAC per address is needed');
-  if (allocation.branch && allocation.ips.length !== 1) throw new RangeError('a branch ENI pod has exactly one address');
+  if (allocation.branch && allocation.ips.length !== 1)
+    throw new RangeError('a branch ENI pod has exactly one address');
   const prefix = effectiveVethPrefix(input);
 
   const interfaces: PlannedInterface[] = allocation.ips.map((ip, index) => ({
@@ -106,13 +111,29 @@ function vethOps(itf: PlannedInterface, mtu: number): KernelOp[] {
   }
   ops.push(
     { op: 'link.up', ns: 'pod', name: dev },
-    { op: 'route.replace', ns: 'pod', family, dst: gwCidr, dev, scope: 'link', ...(podTable ? { table: podTable } : {}) },
+    {
+      op: 'route.replace',
+      ns: 'pod',
+      family,
+      dst: gwCidr,
+      dev,
+      scope: 'link',
+      ...(podTable ? { table: podTable } : {}),
+    },
   );
   if (podTable) {
     ops.push({ op: 'rule.add', ns: 'pod', family, priority: PRIO_POD_MULTI_NIC, from: itf.address, table: podTable });
   }
   ops.push(
-    { op: 'route.replace', ns: 'pod', family, dst: 'default', via: gateway, dev, ...(podTable ? { table: podTable } : {}) },
+    {
+      op: 'route.replace',
+      ns: 'pod',
+      family,
+      dst: 'default',
+      via: gateway,
+      dev,
+      ...(podTable ? { table: podTable } : {}),
+    },
     { op: 'addr.add', ns: 'pod', dev, cidr: hostCidr(itf.address) },
     { op: 'neigh.replace', ns: 'pod', dev, ip: gateway, lladdr: itf.hostMac },
   );

@@ -3,7 +3,9 @@ import { randomLocalMac } from './random-mac';
 
 describe('planDel', () => {
   it('removes the to-pod and from-pod rules, then the host veth (its host route goes with it)', () => {
-    expect(planDel({ hostVeths: ['enic440f455693'], ips: [{ address: '10.99.2.9', family: 4, routeTable: 3 }] })).toEqual([
+    expect(
+      planDel({ hostVeths: ['enic440f455693'], ips: [{ address: '10.99.2.9', family: 4, routeTable: 3 }] }),
+    ).toEqual([
       { op: 'rule.delete-all', ns: 'host', family: 4, priority: 512, to: '10.99.2.9', table: 254 },
       { op: 'rule.delete-all', ns: 'host', family: 4, priority: 1536, from: '10.99.2.9', table: 3 },
       { op: 'link.delete', ns: 'host', name: 'enic440f455693' },
@@ -25,13 +27,24 @@ describe('planDel', () => {
     expect(ops.filter((o) => o.op === 'link.delete').map((o) => o.op === 'link.delete' && o.name)).toEqual(['a', 'b']);
   });
   it('branch ENI: deletes the VLAN, its priority-10 rules, and the IP rules of both modes', () => {
-    const ops = planDel({ hostVeths: ['vlanc440f455693'], ips: [{ address: '10.99.8.20', family: 4, routeTable: 0 }], vlanId: 7 });
+    const ops = planDel({
+      hostVeths: ['vlanc440f455693'],
+      ips: [{ address: '10.99.8.20', family: 4, routeTable: 0 }],
+      vlanId: 7,
+    });
     expect(ops.slice(0, 2)).toEqual([
       { op: 'link.delete', ns: 'host', name: 'vlan.eth.7' },
       { op: 'rule.delete-all', ns: 'host', family: 4, priority: 10, table: 107 },
     ]);
     expect(ops).toContainEqual({ op: 'rule.delete-all', ns: 'host', family: 4, priority: 1536, from: '10.99.8.20' });
-    expect(ops).toContainEqual({ op: 'rule.delete-all', ns: 'host', family: 4, priority: 512, to: '10.99.8.20', table: 254 });
+    expect(ops).toContainEqual({
+      op: 'rule.delete-all',
+      ns: 'host',
+      family: 4,
+      priority: 512,
+      to: '10.99.8.20',
+      table: 254,
+    });
   });
   it('with nothing known, does nothing', () => {
     expect(planDel({ hostVeths: [], ips: [] })).toEqual([]);

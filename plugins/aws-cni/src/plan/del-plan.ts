@@ -38,7 +38,9 @@ export function planDel(target: TeardownTarget): KernelOp[] {
         family,
         priority: PRIO_FROM_POD,
         from: address,
-        ...(ip.routeTable !== undefined && ip.routeTable > 0 && target.vlanId === undefined ? { table: ip.routeTable } : {}),
+        ...(ip.routeTable !== undefined && ip.routeTable > 0 && target.vlanId === undefined
+          ? { table: ip.routeTable }
+          : {}),
       },
     );
     if (index > 0) ops.push({ op: 'rule.delete-all', ns: 'pod', family, priority: PRIO_POD_MULTI_NIC, from: address });

@@ -23,7 +23,13 @@ export type KernelOp =
       readonly mtu: number;
     }
   /** Write a sysctl under /proc/sys (slash form: link names may contain dots, e.g. vlan.eth.7); `ignoreMissing` tolerates ENOENT (no IPv6). */
-  | { readonly op: 'sysctl.set'; readonly ns: Side; readonly key: string; readonly value: string; readonly ignoreMissing: boolean }
+  | {
+      readonly op: 'sysctl.set';
+      readonly ns: Side;
+      readonly key: string;
+      readonly value: string;
+      readonly ignoreMissing: boolean;
+    }
   | { readonly op: 'link.up'; readonly ns: Side; readonly name: string }
   /** Add an address (CIDR with prefix) to a link; `nodad` skips IPv6 duplicate address detection. */
   | { readonly op: 'addr.add'; readonly ns: Side; readonly dev: string; readonly cidr: string }
@@ -48,7 +54,13 @@ export type KernelOp =
       readonly table?: number;
     }
   /** Add or replace a permanent neighbour entry. */
-  | { readonly op: 'neigh.replace'; readonly ns: Side; readonly dev: string; readonly ip: string; readonly lladdr: string }
+  | {
+      readonly op: 'neigh.replace';
+      readonly ns: Side;
+      readonly dev: string;
+      readonly ip: string;
+      readonly lladdr: string;
+    }
   /** Add a policy rule (an identical existing rule is tolerated). */
   | {
       readonly op: 'rule.add';

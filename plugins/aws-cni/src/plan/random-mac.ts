@@ -5,7 +5,10 @@ import { randomBytes } from 'node:crypto';
  * `avoid` (compared case-insensitively). The host veth gets one at creation so udev's MACAddressPolicy=persistent
  * cannot change it later (the pod holds a permanent neighbour entry to it). `random` is injectable for tests.
  */
-export function randomLocalMac(avoid: ReadonlySet<string> = new Set(), random: (n: number) => Uint8Array = randomBytes): string {
+export function randomLocalMac(
+  avoid: ReadonlySet<string> = new Set(),
+  random: (n: number) => Uint8Array = randomBytes,
+): string {
   const lower = new Set([...avoid].map((m) => m.toLowerCase()));
   for (let attempt = 0; attempt < 10; attempt++) {
     const b = Uint8Array.from(random(6));

@@ -42,7 +42,11 @@ export function readPrevResult(prev: unknown, dummyName?: string): PrevResultInf
   const raw = prev.interfaces as unknown[];
   let dummyIdx = dummyName ? itfs.findIndex((i) => i.name === dummyName) : -1;
   if (dummyIdx < 0) {
-    for (let i = itfs.length - 1; i >= 0; i--) if (itfs[i].name.startsWith('dummy')) { dummyIdx = i; break; }
+    for (let i = itfs.length - 1; i >= 0; i--)
+      if (itfs[i].name.startsWith('dummy')) {
+        dummyIdx = i;
+        break;
+      }
   }
   const dummy = dummyIdx >= 0 ? itfs[dummyIdx] : undefined;
   const ips = Array.isArray(prev.ips) ? prev.ips.filter(isObj) : [];

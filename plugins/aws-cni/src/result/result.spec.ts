@@ -6,15 +6,30 @@ import { readPrevResult } from './prev-result';
 const NETNS = '/var/run/netns/cni-1234';
 function resultFor(allocation: PodAllocation, mode: 'strict' | 'standard' = 'strict') {
   const plan = planAdd({
-    vethPrefix: 'eni', mtu: 9001, podSGEnforcingMode: mode, podNamespace: 'default', podName: 'nginx', ifName: 'eth0',
-    allocation, hostMacs: ['02:00:00:00:00:01', '02:00:00:00:00:02'],
+    vethPrefix: 'eni',
+    mtu: 9001,
+    podSGEnforcingMode: mode,
+    podNamespace: 'default',
+    podName: 'nginx',
+    ifName: 'eth0',
+    allocation,
+    hostMacs: ['02:00:00:00:00:01', '02:00:00:00:00:02'],
   });
-  return buildAddResult({ cniVersion: '1.0.0', netns: NETNS, podNamespace: 'default', podName: 'nginx', interfaces: plan.interfaces, allocation });
+  return buildAddResult({
+    cniVersion: '1.0.0',
+    netns: NETNS,
+    podNamespace: 'default',
+    podName: 'nginx',
+    interfaces: plan.interfaces,
+    allocation,
+  });
 }
 
 describe('buildAddResult (upstream layout)', () => {
   it('regular pod on a secondary ENI: [host veth, container (mac = table), dummy (mac 0, sandbox = device)]', () => {
-    expect(resultFor({ ips: [{ address: '10.99.2.9', family: 4, deviceNumber: 2, routeTable: 3 }], networkPolicyMode: '' })).toEqual({
+    expect(
+      resultFor({ ips: [{ address: '10.99.2.9', family: 4, deviceNumber: 2, routeTable: 3 }], networkPolicyMode: '' }),
+    ).toEqual({
       cniVersion: '1.0.0',
       interfaces: [
         { name: 'enic440f455693' },
@@ -25,7 +40,10 @@ describe('buildAddResult (upstream layout)', () => {
     });
   });
   it('IPv6 pod uses /128', () => {
-    const r = resultFor({ ips: [{ address: 'fd99::5', family: 6, deviceNumber: 0, routeTable: 254 }], networkPolicyMode: '' });
+    const r = resultFor({
+      ips: [{ address: 'fd99::5', family: 6, deviceNumber: 0, routeTable: 254 }],
+      networkPolicyMode: '',
+    });
     expect(r.ips).toEqual([{ address: 'fd99::5/128', interface: 1 }]);
     expect(r.interfaces[1].mac).toBe('254');
   });
@@ -47,14 +65,23 @@ describe('buildAddResult (upstream layout)', () => {
       ],
       networkPolicyMode: '',
     });
-    expect(r.interfaces.map((i) => i.name)).toEqual(['enic440f455693', 'eth0', 'enie48ae9c2f34', 'mNicIf1', 'dummyc440f455693']);
+    expect(r.interfaces.map((i) => i.name)).toEqual([
+      'enic440f455693',
+      'eth0',
+      'enie48ae9c2f34',
+      'mNicIf1',
+      'dummyc440f455693',
+    ]);
     expect(r.ips.map((i) => i.interface)).toEqual([1, 3]);
   });
 });
 
 describe('readPrevResult', () => {
   it('round-trips what buildAddResult wrote', () => {
-    const r = resultFor({ ips: [{ address: '10.99.2.9', family: 4, deviceNumber: 2, routeTable: 3 }], networkPolicyMode: '' });
+    const r = resultFor({
+      ips: [{ address: '10.99.2.9', family: 4, deviceNumber: 2, routeTable: 3 }],
+      networkPolicyMode: '',
+    });
     expect(readPrevResult(r, 'dummyc440f455693')).toEqual({
       hostVeths: ['enic440f455693'],
       containers: [{ name: 'eth0', sandbox: NETNS, routeTable: 3, address: '10.99.2.9', family: 4 }],
@@ -63,7 +90,7 @@ describe('readPrevResult', () => {
       hasDummy: true,
     });
   });
-  it('reads a 0.4.0 result with later plugins\' additions (bandwidth ifb after the dummy, tuning-changed mac)', () => {
+  it("reads a 0.4.0 result with later plugins' additions (bandwidth ifb after the dummy, tuning-changed mac)", () => {
     const prev = {
       cniVersion: '0.4.0',
       interfaces: [
@@ -81,12 +108,19 @@ describe('readPrevResult', () => {
     expect(info?.containers[0]).toMatchObject({ address: '10.99.8.20', routeTable: 0 });
   });
   it('finds the dummy by prefix when the pod name is unknown; ignores non-numeric ids', () => {
-    const prev = { interfaces: [{ name: 'h' }, { name: 'eth0', mac: 'aa:bb:cc:dd:ee:ff', sandbox: '/x' }, { name: 'dummyzzz', mac: 'x', sandbox: 'y' }], ips: [] };
+    const prev = {
+      interfaces: [
+        { name: 'h' },
+        { name: 'eth0', mac: 'aa:bb:cc:dd:ee:ff', sandbox: '/x' },
+        { name: 'dummyzzz', mac: 'x', sandbox: 'y' },
+      ],
+      ips: [],
+    };
     const info = readPrevResult(prev);
     expect(info).toMatchObject({ hostVeths: ['h'], vlanId: 0, hasDummy: true, deviceNumber: undefined });
     expect(info?.containers[0].routeTable).toBeUndefined();
   });
-  it('does not claim host links of a result that is not aws-cni\'s (no dummy)', () => {
+  it("does not claim host links of a result that is not aws-cni's (no dummy)", () => {
     const info = readPrevResult({ interfaces: [{ name: 'veth1' }, { name: 'eth0', sandbox: '/x' }], ips: [] });
     expect(info).toMatchObject({ hostVeths: [], containers: [], hasDummy: false });
   });

@@ -42,13 +42,23 @@ export class FakeIpamd implements IpamdClient {
   async addNetwork(req: AddNetworkRequest): Promise<AddNetworkReply & WithReason> {
     this.calls.push({ method: 'add', req });
     if (this.down) throw new GrpcCallError(GrpcStatus.UNAVAILABLE, `cannot reach ${this.target}: connect ENOENT`, true);
-    const base = { useExternalSnat: false, vpcV4Cidrs: [], vpcV6Cidrs: [], podVlanId: 0, podEniMac: '', podEniSubnetGw: '', parentIfIndex: 0, networkPolicyMode: '' };
+    const base = {
+      useExternalSnat: false,
+      vpcV4Cidrs: [],
+      vpcV6Cidrs: [],
+      podVlanId: 0,
+      podEniMac: '',
+      podEniSubnetGw: '',
+      parentIfIndex: 0,
+      networkPolicyMode: '',
+    };
     if (this.refuseAdd) return { ...base, success: false, ipAllocationMetadata: [], reason: this.refuseAdd };
     const k = this.key(req);
     let ips = this.allocations.get(k);
     if (!ips) {
       const n = req.requiresMultiNicAttachment ? this.perPod : 1;
-      if (this.free.length < n) return { ...base, success: false, ipAllocationMetadata: [], reason: 'no available IP/Prefix addresses' };
+      if (this.free.length < n)
+        return { ...base, success: false, ipAllocationMetadata: [], reason: 'no available IP/Prefix addresses' };
       ips = this.free.splice(0, n);
       this.allocations.set(k, ips);
     }
@@ -57,7 +67,9 @@ export class FakeIpamd implements IpamdClient {
       ...base,
       success: true,
       ipAllocationMetadata: b ? ips.map((m) => ({ ...m, deviceNumber: -1, routeTableId: 0 })) : ips,
-      ...(b ? { podVlanId: b.vlanId, podEniMac: b.eniMac, podEniSubnetGw: b.subnetGw, parentIfIndex: b.parentIfIndex } : {}),
+      ...(b
+        ? { podVlanId: b.vlanId, podEniMac: b.eniMac, podEniSubnetGw: b.subnetGw, parentIfIndex: b.parentIfIndex }
+        : {}),
       networkPolicyMode: this.networkPolicyMode,
       reason: '',
     };
@@ -66,13 +78,20 @@ export class FakeIpamd implements IpamdClient {
   async delNetwork(req: DelNetworkRequest): Promise<DelNetworkReply & WithReason> {
     this.calls.push({ method: 'del', req });
     if (this.down) throw new GrpcCallError(GrpcStatus.UNAVAILABLE, `cannot reach ${this.target}: connect ENOENT`, true);
-    if (this.refuseDel) return { success: false, ipAllocationMetadata: [], podVlanId: 0, networkPolicyMode: '', reason: this.refuseDel };
+    if (this.refuseDel)
+      return { success: false, ipAllocationMetadata: [], podVlanId: 0, networkPolicyMode: '', reason: this.refuseDel };
     const k = this.key(req);
     const ips = this.allocations.get(k);
     if (!ips) throw new GrpcCallError(GrpcStatus.UNKNOWN, `datastore: unknown pod (containerID=${req.containerId})`);
     this.allocations.delete(k);
     this.free.push(...ips);
-    return { success: true, ipAllocationMetadata: ips, podVlanId: this.branch?.vlanId ?? 0, networkPolicyMode: this.networkPolicyMode, reason: '' };
+    return {
+      success: true,
+      ipAllocationMetadata: ips,
+      podVlanId: this.branch?.vlanId ?? 0,
+      networkPolicyMode: this.networkPolicyMode,
+      reason: '',
+    };
   }
 
   async health(): Promise<number> {
