@@ -244,3 +244,60 @@ describe('PoolManager against the stateful FakeAws', () => {
     );
   });
 });
+
+describe('PoolManager housekeeping', () => {
+  it("tags managed secondary ENIs that lack the instance tag, and deletes this instance's leaked ENIs", async () => {
+    const clock = new InstantClock();
+    const aws = new FakeAws({ instanceType: 'm5.large', clock });
+    // An untagged ENI attached at device 1, and a leaked (available) ENI created by this instance.
+    const untagged = await aws.createNetworkInterface({
+      subnetId: aws.subnet.id,
+      securityGroupIds: [],
+      description: 'manual',
+      secondaryIpCount: 2,
+      tags: {},
+    });
+    await aws.attachNetworkInterface(untagged.id, aws.instanceId, 1);
+    const leaked = await aws.createNetworkInterface({
+      subnetId: aws.subnet.id,
+      securityGroupIds: [],
+      description: `aws-K8S-${aws.instanceId}`,
+      tags: { 'node.k8s.amazonaws.com/instance_id': aws.instanceId },
+    });
+    const foreign = await aws.createNetworkInterface({
+      subnetId: aws.subnet.id,
+      securityGroupIds: [],
+      description: 'aws-K8S-i-other',
+      tags: { 'node.k8s.amazonaws.com/instance_id': 'i-other' },
+    });
+    const config = loadConfig({});
+    const id = await aws.imds.identity();
+    const node = {
+      identity: id,
+      limits: aws.limits,
+      vpcId: aws.vpcId,
+      vpcCidrs: [],
+      primaryEniId: aws.primaryEniId,
+      primarySubnetId: aws.subnet.id,
+      securityGroupIds: [],
+    };
+    const ds = new Datastore({ prefixMode: false, cooldownMs: 0 });
+    const pool = new PoolManager({
+      config,
+      node,
+      datastore: ds,
+      ec2: aws,
+      imds: aws.imds,
+      clock,
+      logger: new MemoryLogger(),
+      metrics: new MemoryMetrics(),
+      hostNetwork: new NoopHostNetwork(),
+      commit: async () => {},
+    });
+    await pool.discover();
+    expect(aws.enis.get(untagged.id)!.tags['node.k8s.amazonaws.com/instance_id']).toBe(aws.instanceId);
+    expect(ds.cidrsOf(untagged.id)).toHaveLength(2);
+    expect(aws.enis.has(leaked.id)).toBe(false);
+    expect(aws.enis.has(foreign.id)).toBe(true);
+  });
+});

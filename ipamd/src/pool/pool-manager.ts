@@ -46,6 +46,9 @@ export interface TickReport {
 const TAG_INSTANCE = 'node.k8s.amazonaws.com/instance_id';
 const TAG_CREATED = 'node.k8s.amazonaws.com/createdAt';
 const TAG_NO_MANAGE = 'node.k8s.amazonaws.com/no_manage';
+/** Leaked-ENI cleanup: at start-up, then hourly with up to 5 minutes of jitter (upstream's schedule). */
+const LEAK_CHECK_MS = 3_600_000;
+const LEAK_CHECK_JITTER_MS = 300_000;
 
 /**
  * Keeps the warm pool at its targets: asks the planner what to do each tick and carries the plan out through the
@@ -68,6 +71,7 @@ export class PoolManager {
   private lastAction = 0;
   private lastReconcile = 0;
   private prefixFallbackUntil = 0;
+  private nextLeakCheck = Infinity;
   private blocked: 'eni-limit' | 'max-pods' | undefined;
   private loop: Promise<void> | undefined;
   private readonly abort = new AbortController();
@@ -126,7 +130,10 @@ export class PoolManager {
         continue;
       }
       this.addEniToDatastore(i, eni, 0);
-      if (!isPrimary) await this.d.hostNetwork.setupEni(this.link(i.eniId));
+      if (!isPrimary) {
+        await this.tagIfMissing(eni);
+        await this.d.hostNetwork.setupEni(this.link(i.eniId));
+      }
     }
     this.targets = this.makeTargets();
     await this.cleanupLeakedEnis();
@@ -138,6 +145,7 @@ export class PoolManager {
     }
     this.lastAction = this.d.clock.now();
     this.lastReconcile = this.lastAction;
+    this.nextLeakCheck = this.lastAction + LEAK_CHECK_MS + Math.floor(this.d.clock.random() * LEAK_CHECK_JITTER_MS);
   }
 
   /**
@@ -166,6 +174,22 @@ export class PoolManager {
       this.log.warn({ err: (e as Error).message }, 'leaked-ENI cleanup failed; will try at next start');
     }
     return n;
+  }
+
+  /** Give a managed secondary ENI the instance tag if it lacks it (upstream tags every managed non-trunk ENI). */
+  private async tagIfMissing(eni: Eni | undefined): Promise<void> {
+    if (!eni || this.d.config.pool.disableNetworkResourceProvisioning) return;
+    const me = this.d.node.identity.instanceId;
+    if (eni.tags?.[TAG_INSTANCE] === me) return;
+    const tags: Record<string, string> = { [TAG_INSTANCE]: me };
+    if (!eni.tags?.[TAG_CREATED])
+      tags[TAG_CREATED] = new Date(this.d.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    if (this.d.config.aws.clusterName) tags['cluster.k8s.amazonaws.com/name'] = this.d.config.aws.clusterName;
+    await retry(
+      () => this.d.ec2.createTags([eni.id], tags),
+      { attempts: 5, baseMs: 500, maxMs: 60_000, retryable: (e) => !isEc2Error(e, 'not-found', 'unauthorized') },
+      this.d.clock,
+    ).catch((e) => this.log.warn({ eni: eni.id, err: (e as Error).message }, 'could not tag ENI'));
   }
 
   private async describeExisting(ids: string[]): Promise<Eni[]> {
@@ -286,6 +310,11 @@ export class PoolManager {
       if (plan.release.releases.length) report = { ...report, released: await this.release(plan.release.releases) };
       if (plan.freeEni && (await this.freeEni(plan.freeEni))) report = { ...report, freedEni: plan.freeEni };
       if (report.increased || report.released || report.freedEni) this.lastAction = this.d.clock.now();
+    }
+    if (this.d.clock.now() >= this.nextLeakCheck) {
+      this.nextLeakCheck =
+        this.d.clock.now() + LEAK_CHECK_MS + Math.floor(this.d.clock.random() * LEAK_CHECK_JITTER_MS);
+      await this.cleanupLeakedEnis();
     }
     const since = this.d.clock.now() - Math.max(this.lastAction, this.lastReconcile);
     if (since >= timing.reconcileIntervalMs) {
