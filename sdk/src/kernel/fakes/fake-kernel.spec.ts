@@ -69,7 +69,12 @@ describe('FakeKernel', () => {
     k.removeNetns(pod);
     expect(await k.netnsExists(pod)).toBe(false);
     expect(await k.getLink(HOST_NETNS, 'eni1a2b3c4d5e6')).toBeUndefined();
+    // Like the kernel: no connected route while the link is down; it appears with the link.
     expect(await k.listRoutes(HOST_NETNS)).toEqual([]);
+    await k.batch(HOST_NETNS).setLinkUp('a').commit();
+    expect(await k.listRoutes(HOST_NETNS)).toEqual([
+      expect.objectContaining({ dst: '10.99.1.0/24', dev: 'a', scope: 'link', protocol: 'kernel' }),
+    ]);
   });
 
   it("supports the VLAN (branch ENI) path that this machine's kernel cannot run (no 8021q)", async () => {

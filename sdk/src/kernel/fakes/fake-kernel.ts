@@ -49,7 +49,7 @@ interface FakeLink {
 interface NsState {
   readonly ref: NetnsRef;
   links: FakeLink[];
-  addresses: Array<{ -readonly [K in keyof Address]: Address[K] } & { dadPolls: number }>;
+  addresses: Array<{ -readonly [K in keyof Address]: Address[K] } & { dadPolls: number; noPrefixRoute: boolean }>;
   routes: Route[];
   rules: Rule[];
   neighbours: Neighbour[];
@@ -281,7 +281,10 @@ export class FakeKernel implements Kernel {
         }
         if (op.mtu !== undefined) l.mtu = op.mtu;
         if (op.mac) l.mac = op.mac;
-        if (op.up !== undefined) l.up = op.up;
+        if (op.up !== undefined) {
+          l.up = op.up;
+          this.syncConnectedRoutes(st);
+        }
         if (op.netns) {
           const to = this.ns.get(keyOf(op.netns)) ?? fail('not-found', 'network namespace does not exist');
           if (to === st) return;
@@ -314,33 +317,16 @@ export class FakeKernel implements Kernel {
           tentative: polls > 0,
           dadFailed: false,
           dadPolls: polls,
+          noPrefixRoute: !!op.noPrefixRoute,
         });
-        const c = parseCidr(op.cidr);
-        const host = c.prefix === (op.family === 4 ? 32 : 128);
-        if (!host && !op.noPrefixRoute) {
-          const dst = formatCidr(networkOf(c));
-          if (!st.routes.some((r) => r.table === 254 && r.dst === dst && r.dev === op.dev)) {
-            st.routes.push({
-              dst,
-              family: op.family,
-              table: 254,
-              dev: op.dev,
-              scope: 'link',
-              type: 'unicast',
-              protocol: 'kernel',
-              ...(op.family === 4 ? { src: formatCidr(c).split('/')[0] } : {}),
-            });
-          }
-        }
+        this.syncConnectedRoutes(st);
         return;
       }
       case 'delete-address': {
         const i = st.addresses.findIndex((a) => a.dev === op.dev && a.cidr === op.cidr);
         if (i < 0) fail('not-found', 'cannot assign requested address');
         st.addresses.splice(i, 1);
-        st.routes = st.routes.filter(
-          (r) => !(r.protocol === 'kernel' && r.dev === op.dev && r.dst === formatCidr(networkOf(parseCidr(op.cidr)))),
-        );
+        this.syncConnectedRoutes(st);
         return;
       }
       case 'route':
@@ -384,6 +370,29 @@ export class FakeKernel implements Kernel {
         return;
       }
     }
+  }
+
+  /** The kernel's connected ("proto kernel") prefix routes exist only for addresses on links that are up. */
+  private syncConnectedRoutes(st: NsState): void {
+    const want: Route[] = [];
+    for (const a of st.addresses) {
+      const link = st.links.find((l) => l.name === a.dev);
+      const c = parseCidr(a.cidr);
+      if (!link?.up || a.noPrefixRoute || c.prefix === (a.family === 4 ? 32 : 128)) continue;
+      const dst = formatCidr(networkOf(c));
+      if (want.some((r) => r.dst === dst && r.dev === a.dev)) continue;
+      want.push({
+        dst,
+        family: a.family,
+        table: 254,
+        dev: a.dev,
+        scope: a.family === 4 ? 'link' : 'global',
+        type: 'unicast',
+        protocol: 'kernel',
+        ...(a.family === 4 ? { src: formatCidr(c).split('/')[0] } : {}),
+      });
+    }
+    st.routes = [...st.routes.filter((r) => r.protocol !== 'kernel'), ...want];
   }
 
   private sysctlExists(st: NsState, key: string): boolean {
