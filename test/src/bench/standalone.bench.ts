@@ -6,7 +6,7 @@
  * from other processes hits every form alike. Builds its SEAs in a temp dir and removes them.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -46,6 +46,10 @@ export const suite: BenchSuite = {
     if (missing.length) return { skipped: `bundles missing (npm run bundle): ${missing.join(', ')}` };
     const dir = mkdtempSync(path.join(tmpdir(), 'vct-bench-sea-'));
     try {
+      // private copies: other work in the same checkout may rebuild the bundles while this runs
+      mkdirSync(path.join(dir, 'bundles'));
+      const bundle = (p: string): string => path.join(dir, 'bundles', `${p}.js`);
+      for (const p of sea.PLUGINS) copyFileSync(sea.bundlePath(p), bundle(p));
       const t0 = Date.now();
       const multicall = sea.buildMulticall(path.join(dir, 'multi'));
       const buildMs = Date.now() - t0;
@@ -53,7 +57,7 @@ export const suite: BenchSuite = {
       sea.buildEach(path.join(dir, 'each'));
       const env = benchEnv({ CNI_COMMAND: 'VERSION' });
       const forms = sea.PLUGINS.flatMap((p) => [
-        { plugin: p, form: 'node', cmd: process.execPath, args: [sea.bundlePath(p)] },
+        { plugin: p, form: 'node', cmd: process.execPath, args: [bundle(p)] },
         { plugin: p, form: 'each', cmd: path.join(dir, 'each', p), args: [] },
         { plugin: p, form: 'multi', cmd: path.join(dir, 'multi', p), args: [] },
         { plugin: p, form: 'inline', cmd: path.join(dir, 'inline', p), args: [] },
