@@ -102,21 +102,45 @@ export class PoolManager {
    * unmanaged ENIs, stale IMDS). Call once at start-up before restoring the checkpoint.
    */
   async discover(): Promise<void> {
-    const ifaces = (await this.d.imds.interfaces()).filter((i) => i.networkCard === 0);
-    let ec2View = new Map<string, Eni>();
+    const imdsIfaces = (await this.d.imds.interfaces()).filter((i) => i.networkCard === 0);
+    let ec2View: Map<string, Eni> | undefined;
     if (!this.d.config.pool.disableNetworkResourceProvisioning) {
       try {
-        ec2View = new Map((await this.describeExisting(ifaces.map((i) => i.eniId))).map((e) => [e.id, e]));
+        // EC2 is the truth for what is attached: IMDS may lag behind an attach or a release around a restart.
+        ec2View = new Map(
+          (await this.d.ec2.describeInstanceEnis(this.d.node.identity.instanceId)).map((e) => [e.id, e]),
+        );
       } catch (e) {
+        this.countError(e);
         this.log.warn({ err: (e as Error).message }, 'EC2 DescribeNetworkInterfaces failed at start-up; trusting IMDS');
       }
     }
+    const ifaces: ImdsInterface[] = [];
+    for (const i of imdsIfaces) {
+      if (ec2View && !ec2View.has(i.eniId))
+        this.log.warn({ eni: i.eniId }, 'IMDS lists an ENI EC2 does not have attached (stale IMDS); skipped');
+      else ifaces.push(i);
+    }
+    for (const e of ec2View?.values() ?? []) {
+      if (e.networkCard !== 0 || ifaces.some((i) => i.eniId === e.id)) continue;
+      const primary = imdsIfaces.find((i) => i.eniId === this.d.node.primaryEniId);
+      this.log.info({ eni: e.id }, 'ENI attached in EC2 but not yet in IMDS; taken from EC2');
+      ifaces.push({
+        mac: e.mac,
+        eniId: e.id,
+        deviceNumber: e.deviceNumber,
+        networkCard: 0,
+        subnetId: e.subnetId,
+        subnetCidr: e.subnetId === primary?.subnetId ? primary?.subnetCidr : undefined,
+        vpcId: this.d.node.vpcId,
+        vpcCidrs: [...this.d.node.vpcCidrs],
+        securityGroupIds: [...(e.securityGroupIds ?? [])],
+        localIpv4s: [e.primaryIp, ...e.secondaryIps],
+        ipv4Prefixes: [...e.ipv4Prefixes],
+      });
+    }
     for (const i of ifaces) {
-      const eni = ec2View.get(i.eniId);
-      if (ec2View.size && !eni) {
-        this.log.warn({ eni: i.eniId }, 'IMDS lists an ENI EC2 does not know (stale IMDS); skipped');
-        continue;
-      }
+      const eni = ec2View?.get(i.eniId);
       const isPrimary = i.eniId === this.d.node.primaryEniId;
       const noManage = eni?.tags?.[TAG_NO_MANAGE];
       const managed =
@@ -190,24 +214,6 @@ export class PoolManager {
       { attempts: 5, baseMs: 500, maxMs: 60_000, retryable: (e) => !isEc2Error(e, 'not-found', 'unauthorized') },
       this.d.clock,
     ).catch((e) => this.log.warn({ eni: eni.id, err: (e as Error).message }, 'could not tag ENI'));
-  }
-
-  private async describeExisting(ids: string[]): Promise<Eni[]> {
-    try {
-      return await this.d.ec2.describeNetworkInterfaces(ids);
-    } catch (e) {
-      if (!isEc2Error(e, 'not-found') || ids.length <= 1) throw e;
-      // Stale IMDS: describe one by one and drop the unknown ones.
-      const out: Eni[] = [];
-      for (const id of ids) {
-        try {
-          out.push(...(await this.d.ec2.describeNetworkInterfaces([id])));
-        } catch (e2) {
-          if (!isEc2Error(e2, 'not-found')) throw e2;
-        }
-      }
-      return out;
-    }
   }
 
   private addEniToDatastore(i: ImdsInterface, eni: Eni | undefined, createdAt: number): void {

@@ -25,6 +25,8 @@ export interface AssignedAddresses {
 export interface Ec2Api {
   /** Describe ENIs by id. Unknown ids raise `not-found`. */
   describeNetworkInterfaces(ids: readonly string[]): Promise<Eni[]>;
+  /** Every ENI attached to the instance (filter `attachment.instance-id`), paginated by the adapter. */
+  describeInstanceEnis(instanceId: string): Promise<Eni[]>;
   /** ENIs carrying `tagKey` in state `available` in the VPC (leaked-ENI candidates); paginated by the adapter. */
   describeAvailableTaggedEnis(vpcId: string, tagKey: string): Promise<Eni[]>;
   describeSubnet(subnetId: string): Promise<Subnet | undefined>;

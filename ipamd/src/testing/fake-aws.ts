@@ -213,6 +213,10 @@ export class FakeAws implements Ec2Api {
     this.call('DescribeNetworkInterfaces');
     return ids.map((id) => this.toDomain(this.mustEni(id, 'DescribeNetworkInterfaces')));
   }
+  async describeInstanceEnis(instanceId: string): Promise<Eni[]> {
+    this.call('DescribeNetworkInterfaces');
+    return instanceId === this.instanceId ? this.attachedEnis() : [];
+  }
   async describeAvailableTaggedEnis(_vpcId: string, tagKey: string): Promise<Eni[]> {
     this.call('DescribeNetworkInterfaces');
     return [...this.enis.values()]

@@ -158,6 +158,25 @@ export class SdkEc2Api implements Ec2Api {
     return out;
   }
 
+  async describeInstanceEnis(instanceId: string): Promise<Eni[]> {
+    const out: Eni[] = [];
+    let token: string | undefined;
+    do {
+      const r = await this.call('DescribeNetworkInterfaces', () =>
+        this.client.send(
+          new DescribeNetworkInterfacesCommand({
+            Filters: [{ Name: 'attachment.instance-id', Values: [instanceId] }],
+            MaxResults: 1000,
+            NextToken: token,
+          }),
+        ),
+      );
+      out.push(...(r.NetworkInterfaces ?? []).map(toEni));
+      token = r.NextToken;
+    } while (token);
+    return out;
+  }
+
   async describeAvailableTaggedEnis(vpcId: string, tagKey: string): Promise<Eni[]> {
     const out: Eni[] = [];
     let token: string | undefined;
