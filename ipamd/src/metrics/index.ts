@@ -3,3 +3,4 @@ export * from './catalog';
 export * from './prom-metrics';
 export * from './datastore-gauges';
 export * from './metrics-server';
+export * from './parse-exposition';
