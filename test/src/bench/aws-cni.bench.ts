@@ -126,6 +126,29 @@ export const suite: BenchSuite = {
         del.ref.push(d2);
       }
       const ref = (s: number[]) => ({ ...stats(s), label: 'ptp + host-local (Go)' });
+      // the floor under any Node plugin: starting node itself (through the same nsenter), beside a Go plugin's VERSION
+      const zero = join(work, 'zero.js');
+      writeFileSync(zero, '0;\n');
+      const floor = { node: [] as number[], go: [] as number[] };
+      for (let i = -2; i < N; i++) {
+        const a = await timedRun('nsenter', [`--net=/run/netns/${nodeNs}`, node, zero], benchEnv(), '');
+        const b = await timedRun(
+          'nsenter',
+          [`--net=/run/netns/${nodeNs}`, '/usr/lib/cni/ptp'],
+          benchEnv({ CNI_COMMAND: 'VERSION' }),
+          '',
+        );
+        if (i < 0) continue;
+        floor.node.push(a);
+        floor.go.push(b);
+      }
+      rows.push({
+        name: 'floor: `node` starting an empty script',
+        ours: stats(floor.node),
+        reference: { ...stats(floor.go), label: 'ptp VERSION (Go)' },
+        unit: 'ms',
+        note: 'no Node plugin can go below this line; the plugin ships as a Node SEA with code cache in the image',
+      });
       rows.push({
         name: 'ADD latency',
         ours: stats(add.ours),
