@@ -17,6 +17,8 @@ export interface Step {
   /** Index in the batch of the step's first operation. */
   readonly first: number;
   readonly ops: readonly KernelOp[];
+  /** Index in the batch of each operation (operations may have been dropped before planning). */
+  readonly indexes: readonly number[];
 }
 
 /** Which step kind an operation needs. IPv6 rules need `ip -6` (iproute2 does not infer the family for rules). */
@@ -27,14 +29,20 @@ export function stepKindOf(op: KernelOp): StepKind {
   return 'ip';
 }
 
-/** Splits a batch into steps, keeping order and merging neighbours of the same kind. */
-export function planSteps(ops: readonly KernelOp[]): Step[] {
-  const steps: Array<{ kind: StepKind; first: number; ops: KernelOp[] }> = [];
+/**
+ * Splits a batch into steps, keeping order and merging neighbours of the same kind. `indexes` gives each op's
+ * index in the caller's batch (default 0..n-1).
+ */
+export function planSteps(ops: readonly KernelOp[], indexes?: readonly number[]): Step[] {
+  const steps: Array<{ kind: StepKind; first: number; ops: KernelOp[]; indexes: number[] }> = [];
   ops.forEach((op, i) => {
     const kind = stepKindOf(op);
+    const index = indexes ? indexes[i] : i;
     const last = steps[steps.length - 1];
-    if (last && last.kind === kind) last.ops.push(op);
-    else steps.push({ kind, first: i, ops: [op] });
+    if (last && last.kind === kind) {
+      last.ops.push(op);
+      last.indexes.push(index);
+    } else steps.push({ kind, first: index, ops: [op], indexes: [index] });
   });
   return steps;
 }

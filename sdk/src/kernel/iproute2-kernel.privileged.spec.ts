@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { type TempNetns, canPing, createTempNetns, isRoot } from '../testing/netns';
 import { KernelError } from './errors';
 import { IpRoute2Kernel } from './iproute2-kernel';
+import { type KernelBatch } from './kernel-port';
 import { HOST_NETNS, netnsByName } from './netns';
 
 const d = isRoot() ? describe : describe.skip;
@@ -160,6 +161,25 @@ d('IpRoute2Kernel on a real kernel', () => {
       .commit();
     const after = await kernel.listRules(host.ref);
     expect(after.filter((r) => r.priority === 1024 || r.priority === 10 || r.table === 7)).toEqual([]);
+  });
+
+  it('re-applying many rules reads the rules once instead of one process per tolerated failure', async () => {
+    const rules = Array.from({ length: 8 }, (_, i) => ({ from: `10.99.2.${i + 2}`, table: 2 + i, priority: 1536 }));
+    const apply = (extra?: (b: KernelBatch) => void) => {
+      const b = kernel.batch(host.ref);
+      for (const r of rules) b.addRule(r, { existOk: true });
+      extra?.(b);
+      return b.commit();
+    };
+    expect(await apply()).toEqual({ applied: 8, tolerated: 0, spawns: 2 }); // 1 read + 1 batch
+    expect(await apply()).toEqual({ applied: 8, tolerated: 8, spawns: 1 }); // all present: only the read
+    const e = await apply((b) => b.addRule({ from: '10.99.2.2', table: 2, priority: 1536 })).catch((x: unknown) => x);
+    expect(e).toMatchObject({ kind: 'exists', opIndex: 8 }); // the duplicate is not pre-filtered (rule appears twice)
+    const del = kernel.batch(host.ref);
+    for (const r of rules) del.deleteRule(r, { missingOk: true });
+    del.deleteRule({ from: '10.99.2.99', table: 2, priority: 1536 }, { missingOk: true });
+    expect(await del.commit()).toMatchObject({ applied: 9, tolerated: 1, spawns: 2 });
+    expect((await kernel.listRules(host.ref, 4)).filter((r) => r.from?.startsWith('10.99.2.'))).toEqual([]);
   });
 
   it('routes in other tables, replace semantics, and delete', async () => {

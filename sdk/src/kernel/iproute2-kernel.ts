@@ -51,6 +51,26 @@ export interface IpRoute2KernelOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** Tolerant rule operations in one batch from which the rules are read first (see prefilterRules). */
+const PREFILTER_MIN = 4;
+
+/** Identity of a rule for comparisons: every selector, the priority and the table. */
+function ruleKey(r: Partial<Rule> & { family: number; priority: number; table: number }): string {
+  return JSON.stringify([
+    r.family,
+    r.priority,
+    r.table,
+    r.from,
+    r.to,
+    r.iif,
+    r.oif,
+    r.fwmark,
+    r.fwmask,
+    r.ipproto,
+    r.invert,
+  ]);
+}
+
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class IpRoute2Kernel implements Kernel {
@@ -93,14 +113,54 @@ export class IpRoute2Kernel implements Kernel {
   }
 
   private async execute(ns: NetnsRef, ops: readonly KernelOp[]): Promise<BatchResult> {
-    let spawns = 0;
-    let tolerated = 0;
-    for (const step of planSteps(ops)) {
+    const pre = await this.prefilterRules(ns, ops);
+    let spawns = pre.spawns;
+    let tolerated = pre.skip.size;
+    const kept = ops.map((op, i) => ({ op, i })).filter((x) => !pre.skip.has(x.i));
+    const steps = planSteps(
+      kept.map((x) => x.op),
+      kept.map((x) => x.i),
+    );
+    for (const step of steps) {
       const r = step.kind === 'sysctl' ? await this.runSysctlStep(ns, step) : await this.runIpStep(ns, step);
       spawns += r.spawns;
       tolerated += r.tolerated;
     }
     return { applied: ops.length, tolerated, spawns };
+  }
+
+  /**
+   * With several add-if-absent / delete-if-present rules in a batch (ipamd re-applying rules for every pod),
+   * tolerating failures line by line would cost one process each; instead the rules are read once (one process
+   * per family) and operations already satisfied are dropped. Not done when the batch also flushes rules or
+   * touches the same rule twice (the outcome would depend on order).
+   */
+  private async prefilterRules(ns: NetnsRef, ops: readonly KernelOp[]): Promise<{ skip: Set<number>; spawns: number }> {
+    const skip = new Set<number>();
+    const tolerant = ops
+      .map((op, i) => ({ op, i }))
+      .filter(
+        ({ op }) =>
+          (op.kind === 'add-rule' && op.tolerate === 'exists') ||
+          (op.kind === 'delete-rule' && op.tolerate === 'not-found'),
+      );
+    if (tolerant.length < PREFILTER_MIN || ops.some((op) => op.kind === 'flush-rules')) return { skip, spawns: 0 };
+    const count = new Map<string, number>();
+    for (const op of ops)
+      if (op.kind === 'add-rule' || op.kind === 'delete-rule')
+        count.set(ruleKey(op.rule), (count.get(ruleKey(op.rule)) ?? 0) + 1);
+    const families = [
+      ...new Set(tolerant.map(({ op }) => (op.kind === 'add-rule' || op.kind === 'delete-rule' ? op.rule.family : 4))),
+    ];
+    const lists = await Promise.all(families.map((f) => this.listRules(ns, f)));
+    const present = new Set(lists.flat().map((r) => ruleKey(r)));
+    for (const { op, i } of tolerant) {
+      if (op.kind !== 'add-rule' && op.kind !== 'delete-rule') continue;
+      const key = ruleKey(op.rule);
+      if (count.get(key) !== 1) continue;
+      if (op.kind === 'add-rule' ? present.has(key) : !present.has(key)) skip.add(i);
+    }
+    return { skip, spawns: families.length };
   }
 
   private async runSysctlStep(ns: NetnsRef, step: Step): Promise<{ spawns: number; tolerated: number }> {
@@ -113,7 +173,7 @@ export class IpRoute2Kernel implements Kernel {
     } catch (e) {
       if (e instanceof KernelError) {
         const i = writes.findIndex((w) => e.object?.startsWith(`${w.key}=`));
-        const at = step.first + Math.max(0, i);
+        const at = step.indexes[Math.max(0, i)];
         throw new KernelError({
           kind: e.kind,
           op: e.op,
@@ -131,9 +191,10 @@ export class IpRoute2Kernel implements Kernel {
 
   /** Runs a step's lines in one `ip [-6] -batch -` (see line-batch.ts for tolerated failures). */
   private runIpStep(ns: NetnsRef, step: Step): Promise<{ spawns: number; tolerated: number }> {
-    const lines = step.ops.map((op) => ({
+    const lines = step.ops.map((op, i) => ({
       text: ipBatchLine(op, ns, this.selfPid),
       tolerate: op.tolerate,
+      index: step.indexes[i],
       ...describeOp(op),
     }));
     return runLineBatch(lines, {

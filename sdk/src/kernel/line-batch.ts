@@ -15,6 +15,8 @@ export interface BatchLine {
   /** For errors: "add route" + "10.99.1.2/32 dev x table main". */
   readonly op: string;
   readonly object: string;
+  /** Index of the operation in the caller's batch (for `opIndex`); default `firstIndex` + position. */
+  readonly index?: number;
 }
 
 export interface LineBatchContext {
@@ -68,8 +70,8 @@ export async function runLineBatch(
         op: `run ${ctx.tool} (${lines.length - from} operations)`,
         netns: ctx.netns,
         detail: cleanErrorText(f.message || r.stdout),
-        opIndex: ctx.firstIndex + from,
-        applied: ctx.firstIndex + from,
+        opIndex: lines[from].index ?? ctx.firstIndex + from,
+        applied: lines[from].index ?? ctx.firstIndex + from,
       });
     }
     const i = from + f.line - 1;
@@ -84,8 +86,8 @@ export async function runLineBatch(
       object: lines[i].object,
       netns: ctx.netns,
       detail: cleanErrorText(f.message),
-      opIndex: ctx.firstIndex + i,
-      applied: ctx.firstIndex + i,
+      opIndex: lines[i].index ?? ctx.firstIndex + i,
+      applied: lines[i].index ?? ctx.firstIndex + i,
     });
   }
   return { spawns, tolerated };
