@@ -73,6 +73,10 @@ export class InProcessEc2 implements Ec2Api {
     return this.run('DescribeNetworkInterfaces', 'describe', () => this.sim.world.getEnis(ids).map(toDomainEni));
   }
 
+  describeInstanceEnis(instanceId: string): Promise<DomainEni[]> {
+    return this.run('DescribeNetworkInterfaces', 'describe', () => this.sim.world.enisOf(instanceId).map(toDomainEni));
+  }
+
   describeAvailableTaggedEnis(vpcId: string, tagKey: string): Promise<DomainEni[]> {
     return this.run('DescribeNetworkInterfaces', 'describe', () =>
       [...this.sim.world.enis.values()].filter((e) => e.vpcId === vpcId && !e.attachment && e.tags.has(tagKey)).map(toDomainEni),

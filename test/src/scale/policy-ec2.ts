@@ -62,6 +62,9 @@ export class PolicyEc2 implements Ec2Api {
   describeNetworkInterfaces(ids: readonly string[]) {
     return this.call('describeNetworkInterfaces', () => this.inner.describeNetworkInterfaces(ids));
   }
+  describeInstanceEnis(instanceId: string) {
+    return this.call('describeInstanceEnis', () => this.inner.describeInstanceEnis(instanceId));
+  }
   describeAvailableTaggedEnis(vpcId: string, tagKey: string) {
     return this.call('describeAvailableTaggedEnis', () => this.inner.describeAvailableTaggedEnis(vpcId, tagKey));
   }

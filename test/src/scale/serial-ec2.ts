@@ -3,35 +3,34 @@ import type { Ec2Api } from '@vpc-cni-ts/ipamd/ports';
 /**
  * Runs the calls of an `Ec2Api` one at a time in the order they were made, and tells the virtual clock when I/O is
  * still in flight. Used in front of the SDK adapter over HTTP: one call at a time keeps the simulator's admission
- * order (and so throttling) deterministic, and time must not move while a request is on the wire.
+ * order (and so throttling) deterministic, and time must not move while a request is on the wire. Every method of
+ * the port is wrapped (a Proxy), so methods added to the port later are covered too.
  */
 export function serialize(inner: Ec2Api): { api: Ec2Api; inFlight: () => Promise<boolean> } {
   let tail: Promise<unknown> = Promise.resolve();
   let pending = 0;
-  const wrap = <A extends unknown[], T>(fn: (...a: A) => Promise<T>) =>
-    (...a: A): Promise<T> => {
-      pending++;
-      const p = tail.then(() => fn.apply(inner, a));
-      tail = p.then(
-        () => (pending--, undefined),
-        () => (pending--, undefined),
-      );
-      return p;
-    };
-  const api: Ec2Api = {
-    describeNetworkInterfaces: wrap(inner.describeNetworkInterfaces),
-    describeAvailableTaggedEnis: wrap(inner.describeAvailableTaggedEnis),
-    describeSubnet: wrap(inner.describeSubnet),
-    createNetworkInterface: wrap(inner.createNetworkInterface),
-    attachNetworkInterface: wrap(inner.attachNetworkInterface),
-    setDeleteOnTermination: wrap(inner.setDeleteOnTermination),
-    detachNetworkInterface: wrap(inner.detachNetworkInterface),
-    deleteNetworkInterface: wrap(inner.deleteNetworkInterface),
-    assignPrivateIpAddresses: wrap(inner.assignPrivateIpAddresses),
-    unassignPrivateIpAddresses: wrap(inner.unassignPrivateIpAddresses),
-    createTags: wrap(inner.createTags),
-    describeInstanceType: wrap(inner.describeInstanceType),
-  };
+  const wrapped = new Map<PropertyKey, unknown>();
+  const api = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function') return v;
+      let w = wrapped.get(prop);
+      if (!w) {
+        const fn = v as (...a: unknown[]) => Promise<unknown>;
+        w = (...a: unknown[]): Promise<unknown> => {
+          pending++;
+          const p = tail.then(() => fn.apply(target, a));
+          tail = p.then(
+            () => void pending--,
+            () => void pending--,
+          );
+          return p;
+        };
+        wrapped.set(prop, w);
+      }
+      return w;
+    },
+  });
   return {
     api,
     inFlight: async () => {
