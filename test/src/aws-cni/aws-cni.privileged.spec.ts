@@ -221,6 +221,24 @@ d('aws-cni on a namespace playing the node', () => {
     });
   });
 
+  it('a repeated ADD for the same container (kubelet retry) replaces the stale veth and keeps the address', async () => {
+    const before = nodeDump(node.name);
+    const first = (await chain.add(list('1.0.0'), rt(podA, 'again', 'ctr-again'))) as unknown as {
+      ips: { address: string }[];
+    };
+    const oldMac = String(ipj(node.name, 'link', 'show', `eni${sha('default.again')}`)[0].address);
+    const second = (await chain.add(list('1.0.0'), rt(podA, 'again', 'ctr-again'))) as unknown as {
+      ips: { address: string }[];
+    };
+    expect(second.ips).toEqual(first.ips);
+    const links = ipj(node.name, 'link', 'show').filter((l) => String(l.ifname).startsWith('eni'));
+    expect(links).toHaveLength(1);
+    expect(links[0].address).not.toBe(oldMac); // a new pair with a new random MAC
+    expect(ping(podA.name, NODE_IP)).toBe(true);
+    await chain.del(list('1.0.0'), rt(podA, 'again', 'ctr-again'));
+    expect(nodeDump(node.name)).toEqual(before);
+  });
+
   it('DEL with ipamd down tears down from prevResult and succeeds', async () => {
     const before = nodeDump(node.name);
     await chain.add(list('1.0.0'), rt(podA, 'web', 'ctr-down'));
