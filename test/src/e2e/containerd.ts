@@ -1,5 +1,14 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,6 +24,13 @@ export interface ContainerdOptions {
   readonly cniConfDir: string;
   /** Private work dir for root/state/socket; a temp dir by default. */
   readonly workDir?: string;
+  /**
+   * Network namespace path the daemon (and so every CNI plugin it execs, and `ctr`) runs in, entered with
+   * `nsenter --net` only (the mount namespace stays the host's, so pod netns bind mounts stay visible).
+   */
+  readonly netnsPath?: string;
+  /** Extra environment for the daemon, inherited by every plugin it execs (e.g. IPAMD_SOCKET_PATH). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
@@ -29,6 +45,21 @@ function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
   });
 }
 
+/** Pids of processes whose command line names `exe` and contains `arg` (read from /proc, no pattern matching). */
+export function pidsWithArg(arg: string, exe: string): number[] {
+  const out: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
+      if (argv[0]?.includes(exe) && argv.some((a) => a.includes(arg))) out.push(Number(e));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return out;
+}
+
 /**
  * A containerd (Debian's 1.6) started by hand with a private root, state and socket, the CRI plugin pointed at the
  * given CNI directories, and a local busybox image as the sandbox image (no registry is reachable). Everything it
@@ -41,6 +72,8 @@ export class Containerd {
     readonly workDir: string,
     private proc: ChildProcess,
     private readonly ownsWorkDir: boolean,
+    readonly netnsPath?: string,
+    private readonly extraEnv?: Readonly<Record<string, string>>,
   ) {
     this.socket = join(workDir, 'containerd.sock');
     this.cri = new CriClient(this.socket);
@@ -70,8 +103,8 @@ state = "${workDir}/state"
   conf_dir = "${opts.cniConfDir}"
 `;
     writeFileSync(join(workDir, 'config.toml'), config);
-    const proc = Containerd.spawnDaemon(workDir);
-    const c = new Containerd(workDir, proc, ownsWorkDir);
+    const proc = Containerd.spawnDaemon(workDir, opts.netnsPath, opts.env);
+    const c = new Containerd(workDir, proc, ownsWorkDir, opts.netnsPath, opts.env);
     try {
       await c.waitReady();
       const image = join(workDir, 'busybox.oci.tar');
@@ -84,11 +117,17 @@ state = "${workDir}/state"
     return c;
   }
 
-  private static spawnDaemon(workDir: string): ChildProcess {
-    const env = { ...process.env };
+  private static spawnDaemon(
+    workDir: string,
+    netnsPath?: string,
+    extraEnv?: Readonly<Record<string, string>>,
+  ): ChildProcess {
+    const env = { ...process.env, ...(extraEnv ?? {}) };
     delete env.NODE_EXTRA_CA_CERTS; // inherited by every plugin containerd execs: ~37 ms per node start
     const log = openSync(join(workDir, 'containerd.log'), 'a');
-    return spawn('containerd', ['--config', join(workDir, 'config.toml')], { stdio: ['ignore', log, log], env });
+    const argv = ['containerd', '--config', join(workDir, 'config.toml')];
+    const [cmd, ...args] = netnsPath ? ['nsenter', `--net=${netnsPath}`, '--', ...argv] : argv;
+    return spawn(cmd!, args, { stdio: ['ignore', log, log], env });
   }
 
   private async waitReady(): Promise<void> {
@@ -109,13 +148,17 @@ state = "${workDir}/state"
   /** containerd reads the CNI config at start only (as observed with 1.6): restart after changing it. */
   async restart(): Promise<void> {
     await this.killDaemon();
-    this.proc = Containerd.spawnDaemon(this.workDir);
+    this.proc = Containerd.spawnDaemon(this.workDir, this.netnsPath, this.extraEnv);
     await this.waitReady();
   }
 
   /** Runs `ctr` against this containerd. */
   ctr(args: readonly string[]): string {
-    return execFileSync('ctr', ['-a', this.socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const argv = ['ctr', '-a', this.socket, ...args];
+    const [cmd, ...rest] = this.netnsPath ? ['nsenter', `--net=${this.netnsPath}`, '--', ...argv] : argv;
+    const env = { ...process.env, ...(this.extraEnv ?? {}) };
+    delete env.NODE_EXTRA_CA_CERTS;
+    return execFileSync(cmd!, rest, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env });
   }
 
   logTail(lines = 30): string {
@@ -154,8 +197,14 @@ state = "${workDir}/state"
     }
     this.cri.close();
     await this.killDaemon();
-    // Shims outlive the daemon; they were started with our socket address in their arguments.
-    spawnSync('pkill', ['-9', '-f', `containerd-shim.*${this.workDir}`]);
+    // Shims outlive the daemon; they were started with our socket address in their arguments: kill them by pid.
+    for (const pid of pidsWithArg(this.workDir, 'containerd-shim')) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
     const mounts = readFileSync('/proc/mounts', 'utf8')
       .split('\n')
       .map((l) => l.split(' ')[1])

@@ -23,7 +23,12 @@ export interface SandboxStatus {
   readonly additionalIps: readonly string[];
 }
 
-type Unary = (req: unknown, md: grpc.Metadata, opts: grpc.CallOptions, cb: (e: grpc.ServiceError | null, r: unknown) => void) => void;
+type Unary = (
+  req: unknown,
+  md: grpc.Metadata,
+  opts: grpc.CallOptions,
+  cb: (e: grpc.ServiceError | null, r: unknown) => void,
+) => void;
 
 /**
  * A CRI RuntimeService client over containerd's socket: the same calls, in the same order, as a kubelet makes to
@@ -32,7 +37,10 @@ type Unary = (req: unknown, md: grpc.Metadata, opts: grpc.CallOptions, cb: (e: g
 export class CriClient {
   private readonly client: grpc.Client & Record<string, Unary>;
 
-  constructor(socketPath: string, private readonly timeoutMs = 60_000) {
+  constructor(
+    socketPath: string,
+    private readonly timeoutMs = 60_000,
+  ) {
     const dir = mkdtempSync(join(tmpdir(), 'vct-cri-'));
     try {
       const file = join(dir, 'api.proto');
@@ -93,6 +101,20 @@ export class CriClient {
       ip: r.status.network?.ip ?? '',
       additionalIps: (r.status.network?.additional_ips ?? []).map((x) => x.ip),
     };
+  }
+
+  /** The sandbox's network namespace path (from the verbose status: the runtime spec's network namespace). */
+  async sandboxNetns(id: string): Promise<string> {
+    const r = await this.call<{ info: Record<string, string> }>('PodSandboxStatus', {
+      pod_sandbox_id: id,
+      verbose: true,
+    });
+    const info = JSON.parse(r.info?.info ?? '{}') as {
+      runtimeSpec?: { linux?: { namespaces?: { type: string; path?: string }[] } };
+    };
+    const ns = info.runtimeSpec?.linux?.namespaces?.find((n) => n.type === 'network')?.path;
+    if (!ns) throw new Error(`CRI PodSandboxStatus: no network namespace path for sandbox ${id}`);
+    return ns;
   }
 
   async listPodSandbox(): Promise<{ id: string; state: string }[]> {
