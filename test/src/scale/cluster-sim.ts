@@ -143,7 +143,7 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
         podRoom: () => Math.max(0, (self?.pm.currentTargets().maxPods ?? Infinity) - statsOf(snapNow()).total),
         waiting: () => self?.pending.size ?? 0,
       },
-      { batchToDemand: policy.batchToDemand, budget },
+      { batchToDemand: policy.batchToDemand, releaseAfterQuietMs: policy.releaseAfterQuietMs, budget },
     );
     const pm = new PoolManager({ config: cfg, node, datastore: ds, ec2: policyEc2, imds, clock, logger: silentLogger, metrics: new MemoryMetrics(), hostNetwork: new NoopHostNetwork(), commit: async () => {} });
     const status: PoolStatusSource = {
@@ -345,6 +345,7 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
       errors,
       byAction,
       retries: nodes.reduce((a, n) => a + n.policyEc2.retries, 0),
+      deferredReleases: nodes.reduce((a, n) => a + n.policyEc2.deferredReleases, 0),
       budgetWaits: budget ? budget.mutating.waited + budget.describe.waited : 0,
     },
     idle: {

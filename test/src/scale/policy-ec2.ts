@@ -1,4 +1,4 @@
-import { isEc2Error, type AssignedAddresses, type Clock, type CreateEniRequest, type Ec2Api } from '@vpc-cni-ts/ipamd/ports';
+import { Ec2Error, isEc2Error, type AssignedAddresses, type Clock, type CreateEniRequest, type Ec2Api } from '@vpc-cni-ts/ipamd/ports';
 
 import type { ClusterBudget } from './cluster-budget';
 import type { RetryPolicy } from './policy';
@@ -25,13 +25,16 @@ const MUTATING = new Set(['createNetworkInterface', 'attachNetworkInterface', 's
 export class PolicyEc2 implements Ec2Api {
   retries = 0;
   batchedExtra = 0;
+  /** Releases declined because the node was not quiet long enough. */
+  deferredReleases = 0;
+  private lastGrowth = -Infinity;
 
   constructor(
     private readonly inner: Ec2Api,
     private readonly clock: Clock,
     private readonly retry: RetryPolicy,
     private readonly demand: NodeDemand,
-    private readonly opts: { readonly batchToDemand: boolean; readonly budget?: { mutating: ClusterBudget; describe: ClusterBudget } },
+    private readonly opts: { readonly batchToDemand: boolean; readonly releaseAfterQuietMs?: number; readonly budget?: { mutating: ClusterBudget; describe: ClusterBudget } },
   ) {}
 
   private async call<T>(method: string, fn: () => Promise<T>): Promise<T> {
@@ -72,6 +75,7 @@ export class PolicyEc2 implements Ec2Api {
     return this.call('describeSubnet', () => this.inner.describeSubnet(subnetId));
   }
   createNetworkInterface(req: CreateEniRequest) {
+    this.lastGrowth = this.clock.now();
     const r: CreateEniRequest = req.ipv4PrefixCount
       ? { ...req, ipv4PrefixCount: this.sized(req.ipv4PrefixCount, 16, this.demand.slotsPerEni) }
       : { ...req, secondaryIpCount: this.sized(req.secondaryIpCount ?? 0, 1, this.demand.slotsPerEni) };
@@ -90,11 +94,21 @@ export class PolicyEc2 implements Ec2Api {
     return this.call('deleteNetworkInterface', () => this.inner.deleteNetworkInterface(eniId));
   }
   assignPrivateIpAddresses(eniId: string, req: { readonly ipCount?: number; readonly prefixCount?: number }): Promise<AssignedAddresses> {
+    this.lastGrowth = this.clock.now();
     const room = this.demand.roomOn(eniId);
     const r = req.prefixCount ? { prefixCount: this.sized(req.prefixCount, 16, room) } : { ipCount: this.sized(req.ipCount ?? 1, 1, room) };
     return this.call('assignPrivateIpAddresses', () => this.inner.assignPrivateIpAddresses(eniId, r));
   }
   unassignPrivateIpAddresses(eniId: string, req: { readonly ips?: readonly string[]; readonly prefixes?: readonly string[] }) {
+    const quiet = this.opts.releaseAfterQuietMs;
+    if (quiet !== undefined) {
+      const now = this.clock.now();
+      if (this.demand.waiting() > 0) this.lastGrowth = now;
+      if (now - this.lastGrowth < quiet) {
+        this.deferredReleases++;
+        return Promise.reject(new Ec2Error('UnassignPrivateIpAddresses', 'ReleaseDeferred', `policy: node not quiet for ${quiet} ms; keeping the addresses`, 'other'));
+      }
+    }
     return this.call('unassignPrivateIpAddresses', () => this.inner.unassignPrivateIpAddresses(eniId, req));
   }
   createTags(resourceIds: readonly string[], tags: Readonly<Record<string, string>>) {

@@ -22,6 +22,12 @@ export interface PoolPolicy {
   readonly retry: RetryPolicy;
   /** Raise the planner's AssignPrivateIpAddresses / CreateNetworkInterface counts to cover pods already waiting. */
   readonly batchToDemand: boolean;
+  /**
+   * Release surplus addresses only after the node has been quiet (no waiting pod, no growth) this long; an earlier
+   * release is declined before it reaches EC2 and ipamd keeps the addresses (it tries again on its decrease cadence).
+   * Undefined: release whenever the planner says (upstream's fixed 30 s cadence).
+   */
+  readonly releaseAfterQuietMs?: number;
   /** One EC2 budget shared by the cluster's nodes, per throttling class; undefined = every node for itself. */
   readonly sharedBudget?: { readonly mutating: BudgetConfig; readonly describe: BudgetConfig };
 }
@@ -43,16 +49,17 @@ export const UPSTREAM_POLICY: PoolPolicy = Object.freeze({
 
 /**
  * Ours: an empty pool runs the tick at once, allocations sized to the pods already waiting, max pods respected,
- * full-jitter retries, and one cluster budget at 95 % of EC2's default buckets (mutating 200 / 5 per s,
+ * full-jitter retries, surplus released only after two quiet minutes, and one cluster budget at 95 % of EC2's default buckets (mutating 200 / 5 per s,
  * describe 100 / 20 per s), served to the nodes with the most waiting pods first.
  */
 export const OURS_POLICY: PoolPolicy = Object.freeze({
   name: 'ours',
-  description: 'ours: tick on empty pool, batches sized to waiting pods, max-pods cap, jittered retries, shared cluster EC2 budget',
+  description: 'ours: tick on empty pool, batches sized to waiting pods, max-pods cap, jittered retries, release after 2 min quiet, shared cluster EC2 budget',
   env: { IPAMD_POOL_TICK_MS: '5000' },
   nudgeOnEmpty: true,
   retry: { attempts: 3, baseMs: 500, maxMs: 10_000 },
   batchToDemand: true,
+  releaseAfterQuietMs: 120_000,
   sharedBudget: { mutating: { size: 190, refillPerSecond: 4.75 }, describe: { size: 95, refillPerSecond: 19 } },
 });
 

@@ -51,6 +51,8 @@ export interface ScaleReport {
     readonly errors: number;
     readonly byAction: Readonly<Record<string, { readonly calls: number; readonly throttled: number; readonly errors: number }>>;
     readonly retries: number;
+    /** Releases the policy declined (node not quiet long enough); never reached EC2. */
+    readonly deferredReleases: number;
     readonly budgetWaits: number;
   };
   readonly idle: {
@@ -80,7 +82,7 @@ export function formatReport(r: ScaleReport): string {
     `  settings: ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(' ') || '(defaults)'}`,
     `  pods: ${r.pods.created} created, ${r.pods.served} got an address, ${r.pods.waited} waited, ${r.pods.unserved} still waiting, ${r.pods.deletedWaiting} deleted while waiting, ${r.pods.unschedulable} unschedulable`,
     `  time to address: p50 ${f(l.p50)} ms, p99 ${f(l.p99)} ms, max ${f(l.max)} ms, mean ${f(l.mean)} ms`,
-    `  EC2: ${r.ec2.calls} calls, ${r.ec2.throttled} throttled, ${r.ec2.errors} errors, ${r.ec2.retries} retries, ${r.ec2.budgetWaits} budget waits`,
+    `  EC2: ${r.ec2.calls} calls, ${r.ec2.throttled} throttled, ${r.ec2.errors} errors, ${r.ec2.retries} retries, ${r.ec2.budgetWaits} budget waits, ${r.ec2.deferredReleases} releases deferred`,
     ...actions,
     `  idle addresses per node: mean ${f(r.idle.meanPerNode, 1)}, peak ${f(r.idle.peakPerNode, 1)}, end ${f(r.idle.endPerNode, 1)}`,
     `  subnet: ${r.subnet.size} addresses, min free ${r.subnet.minFree}, free at end ${r.subnet.endFree}`,

@@ -118,3 +118,24 @@ describe('cluster simulation (5 nodes, real ipamd pool managers, one simulator)'
     expect(ours.timeToAddressMs.p99).toBeLessThan(up.timeToAddressMs.p99);
   });
 });
+
+describe('release after a quiet period (ours)', () => {
+  it('declines releases while pods churn, so fewer UnassignPrivateIpAddresses reach EC2', async () => {
+    const w: WorkloadSpec = {
+      ...small,
+      settings: { WARM_IP_TARGET: '3', MINIMUM_IP_TARGET: '5' },
+      phases: [
+        { kind: 'churn', from: 30, to: 800, podsPerSecond: 1, lifetimeSeconds: 60 },
+        { kind: 'cron', from: 60, to: 800, everySeconds: 120, pods: 40, lifetimeSeconds: 30 },
+      ],
+    };
+    const up = await runScale(w, { policy: UPSTREAM_POLICY });
+    const ours = await runScale(w, { policy: OURS_POLICY });
+    expect(ours.violations).toEqual([]);
+    expect(ours.pods.unserved).toBe(0);
+    expect(ours.ec2.deferredReleases).toBeGreaterThan(0);
+    expect(up.ec2.deferredReleases).toBe(0);
+    const unassign = (r: typeof up) => r.ec2.byAction.UnassignPrivateIpAddresses?.calls ?? 0;
+    expect(unassign(ours)).toBeLessThan(unassign(up));
+  });
+});
