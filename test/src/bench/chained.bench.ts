@@ -165,6 +165,31 @@ export const suite: BenchSuite = {
         },
       ];
       const rows: BenchRow[] = [];
+      // Start-up alone (VERSION), to show how much of each ratio is the Node start rather than the work.
+      {
+        const ours: number[] = [];
+        const ref: number[] = [];
+        const version = (plugin: string): number => {
+          const argv = plugin.endsWith('.js') ? [process.execPath, plugin] : [plugin];
+          const t0 = process.hrtime.bigint();
+          spawnSync(argv[0], argv.slice(1), { env: benchEnv({ CNI_COMMAND: 'VERSION' }), input: '' });
+          return Number(process.hrtime.bigint() - t0) / 1e6;
+        };
+        for (let i = -2; i < N; i++) {
+          const a = version(bundlePath('tuning-shim'));
+          const b = version('/usr/lib/cni/tuning');
+          if (i >= 0) {
+            ours.push(a);
+            ref.push(b);
+          }
+        }
+        rows.push({
+          name: 'start-up (VERSION, tuning-shim)',
+          ours: stats(ours),
+          reference: { ...stats(ref), label: 'Go tuning' },
+          unit: 'ms',
+        });
+      }
       for (const p of pairs) {
         const ours: number[] = [];
         const ref: number[] = [];
