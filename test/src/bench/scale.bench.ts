@@ -13,7 +13,7 @@ import { loadWorkloadFile, type WorkloadSpec } from '../scale/workload';
 import { type BenchRow, type BenchSuite, type Stats } from './suite';
 
 const one = (x: number): Stats => ({ n: 1, p50: x, p90: x, p99: x, mean: x, min: x, max: x });
-const lat = (r: ScaleReport): Stats => ({ n: r.pods.served, ...r.timeToAddressMs, min: 0 });
+const lat = (r: ScaleReport): Stats => ({ n: r.pods.served + r.pods.unserved, ...r.timeToAddressMs, min: 0 });
 const ratio = (a: number, b: number): string => (b === 0 ? (a === 0 ? '1.00' : 'inf') : (a / b).toFixed(2));
 
 function rows(label: string, up: ScaleReport, ours: ScaleReport): BenchRow[] {

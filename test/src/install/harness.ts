@@ -104,13 +104,18 @@ export interface Exited {
   readonly stderr: string;
 }
 
-/** Spawns `node <bundle>` and collects stderr; `exited` resolves when it ends. */
+/**
+ * Spawns `node <bundle>` (after `prefix`, e.g. `ip netns exec <ns>`) and collects stderr and stdout; `exited`
+ * resolves when it ends.
+ */
 export function spawnBundle(
   bundle: string,
   env: NodeJS.ProcessEnv,
   cwd: string,
+  prefix: readonly string[] = [],
 ): { child: ChildProcess; exited: Promise<Exited> } {
-  const child = spawn(process.execPath, [bundle], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, ...args] = [...prefix, process.execPath, bundle];
+  const child = spawn(cmd, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   child.stdout!.on('data', (d) => (stderr += d));

@@ -44,6 +44,7 @@ export interface ScaleReport {
     /** No node had room (max pods). */
     readonly unschedulable: number;
   };
+  /** Over every scheduled pod that was not deleted while waiting; pods still waiting count with their wait so far. */
   readonly timeToAddressMs: LatencySummary;
   readonly ec2: {
     readonly calls: number;
