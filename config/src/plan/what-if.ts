@@ -282,8 +282,9 @@ export function settingsEnv(s: PoolSettings): string {
 
 /**
  * Try a few settings (the given one, the default, MINIMUM_IP_TARGET=pods with a small WARM_IP_TARGET, prefix
- * delegation with WARM_PREFIX_TARGET=1 on Nitro) and pick the one that takes the fewest subnet addresses per node
- * while keeping cluster EC2 calls under half the account budget and every pod served. Ties go to fewer calls.
+ * delegation with WARM_PREFIX_TARGET=1 on Nitro). Keep those that serve every pod with cluster EC2 calls under half
+ * the account budget; among those within 10 % of the fewest subnet addresses per node, take the fewest EC2 calls
+ * per node (an hour of churn plus one scale-up).
  */
 export function recommend(r: PlanRequest, current: PlanResult): Recommendation {
   const limits = limitsOf(r.instanceType);
@@ -306,8 +307,12 @@ export function recommend(r: PlanRequest, current: PlanResult): Recommendation {
     scored.push({ s, res, ok });
   }
   const pool = scored.some((x) => x.ok) ? scored.filter((x) => x.ok) : scored;
-  pool.sort((a, b) => a.res.perNode.subnetAddresses - b.res.perNode.subnetAddresses || a.res.churnCallsPerClusterSecond - b.res.churnCallsPerClusterSecond || a.res.scaleUpCalls.total - b.res.scaleUpCalls.total);
-  const best = pool[0];
+  // Fewest subnet addresses, but among settings within 10 % of that, the fewest EC2 calls (churn, then scale-up).
+  const fewest = Math.min(...pool.map((x) => x.res.perNode.subnetAddresses));
+  const near = pool.filter((x) => x.res.perNode.subnetAddresses <= Math.max(fewest * 1.1, fewest + 2));
+  const calls = (x: (typeof pool)[number]) => x.res.churnCallsPerNodeHour + x.res.scaleUpCalls.total;
+  near.sort((a, b) => calls(a) - calls(b) || a.res.perNode.subnetAddresses - b.res.perNode.subnetAddresses);
+  const best = near[0];
   const same = best.s === r.settings || differs(best.s, r.settings) === '';
   const reason = same
     ? 'the given settings are already the best of the candidates tried'
