@@ -69,7 +69,7 @@ beforeAll(async () => {
         ],
       },
     ],
-    instances: [{ instanceType: 'm5.large', subnet: 'node-a' }],
+    instances: [{ instanceType: 'm5.4xlarge', subnet: 'node-a' }],
   });
   ec2 = ec2ClientFor(sim, { maxAttempts: 1 });
   const inst = sim.state.instances.get(sim.instanceId)!;
@@ -104,13 +104,9 @@ describe('subnet discovery against the simulator', () => {
     const { d } = discovery('');
     const sel = await d.eniSubnets();
     expect(sel.source).toBe('discovery');
-    expect(sel.subnetIds).toEqual([
-      subnetId('pods-big'),
-      primarySubnetId,
-      subnetId('mine'),
-      subnetId('theirs'),
-      subnetId('pods-small'),
-    ]);
+    // mine and theirs are both /24s with the same free count: ties go by subnet id.
+    const tie = [subnetId('mine'), subnetId('theirs')].sort();
+    expect(sel.subnetIds).toEqual([subnetId('pods-big'), primarySubnetId, ...tie, subnetId('pods-small')]);
     expect(sel.verdicts[subnetId('excluded')]).toEqual({ eligible: false, reason: 'tagged-0' });
     expect(sel.verdicts[subnetId('untagged')]).toEqual({ eligible: false, reason: 'not-tagged' });
     expect(sel.verdicts[subnetId('node-b')]).toBeUndefined(); // other AZ: filtered by EC2
@@ -254,6 +250,8 @@ describe('ENI hygiene against the simulator', () => {
     const me = sim.instanceId;
     const t0 = Date.now();
     const old = rfc3339(t0 - 3_600_000);
+    // ENIs an earlier test created (a real leak: available, dated now) are deleted once 5 minutes old.
+    const earlier = (await new SdkHygieneApi({ client: ec2 }).listLeakCandidates({ vpcId, clusterName: 'prod' })).map((c) => c.id);
     const ids = {
       old: await createEni({ description: `aws-K8S-${me}`, tags: { [TAG_INSTANCE_ID]: me, [TAG_CREATED_AT]: old, [TAG_CLUSTER_NAME]: 'prod' } }),
       otherNode: await createEni({ description: 'aws-K8S-i-0ther', tags: { [TAG_INSTANCE_ID]: 'i-0ther', [TAG_CREATED_AT]: old, [TAG_CLUSTER_NAME]: 'prod' } }),
@@ -263,7 +261,7 @@ describe('ENI hygiene against the simulator', () => {
       otherCluster: await createEni({ description: `aws-K8S-${me}`, tags: { [TAG_INSTANCE_ID]: me, [TAG_CREATED_AT]: old, [TAG_CLUSTER_NAME]: 'dev' } }),
       attached: await createEni({ description: `aws-K8S-${me}`, tags: { [TAG_INSTANCE_ID]: me, [TAG_CREATED_AT]: old, [TAG_CLUSTER_NAME]: 'prod' }, subnet: 'node-a' }),
     };
-    await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: ids.attached, InstanceId: me, DeviceIndex: 3 }));
+    await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: ids.attached, InstanceId: me, DeviceIndex: 5 }));
     sim.resetCalls();
 
     const api = new SdkHygieneApi({ region: sim.region, endpoint: sim.ec2Endpoint, credentials: { ...SIM_CREDENTIALS } });
@@ -293,8 +291,8 @@ describe('ENI hygiene against the simulator', () => {
     sim.resetCalls();
     clock.t = t0 + 6 * 60_000;
     const r2 = await job.runOnce();
-    expect([...r2.deleted].sort()).toEqual([ids.young, ids.undated].sort());
-    expect(sim.calls()).toEqual({ DescribeNetworkInterfaces: 1, DeleteNetworkInterface: 2 });
+    expect([...r2.deleted].sort()).toEqual([ids.young, ids.undated, ...earlier].sort());
+    expect(sim.calls()).toEqual({ DescribeNetworkInterfaces: 1, DeleteNetworkInterface: 2 + earlier.length });
     for (const k of ['old', 'otherNode', 'young', 'undated'] as const) expect(await exists(ids[k])).toBe(false);
     for (const k of ['foreign', 'otherCluster', 'attached'] as const) expect(await exists(ids[k])).toBe(true);
 
