@@ -98,10 +98,12 @@ d('pods on a simulated EC2 node through containerd CRI (our chain)', () => {
         .map((l) => l.ifname)
         .find((n) => n.startsWith('bwp'));
       expect(ifb).toBeDefined();
-      const ifbTbf = (JSON.parse(node.nsExec(['tc', '-j', 'qdisc', 'show', 'dev', ifb!])) as {
-        kind: string;
-        options?: { rate?: number };
-      }[]).find((q) => q.kind === 'tbf');
+      const ifbTbf = (
+        JSON.parse(node.nsExec(['tc', '-j', 'qdisc', 'show', 'dev', ifb!])) as {
+          kind: string;
+          options?: { rate?: number };
+        }[]
+      ).find((q) => q.kind === 'tbf');
       expect(ifbTbf?.options?.rate).toBe(3_000_000 / 8);
       expect(ping(pod.netns, node.primaryIp)).toBe(true);
     } finally {
@@ -117,7 +119,12 @@ d('pods on a simulated EC2 node through containerd CRI (our chain)', () => {
       expect(await node.stopAwsNode()).toBe(0);
       expect(ping(pods[0]!.netns, pods[1]!.ip)).toBe(true); // the data plane does not need ipamd
       await node.startAwsNode();
-      expect(node.allocations().map((a) => a.ipv4).sort()).toEqual(pods.map((p) => p.ip).sort());
+      expect(
+        node
+          .allocations()
+          .map((a) => a.ipv4)
+          .sort(),
+      ).toEqual(pods.map((p) => p.ip).sort());
       more.push(await node.runPod({ name: 'e2e-r3' }));
       expect(pods.map((p) => p.ip)).not.toContain(more[0]!.ip);
       expect(ping(more[0]!.netns, pods[0]!.ip)).toBe(true);

@@ -315,7 +315,8 @@ export class VpcNode {
 
   /**
    * The node namespace's network state, normalised for comparison: links (name, kind), addresses, routes of every
-   * table, rules, iptables (no counters), and the tc qdiscs.
+   * table, rules, iptables (no counters), and the tc qdiscs. Secondary ENI links (eth1...) come and go with the warm
+   * pool (ipamd attaches and frees ENIs on its own schedule), so lines naming them are left out.
    */
   dump(): string {
     const links = (
@@ -335,11 +336,12 @@ export class VpcNode {
       ...links,
       ...strip(this.nsExec(['ip', '-o', 'addr', 'show'])).map((l) => l.replace(/valid_lft.*$/, '')),
       ...strip(this.nsExec(['ip', 'route', 'show', 'table', 'all'])),
-      ...strip(this.nsExec(['ip', '-6', 'route', 'show', 'table', 'all'])),
       ...strip(this.nsExec(['ip', 'rule', 'show'])),
       ...strip(this.nsExec(['iptables-save'])),
       ...strip(this.nsExec(['tc', 'qdisc', 'show'])),
-    ].join('\n');
+    ]
+      .filter((l) => !/\beth[1-9]\d*\b/.test(l))
+      .join('\n');
   }
 
   private tail(file: string, lines = 30): string {
