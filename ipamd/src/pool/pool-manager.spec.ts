@@ -306,15 +306,47 @@ describe('PoolManager discovery with lagging IMDS (upstream #3887)', () => {
   it('takes an ENI attached in EC2 but not yet in IMDS, so restored pods keep their addresses', async () => {
     const clock = new InstantClock();
     const aws = new FakeAws({ instanceType: 'm5.large', clock, imdsLagMs: 3_600_000 });
-    const eni = await aws.createNetworkInterface({ subnetId: aws.subnet.id, securityGroupIds: [], description: `aws-K8S-${aws.instanceId}`, secondaryIpCount: 3, tags: { 'node.k8s.amazonaws.com/instance_id': aws.instanceId } });
+    const eni = await aws.createNetworkInterface({
+      subnetId: aws.subnet.id,
+      securityGroupIds: [],
+      description: `aws-K8S-${aws.instanceId}`,
+      secondaryIpCount: 3,
+      tags: { 'node.k8s.amazonaws.com/instance_id': aws.instanceId },
+    });
     await aws.attachNetworkInterface(eni.id, aws.instanceId, 1);
     expect((await aws.imds.interfaces()).map((i) => i.eniId)).toEqual([aws.primaryEniId]);
     const id = await aws.imds.identity();
-    const node = { identity: id, limits: aws.limits, vpcId: aws.vpcId, vpcCidrs: [], primaryEniId: aws.primaryEniId, primarySubnetId: aws.subnet.id, securityGroupIds: [] };
+    const node = {
+      identity: id,
+      limits: aws.limits,
+      vpcId: aws.vpcId,
+      vpcCidrs: [],
+      primaryEniId: aws.primaryEniId,
+      primarySubnetId: aws.subnet.id,
+      securityGroupIds: [],
+    };
     const ds = new Datastore({ prefixMode: false, cooldownMs: 0 });
-    const pool = new PoolManager({ config: loadConfig({}), node, datastore: ds, ec2: aws, imds: aws.imds, clock, logger: new MemoryLogger(), metrics: new MemoryMetrics(), hostNetwork: new NoopHostNetwork(), commit: async () => {} });
+    const pool = new PoolManager({
+      config: loadConfig({}),
+      node,
+      datastore: ds,
+      ec2: aws,
+      imds: aws.imds,
+      clock,
+      logger: new MemoryLogger(),
+      metrics: new MemoryMetrics(),
+      hostNetwork: new NoopHostNetwork(),
+      commit: async () => {},
+    });
     await pool.discover();
     expect(ds.hasEni(eni.id)).toBe(true);
-    expect(ds.restore({ key: { networkName: 'aws-cni', containerId: 'c', ifName: 'eth0' }, ipv4: eni.secondaryIps[0]!, allocationTimestampNs: '1', metadata: {} })).toBe(true);
+    expect(
+      ds.restore({
+        key: { networkName: 'aws-cni', containerId: 'c', ifName: 'eth0' },
+        ipv4: eni.secondaryIps[0]!,
+        allocationTimestampNs: '1',
+        metadata: {},
+      }),
+    ).toBe(true);
   });
 });

@@ -510,6 +510,12 @@ export class PoolManager {
       return eni.id;
     } catch (e) {
       this.attachments.delete(eni.id);
+      if (this.abort.signal.aborted) {
+        // Stopping (SIGTERM): no detach/delete on the way out. The next start adopts the ENI if it is attached, or
+        // deletes it as leaked if it is not.
+        this.log.warn({ eni: eni.id }, 'stopping while a new ENI was coming up; the next start adopts or deletes it');
+        throw e;
+      }
       this.log.warn(
         { eni: eni.id, err: (e as Error).message },
         'new ENI failed to come up; detaching and deleting it so it does not leak',
@@ -546,7 +552,13 @@ export class PoolManager {
     if (attachmentId) {
       await retry(
         () => this.d.ec2.detachNetworkInterface(attachmentId),
-        { attempts: 12, baseMs: 200, maxMs: 60_000, retryable: (e) => !isEc2Error(e, 'not-found') },
+        {
+          attempts: 12,
+          baseMs: 200,
+          maxMs: 60_000,
+          retryable: (e) => !isEc2Error(e, 'not-found'),
+          signal: this.abort.signal,
+        },
         c,
       ).catch((e) => {
         if (!isEc2Error(e, 'not-found')) throw e;
@@ -554,7 +566,13 @@ export class PoolManager {
     }
     await retry(
       () => this.d.ec2.deleteNetworkInterface(eniId),
-      { attempts: 12, baseMs: 500, maxMs: 60_000, retryable: (e) => !isEc2Error(e, 'not-found', 'unauthorized') },
+      {
+        attempts: 12,
+        baseMs: 500,
+        maxMs: 60_000,
+        retryable: (e) => !isEc2Error(e, 'not-found', 'unauthorized'),
+        signal: this.abort.signal,
+      },
       c,
     ).catch((e) => {
       if (!isEc2Error(e, 'not-found')) throw e;
