@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Turns ncc bundles into Node single-executable applications (SEA), so the plugins run on hosts without Node.js.
 //
-//   node scripts/sea.js [--out DIR] [--each] [--only a,b] [--inline]
+//   node scripts/sea.js [--out DIR] [--each] [--only a,b] [--inline] [--daemons]
 //
 // Default: ONE multicall executable DIR/vpc-cni holding the four plugin bundles (plugins/<p>/dist/bin/<p>.js),
 // plus hard links aws-cni, egress-cni, bandwidth-shim, tuning-shim to it (each SEA carries a whole Node binary,
@@ -9,6 +9,7 @@
 // Each plugin is a SEA asset with a V8 code cache built here, and the tiny main compiles only the one it runs;
 // --inline wraps all bundles into the main script instead (the bench compares the forms).
 // --each also builds one SEA per plugin under DIR/each/ (the bench compares both forms).
+// --daemons also builds the image-side executables aws-k8s-agent (ipamd), aws-vpc-cni and aws-vpc-cni-init.
 // Needs the bundles first (npm run bundle). Slow and large: not part of `npm run bundle`; run `npm run standalone`.
 'use strict';
 const { execFileSync } = require('node:child_process');
@@ -21,6 +22,13 @@ const ROOT = path.resolve(__dirname, '..');
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const PLUGINS = ['aws-cni', 'egress-cni', 'bandwidth-shim', 'tuning-shim'];
 const MULTICALL = 'vpc-cni';
+
+/** Long-lived executables (image side) built with --daemons, by installed name: bundle path. */
+const DAEMONS = {
+  'aws-k8s-agent': path.join(ROOT, 'ipamd', 'dist', 'bin', 'ipamd.js'),
+  'aws-vpc-cni': path.join(ROOT, 'conflist', 'dist', 'bin', 'aws-vpc-cni.js'),
+  'aws-vpc-cni-init': path.join(ROOT, 'conflist', 'dist', 'bin', 'aws-vpc-cni-init.js'),
+};
 
 const bundlePath = (name) => path.join(ROOT, 'plugins', name, 'dist', 'bin', `${name}.js`);
 
@@ -120,13 +128,21 @@ function main(argv) {
   console.log(
     `built ${out} (${(fs.statSync(out).size / 1e6).toFixed(1)} MB) + links ${plugins.join(', ')} in ${Date.now() - t0} ms`,
   );
+  if (argv.includes('--daemons')) {
+    for (const [name, bundle] of Object.entries(DAEMONS)) {
+      if (!fs.existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run bundle first`);
+      buildSea(bundle, path.join(outDir, name), path.join(outDir, '.work'));
+    }
+    fs.rmSync(path.join(outDir, '.work'), { recursive: true, force: true });
+    console.log(`built ${Object.keys(DAEMONS).join(', ')} in ${outDir}`);
+  }
   if (argv.includes('--each')) {
     buildEach(path.join(outDir, 'each'), plugins);
     console.log(`built one SEA per plugin in ${path.join(outDir, 'each')}`);
   }
 }
 
-module.exports = { buildSea, buildMulticall, buildEach, PLUGINS, MULTICALL, FUSE, bundlePath };
+module.exports = { buildSea, buildMulticall, buildEach, PLUGINS, DAEMONS, MULTICALL, FUSE, bundlePath };
 
 if (require.main === module) {
   try {
