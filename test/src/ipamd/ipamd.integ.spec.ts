@@ -4,6 +4,7 @@
  * down, subnet exhaustion, throttling, IMDS lag, prefix delegation, bad input over gRPC, checkpoint safety.
  * EC2 calls per phase are printed.
  */
+import { spawnSync } from 'node:child_process';
 import { writeFileSync, readFileSync } from 'node:fs';
 
 import type { Simulator } from '../simulator';
@@ -263,6 +264,18 @@ describe('ipamd under adverse conditions', () => {
       p.cleanup();
       await sim.stop();
     }
+  });
+});
+
+describe('ipamd executable', () => {
+  it('--help lists the environment and exits 0; an unknown flag exits 2', () => {
+    const help = spawnSync(process.execPath, [IPAMD_BUNDLE, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/WARM_ENI_TARGET/);
+    expect(help.stdout).toMatch(/IPAMD_SOCKET_PATH/);
+    const bad = spawnSync(process.execPath, [IPAMD_BUNDLE, '--frobnicate'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/unknown argument --frobnicate/);
   });
 });
 
