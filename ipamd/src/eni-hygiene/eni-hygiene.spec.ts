@@ -98,20 +98,92 @@ describe('eniManagement (no_manage rules)', () => {
   const ctx = { instanceId: I, manageUntaggedEni: true, enableMultiNic: false };
   it.each([
     ['primary always', { isPrimary: true, tags: { [TAG_NO_MANAGE]: 'true' } }, ctx, true, 'primary'],
-    ['no_manage=true', { isPrimary: false, tags: { [TAG_NO_MANAGE]: 'true', [TAG_INSTANCE_ID]: I } }, ctx, false, 'no_manage=true'],
-    ['no_manage=false', { isPrimary: false, tags: { [TAG_NO_MANAGE]: 'false' } }, { ...ctx, manageUntaggedEni: false }, true, 'no_manage-other-value'],
-    ['no_manage=TRUE is not "true"', { isPrimary: false, tags: { [TAG_NO_MANAGE]: 'TRUE' } }, ctx, true, 'no_manage-other-value'],
-    ['no_manage empty', { isPrimary: false, tags: { [TAG_NO_MANAGE]: '' } }, { ...ctx, manageUntaggedEni: false }, true, 'no_manage-other-value'],
-    ['this instance', { isPrimary: false, tags: { [TAG_INSTANCE_ID]: I } }, { ...ctx, manageUntaggedEni: false }, true, 'tagged-for-this-instance'],
-    ['other instance, MANAGE_UNTAGGED_ENI=false', { isPrimary: false, tags: { [TAG_INSTANCE_ID]: 'i-other' } }, { ...ctx, manageUntaggedEni: false }, false, 'untagged-unmanaged'],
+    [
+      'no_manage=true',
+      { isPrimary: false, tags: { [TAG_NO_MANAGE]: 'true', [TAG_INSTANCE_ID]: I } },
+      ctx,
+      false,
+      'no_manage=true',
+    ],
+    [
+      'no_manage=false',
+      { isPrimary: false, tags: { [TAG_NO_MANAGE]: 'false' } },
+      { ...ctx, manageUntaggedEni: false },
+      true,
+      'no_manage-other-value',
+    ],
+    [
+      'no_manage=TRUE is not "true"',
+      { isPrimary: false, tags: { [TAG_NO_MANAGE]: 'TRUE' } },
+      ctx,
+      true,
+      'no_manage-other-value',
+    ],
+    [
+      'no_manage empty',
+      { isPrimary: false, tags: { [TAG_NO_MANAGE]: '' } },
+      { ...ctx, manageUntaggedEni: false },
+      true,
+      'no_manage-other-value',
+    ],
+    [
+      'this instance',
+      { isPrimary: false, tags: { [TAG_INSTANCE_ID]: I } },
+      { ...ctx, manageUntaggedEni: false },
+      true,
+      'tagged-for-this-instance',
+    ],
+    [
+      'other instance, MANAGE_UNTAGGED_ENI=false',
+      { isPrimary: false, tags: { [TAG_INSTANCE_ID]: 'i-other' } },
+      { ...ctx, manageUntaggedEni: false },
+      false,
+      'untagged-unmanaged',
+    ],
     ['untagged, MANAGE_UNTAGGED_ENI=true', { isPrimary: false }, ctx, true, 'untagged-managed'],
-    ['untagged, MANAGE_UNTAGGED_ENI=false', { isPrimary: false, tags: {} }, { ...ctx, manageUntaggedEni: false }, false, 'untagged-unmanaged'],
-    ['efa-only interface', { isPrimary: false, interfaceType: 'efa-only', tags: { [TAG_INSTANCE_ID]: I } }, ctx, false, 'efa-only'],
+    [
+      'untagged, MANAGE_UNTAGGED_ENI=false',
+      { isPrimary: false, tags: {} },
+      { ...ctx, manageUntaggedEni: false },
+      false,
+      'untagged-unmanaged',
+    ],
+    [
+      'efa-only interface',
+      { isPrimary: false, interfaceType: 'efa-only', tags: { [TAG_INSTANCE_ID]: I } },
+      ctx,
+      false,
+      'efa-only',
+    ],
     ['efa (not -only) is managed', { isPrimary: false, interfaceType: 'efa' }, ctx, true, 'untagged-managed'],
-    ['card 1 without multi-NIC', { isPrimary: false, networkCard: 1, tags: { [TAG_INSTANCE_ID]: I } }, ctx, false, 'other-network-card'],
-    ['card 1 with multi-NIC', { isPrimary: false, networkCard: 1 }, { ...ctx, enableMultiNic: true }, true, 'untagged-managed'],
-    ['card 1 EFA-only card', { isPrimary: false, networkCard: 1 }, { ...ctx, enableMultiNic: true, efaOnlyCards: new Set([1]) }, false, 'efa-only-card'],
-    ['card 1 no_manage', { isPrimary: false, networkCard: 1, tags: { [TAG_NO_MANAGE]: 'true' } }, { ...ctx, enableMultiNic: true }, false, 'no_manage=true'],
+    [
+      'card 1 without multi-NIC',
+      { isPrimary: false, networkCard: 1, tags: { [TAG_INSTANCE_ID]: I } },
+      ctx,
+      false,
+      'other-network-card',
+    ],
+    [
+      'card 1 with multi-NIC',
+      { isPrimary: false, networkCard: 1 },
+      { ...ctx, enableMultiNic: true },
+      true,
+      'untagged-managed',
+    ],
+    [
+      'card 1 EFA-only card',
+      { isPrimary: false, networkCard: 1 },
+      { ...ctx, enableMultiNic: true, efaOnlyCards: new Set([1]) },
+      false,
+      'efa-only-card',
+    ],
+    [
+      'card 1 no_manage',
+      { isPrimary: false, networkCard: 1, tags: { [TAG_NO_MANAGE]: 'true' } },
+      { ...ctx, enableMultiNic: true },
+      false,
+      'no_manage=true',
+    ],
   ] as const)('%s', (_c, eni, c, managed, reason) => {
     expect(eniManagement(eni, c)).toEqual({ managed, reason });
   });
@@ -160,9 +232,27 @@ describe('LeakedEniCleanupJob schedule (fake clock)', () => {
   const switches = { ipv6: false, disableNetworkResourceProvisioning: false, disableLeakedEniCleanup: false };
   function world() {
     const api = new MemoryHygieneApi();
-    api.add({ id: 'eni-old', vpcId: 'vpc-1', status: 'available', description: `aws-K8S-${I}`, tags: { [TAG_INSTANCE_ID]: I, [TAG_CREATED_AT]: rfc3339(NOW - 3_600_000) } });
-    api.add({ id: 'eni-undated', vpcId: 'vpc-1', status: 'available', description: 'aws-K8S-i-other', tags: { [TAG_INSTANCE_ID]: 'i-other' } });
-    api.add({ id: 'eni-othervpc', vpcId: 'vpc-2', status: 'available', description: `aws-K8S-${I}`, tags: { [TAG_INSTANCE_ID]: I, [TAG_CREATED_AT]: rfc3339(NOW - 3_600_000) } });
+    api.add({
+      id: 'eni-old',
+      vpcId: 'vpc-1',
+      status: 'available',
+      description: `aws-K8S-${I}`,
+      tags: { [TAG_INSTANCE_ID]: I, [TAG_CREATED_AT]: rfc3339(NOW - 3_600_000) },
+    });
+    api.add({
+      id: 'eni-undated',
+      vpcId: 'vpc-1',
+      status: 'available',
+      description: 'aws-K8S-i-other',
+      tags: { [TAG_INSTANCE_ID]: 'i-other' },
+    });
+    api.add({
+      id: 'eni-othervpc',
+      vpcId: 'vpc-2',
+      status: 'available',
+      description: `aws-K8S-${I}`,
+      tags: { [TAG_INSTANCE_ID]: I, [TAG_CREATED_AT]: rfc3339(NOW - 3_600_000) },
+    });
     return api;
   }
   const flush = async () => {
@@ -172,7 +262,14 @@ describe('LeakedEniCleanupJob schedule (fake clock)', () => {
   it('first run after the random initial delay, then hourly; undated ENIs are tagged then deleted 5 min+ later', async () => {
     const api = world();
     const clock = new FakeClock(NOW, 0.5); // initial delay 150 s, interval 1 h x 1.05
-    const job = new LeakedEniCleanupJob({ api, clock, logger: new MemoryLogger(), vpcId: 'vpc-1', clusterName: '', switches });
+    const job = new LeakedEniCleanupJob({
+      api,
+      clock,
+      logger: new MemoryLogger(),
+      vpcId: 'vpc-1',
+      clusterName: '',
+      switches,
+    });
     job.start();
     await flush();
     await clock.advance(149_000);
@@ -197,7 +294,14 @@ describe('LeakedEniCleanupJob schedule (fake clock)', () => {
   it('disabled: never calls EC2', async () => {
     const api = world();
     const clock = new FakeClock(NOW);
-    const job = new LeakedEniCleanupJob({ api, clock, logger: new MemoryLogger(), vpcId: 'vpc-1', clusterName: '', switches: { ...switches, ipv6: true } });
+    const job = new LeakedEniCleanupJob({
+      api,
+      clock,
+      logger: new MemoryLogger(),
+      vpcId: 'vpc-1',
+      clusterName: '',
+      switches: { ...switches, ipv6: true },
+    });
     job.start();
     await clock.advance(10 * 3_600_000);
     await flush();
@@ -207,13 +311,30 @@ describe('LeakedEniCleanupJob schedule (fake clock)', () => {
 
   it('a failed delete does not stop the others; a failed listing is reported', async () => {
     const api = world();
-    api.add({ id: 'eni-old2', vpcId: 'vpc-1', status: 'available', description: `aws-K8S-${I}`, tags: { [TAG_INSTANCE_ID]: I, [TAG_CREATED_AT]: rfc3339(NOW - 3_600_000) } });
-    api.failures.set('DeleteNetworkInterface', [new Ec2Error('DeleteNetworkInterface', 'InvalidNetworkInterface.InUse', 'in use')]);
-    const job = new LeakedEniCleanupJob({ api, clock: new FakeClock(NOW), logger: new MemoryLogger(), vpcId: 'vpc-1', clusterName: '', switches });
+    api.add({
+      id: 'eni-old2',
+      vpcId: 'vpc-1',
+      status: 'available',
+      description: `aws-K8S-${I}`,
+      tags: { [TAG_INSTANCE_ID]: I, [TAG_CREATED_AT]: rfc3339(NOW - 3_600_000) },
+    });
+    api.failures.set('DeleteNetworkInterface', [
+      new Ec2Error('DeleteNetworkInterface', 'InvalidNetworkInterface.InUse', 'in use'),
+    ]);
+    const job = new LeakedEniCleanupJob({
+      api,
+      clock: new FakeClock(NOW),
+      logger: new MemoryLogger(),
+      vpcId: 'vpc-1',
+      clusterName: '',
+      switches,
+    });
     const r = await job.runOnce();
     expect(r.deleted).toEqual(['eni-old2']);
     expect(r.failed.map((f) => f.id)).toEqual(['eni-old']);
-    api.failures.set('DescribeNetworkInterfaces', [new Ec2Error('DescribeNetworkInterfaces', 'UnauthorizedOperation', 'no')]);
+    api.failures.set('DescribeNetworkInterfaces', [
+      new Ec2Error('DescribeNetworkInterfaces', 'UnauthorizedOperation', 'no'),
+    ]);
     expect((await job.runOnce()).failed).toEqual([{ id: '*', error: expect.stringMatching(/UnauthorizedOperation/) }]);
   });
 });
@@ -221,7 +342,8 @@ describe('LeakedEniCleanupJob schedule (fake clock)', () => {
 describe('tagManagedEnis', () => {
   it('tags only what is missing, skips trunks, retries transient errors with backoff', async () => {
     const api = new MemoryHygieneApi();
-    for (const id of ['eni-a', 'eni-b', 'eni-t']) api.add({ id, vpcId: 'v', status: 'in-use', description: '', tags: {} });
+    for (const id of ['eni-a', 'eni-b', 'eni-t'])
+      api.add({ id, vpcId: 'v', status: 'in-use', description: '', tags: {} });
     api.failures.set('CreateTags', [new Ec2Error('CreateTags', 'RequestLimitExceeded', 'slow down')]);
     const clock = new FakeClock(NOW);
     const wanted = managedEniTags({ instanceId: I, clusterName: 'prod' });

@@ -27,15 +27,21 @@ export function parseAdditionalEniTags(raw: string | undefined): { tags: Record<
   try {
     v = JSON.parse(raw);
   } catch (e) {
-    throw new AdditionalEniTagsError(`ADDITIONAL_ENI_TAGS=${JSON.stringify(raw)} is not valid JSON: ${(e as Error).message}`);
+    throw new AdditionalEniTagsError(
+      `ADDITIONAL_ENI_TAGS=${JSON.stringify(raw)} is not valid JSON: ${(e as Error).message}`,
+    );
   }
   if (!v || typeof v !== 'object' || Array.isArray(v))
-    throw new AdditionalEniTagsError(`ADDITIONAL_ENI_TAGS=${JSON.stringify(raw)} must be a JSON object of tag keys to string values`);
+    throw new AdditionalEniTagsError(
+      `ADDITIONAL_ENI_TAGS=${JSON.stringify(raw)} must be a JSON object of tag keys to string values`,
+    );
   const tags: Record<string, string> = {};
   const dropped: string[] = [];
   for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
     if (typeof val !== 'string')
-      throw new AdditionalEniTagsError(`ADDITIONAL_ENI_TAGS: the value of "${k}" must be a string, got ${JSON.stringify(val)}`);
+      throw new AdditionalEniTagsError(
+        `ADDITIONAL_ENI_TAGS: the value of "${k}" must be a string, got ${JSON.stringify(val)}`,
+      );
     if (k.includes(RESERVED_TAG_FRAGMENT)) dropped.push(k);
     else tags[k] = val;
   }

@@ -11,7 +11,10 @@ export interface LeakedEniPlan {
   readonly delete: readonly string[];
   /** No `createdAt` tag: tag it now, delete on a later run. */
   readonly tagCreatedAt: readonly string[];
-  readonly skipped: readonly { readonly id: string; readonly reason: 'not-ours' | 'not-available' | 'too-young' | 'bad-created-at' }[];
+  readonly skipped: readonly {
+    readonly id: string;
+    readonly reason: 'not-ours' | 'not-available' | 'too-young' | 'bad-created-at';
+  }[];
 }
 
 /**
@@ -53,7 +56,8 @@ export interface LeakedEniJobSwitches {
 export function leakedEniCleanupEnabled(s: LeakedEniJobSwitches): { enabled: boolean; reason?: string } {
   if (s.disableLeakedEniCleanup) return { enabled: false, reason: 'DISABLE_LEAKED_ENI_CLEANUP=true' };
   if (s.ipv6) return { enabled: false, reason: 'IPv6 mode' };
-  if (s.disableNetworkResourceProvisioning) return { enabled: false, reason: 'DISABLE_NETWORK_RESOURCE_PROVISIONING=true' };
+  if (s.disableNetworkResourceProvisioning)
+    return { enabled: false, reason: 'DISABLE_NETWORK_RESOURCE_PROVISIONING=true' };
   if (s.imdsOnly) return { enabled: false, reason: 'ENABLE_IMDS_ONLY_MODE=true' };
   return { enabled: true };
 }
@@ -145,7 +149,13 @@ export class LeakedEniCleanupJob {
     if (deleted.length) this.d.metrics?.inc('awscni_leaked_enis_deleted_total', {}, deleted.length);
     const report = { candidates: candidates.length, deleted, tagged, skipped: plan.skipped.length, failed };
     this.log.info(
-      { candidates: report.candidates, deleted: deleted.length, tagged: tagged.length, skipped: report.skipped, failed: failed.length },
+      {
+        candidates: report.candidates,
+        deleted: deleted.length,
+        tagged: tagged.length,
+        skipped: report.skipped,
+        failed: failed.length,
+      },
       'leaked-ENI cleanup pass',
     );
     return report;

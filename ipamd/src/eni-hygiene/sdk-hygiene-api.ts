@@ -68,7 +68,9 @@ export class SdkHygieneApi implements EniHygieneApi {
     let token: string | undefined;
     do {
       const r = await this.call('DescribeNetworkInterfaces', () =>
-        this.client.send(new DescribeNetworkInterfacesCommand({ Filters: filters, MaxResults: 1000, NextToken: token })),
+        this.client.send(
+          new DescribeNetworkInterfacesCommand({ Filters: filters, MaxResults: 1000, NextToken: token }),
+        ),
       );
       for (const n of r.NetworkInterfaces ?? [])
         out.push({

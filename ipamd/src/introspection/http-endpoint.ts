@@ -3,7 +3,7 @@ import { lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { Logger } from '../ports';
+import type { Clock, Logger } from '../ports';
 
 /** Where an HTTP endpoint listens: TCP (host undefined = all interfaces) or a unix socket. */
 export type BindAddress =
@@ -79,7 +79,8 @@ export class HttpEndpoint {
     server.keepAliveTimeout = this.timeoutMs;
     if (this.bind.kind === 'unix') removeStaleSocket(this.bind.path);
     await new Promise<void>((resolve, reject) => {
-      const onError = (e: Error) => reject(new Error(`${this.name}: cannot listen on ${this.describe()}: ${e.message}`));
+      const onError = (e: Error) =>
+        reject(new Error(`${this.name}: cannot listen on ${this.describe()}: ${e.message}`));
       server.once('error', onError);
       const done = () => {
         server.off('error', onError);
@@ -94,6 +95,24 @@ export class HttpEndpoint {
     const addr = this.address();
     this.log.info({ address: addr }, `${this.name} listening`);
     return addr;
+  }
+
+  /**
+   * Keep trying to listen, with backoff 1 s -> 60 s (upstream restarts its servers the same way), until it works or
+   * `signal` aborts. Resolves with the bound address, or undefined when aborted first. Never rejects.
+   */
+  async startWithRetry(clock: Clock, signal: AbortSignal): Promise<string | undefined> {
+    let delay = 1000;
+    while (!signal.aborted) {
+      try {
+        return await this.start();
+      } catch (e) {
+        this.log.warn({ err: (e as Error).message, retryInMs: delay }, `${this.name} cannot listen; retrying`);
+        await clock.sleep(delay, signal);
+        delay = Math.min(60_000, delay * 2);
+      }
+    }
+    return undefined;
   }
 
   /** Bound address, `host:port` or `unix:/path`. */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { Logger } from '../ports';
+import type { Clock, Logger } from '../ports';
 import type { DatastoreView } from './datastore-view';
 import { HttpEndpoint, parseBindAddress, sendJson } from './http-endpoint';
 import {
@@ -50,10 +50,7 @@ export interface IntrospectionServerOptions extends IntrospectionSources {
  * Answer one introspection request: `{status, body}` for a path (query string ignored). Every unknown path gives
  * upstream's `AvailableCommands` list with 200.
  */
-export async function introspect(
-  path: string,
-  src: IntrospectionSources,
-): Promise<{ status: number; body: unknown }> {
+export async function introspect(path: string, src: IntrospectionSources): Promise<{ status: number; body: unknown }> {
   const p = path.split('?')[0] ?? '/';
   switch (p) {
     case '/v1/enis':
@@ -88,6 +85,7 @@ function pathsServed(src: IntrospectionSources): string[] {
  */
 export class IntrospectionServer {
   private readonly endpoint: HttpEndpoint | undefined;
+  private readonly abort = new AbortController();
 
   constructor(private readonly opts: IntrospectionServerOptions) {
     if (opts.disabled) return;
@@ -112,7 +110,17 @@ export class IntrospectionServer {
     return this.endpoint.start();
   }
 
+  /**
+   * Listen in the background, retrying with backoff 1 s -> 60 s until it works or `stop()` (a busy port does not stop
+   * ipamd). Resolves with the bound address (undefined when disabled or stopped first).
+   */
+  startInBackground(clock: Clock): Promise<string | undefined> {
+    if (!this.endpoint) return this.start();
+    return this.endpoint.startWithRetry(clock, this.abort.signal);
+  }
+
   async stop(): Promise<void> {
+    this.abort.abort();
     await this.endpoint?.stop();
   }
 }

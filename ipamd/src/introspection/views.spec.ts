@@ -44,7 +44,14 @@ const VIEW: DatastoreView = {
             {
               cidr: '10.0.0.5/32',
               isPrefix: false,
-              addresses: [{ address: '10.0.0.5', key: key('c2'), metadata: { interfacesCount: 1 }, assignedAtNs: '1700000000000000000' }],
+              addresses: [
+                {
+                  address: '10.0.0.5',
+                  key: key('c2'),
+                  metadata: { interfacesCount: 1 },
+                  assignedAtNs: '1700000000000000000',
+                },
+              ],
             },
           ],
         },
@@ -262,7 +269,11 @@ describe('introspect routing', () => {
     const r = await introspect('/v1/pool', { ...src, pool });
     expect(r).toEqual({
       status: 200,
-      body: { targets: { warmEniTarget: 1 }, stats: { total: 9 }, blocked: { reason: 'eni-limit', detail: 'all 3 ENIs attached and full' } },
+      body: {
+        targets: { warmEniTarget: 1 },
+        stats: { total: 9 },
+        blocked: { reason: 'eni-limit', detail: 'all 3 ENIs attached and full' },
+      },
     });
     const list = (await introspect('/', { ...src, pool })).body as { AvailableCommands: string[] };
     expect(list.AvailableCommands).toContain('/v1/pool');
@@ -298,7 +309,9 @@ describe('viewOfDatastore', () => {
     expect(j['0']!.TotalIPs).toBe(3);
     expect(j['0']!.AssignedIPs).toBe(1);
     expect(j['0']!.ENIs['eni-1']!.SubnetID).toBe('subnet-of-eni-1');
-    expect(j['0']!.ENIs['eni-1']!.AvailableIPv4Cidrs[`${g1.address}/32`]!.IPAddresses[g1.address]!.IPAMMetadata).toEqual({
+    expect(
+      j['0']!.ENIs['eni-1']!.AvailableIPv4Cidrs[`${g1.address}/32`]!.IPAddresses[g1.address]!.IPAMMetadata,
+    ).toEqual({
       k8sPodNamespace: 'ns',
       k8sPodName: 'p1',
     });

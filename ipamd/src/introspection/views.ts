@@ -98,7 +98,11 @@ export function enisJson(view: DatastoreView): Record<string, EniInfosJson> {
       }
       return [
         String(card.networkCard),
-        { TotalIPs: total, AssignedIPs: assigned, ENIs: sortedObject(card.enis.map((e) => [e.id, eniJson(e)] as const)) },
+        {
+          TotalIPs: total,
+          AssignedIPs: assigned,
+          ENIs: sortedObject(card.enis.map((e) => [e.id, eniJson(e)] as const)),
+        },
       ] as const;
     }),
   );
@@ -177,7 +181,10 @@ export function networkEnvJson(h: NetworkEnvInput): Record<string, unknown> {
 
 /** The settings `GET /v1/ipamd-env-settings` reports. */
 export interface IpamdEnvInput {
-  readonly pool: Pick<PoolConfig, 'warmIpTarget' | 'warmEniTarget' | 'manageEnisNonSchedulable' | 'enableSubnetDiscovery'>;
+  readonly pool: Pick<
+    PoolConfig,
+    'warmIpTarget' | 'warmEniTarget' | 'manageEnisNonSchedulable' | 'enableSubnetDiscovery'
+  >;
   readonly hostNetwork: Pick<HostNetworkConfig, 'customNetwork'>;
 }
 

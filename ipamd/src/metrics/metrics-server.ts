@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { HttpEndpoint, parseBindAddress } from '../introspection/http-endpoint';
-import type { Logger } from '../ports';
+import type { Clock, Logger } from '../ports';
 import type { PromMetrics } from './prom-metrics';
 
 /** Upstream's metrics listen address: port 61678 on all interfaces. */
@@ -21,6 +21,7 @@ export interface MetricsServerOptions {
  */
 export class MetricsServer {
   private readonly endpoint: HttpEndpoint | undefined;
+  private readonly abort = new AbortController();
 
   constructor(private readonly opts: MetricsServerOptions) {
     if (opts.disabled) return;
@@ -56,7 +57,17 @@ export class MetricsServer {
     return this.endpoint.start();
   }
 
+  /**
+   * Listen in the background, retrying with backoff 1 s -> 60 s until it works or `stop()` (a busy port does not stop
+   * ipamd). Resolves with the bound address (undefined when disabled or stopped first).
+   */
+  startInBackground(clock: Clock): Promise<string | undefined> {
+    if (!this.endpoint) return this.start();
+    return this.endpoint.startWithRetry(clock, this.abort.signal);
+  }
+
   async stop(): Promise<void> {
+    this.abort.abort();
     await this.endpoint?.stop();
   }
 }

@@ -43,7 +43,8 @@ export function parseExposition(text: string): Map<string, ParsedFamily> {
     if (consumed !== body.length) throw new Error(`exposition line ${i + 1} has malformed labels: ${line}`);
     const v = m[3]!;
     const value = v === '+Inf' ? Infinity : v === '-Inf' ? -Infinity : Number(v);
-    if (Number.isNaN(value) && v.toLowerCase() !== 'nan') throw new Error(`exposition line ${i + 1} has a bad value: ${line}`);
+    if (Number.isNaN(value) && v.toLowerCase() !== 'nan')
+      throw new Error(`exposition line ${i + 1} has a bad value: ${line}`);
     const sample = m[1]!;
     const base = [...fams.keys()].find(
       (f) => sample === f || ['_bucket', '_sum', '_count', '_total', '_created'].some((s) => sample === f + s),

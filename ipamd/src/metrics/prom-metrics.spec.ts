@@ -54,10 +54,16 @@ describe('PromMetrics', () => {
     for (const [name, [type, labels]] of Object.entries(UPSTREAM)) {
       const f = fams.get(name);
       expect({ name, type: f?.type }).toEqual({ name, type });
-      const seen = new Set(f!.samples.flatMap((s) => Object.keys(s.labels)).filter((l) => l !== 'le' && l !== 'quantile'));
+      const seen = new Set(
+        f!.samples.flatMap((s) => Object.keys(s.labels)).filter((l) => l !== 'le' && l !== 'quantile'),
+      );
       expect({ name, labels: [...seen].sort() }).toEqual({ name, labels: [...labels].sort() });
     }
-    for (const ours of ['awscni_prefix_fallback_to_secondary_ip', 'awscni_host_rules_repaired_total', 'awscni_cooldown_ip_addresses'])
+    for (const ours of [
+      'awscni_prefix_fallback_to_secondary_ip',
+      'awscni_host_rules_repaired_total',
+      'awscni_cooldown_ip_addresses',
+    ])
       expect(fams.has(ours)).toBe(true);
   });
 

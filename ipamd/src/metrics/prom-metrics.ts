@@ -103,7 +103,8 @@ export class PromMetrics implements Metrics {
 
   /** `awscni_connmark_backend{backend} = 1` for the active backend, 0 for the other. */
   setConnmarkBackend(backend: 'iptables' | 'nftables'): void {
-    for (const b of ['iptables', 'nftables'] as const) this.set('awscni_connmark_backend', b === backend ? 1 : 0, { backend: b });
+    for (const b of ['iptables', 'nftables'] as const)
+      this.set('awscni_connmark_backend', b === backend ? 1 : 0, { backend: b });
   }
 
   /**

@@ -72,7 +72,9 @@ export async function inFirstSubnetWithRoom<T>(
   create: (subnetId: string) => Promise<T>,
 ): Promise<{ subnetId: string; result: T }> {
   if (!subnetIds.length)
-    throw new Error('no subnet is eligible for new ENIs (every subnet of the AZ is tagged kubernetes.io/role/cni=0 or untagged)');
+    throw new Error(
+      'no subnet is eligible for new ENIs (every subnet of the AZ is tagged kubernetes.io/role/cni=0 or untagged)',
+    );
   let last: unknown;
   for (const id of subnetIds) {
     try {

@@ -34,18 +34,67 @@ describe('subnetVerdict', () => {
     ['primary tagged empty value', PRIMARY, { [CNI_ROLE_TAG]: '' }, '', true, 'primary-subnet'],
     ['primary tagged 0', PRIMARY, { [CNI_ROLE_TAG]: '0' }, '', false, 'tagged-0'],
     ['secondary untagged', 'subnet-b', undefined, '', false, 'not-tagged'],
-    ['secondary with unrelated tags', 'subnet-b', { Name: 'x', 'kubernetes.io/role/elb': '1' }, '', false, 'not-tagged'],
+    [
+      'secondary with unrelated tags',
+      'subnet-b',
+      { Name: 'x', 'kubernetes.io/role/elb': '1' },
+      '',
+      false,
+      'not-tagged',
+    ],
     ['secondary tagged 1', 'subnet-b', { [CNI_ROLE_TAG]: '1' }, '', true, 'tagged-for-cni'],
     ['secondary tagged empty value', 'subnet-b', { [CNI_ROLE_TAG]: '' }, '', true, 'tagged-for-cni'],
     ['secondary tagged "true"', 'subnet-b', { [CNI_ROLE_TAG]: 'true' }, '', true, 'tagged-for-cni'],
     ['secondary tagged 0', 'subnet-b', { [CNI_ROLE_TAG]: '0' }, '', false, 'tagged-0'],
-    ['secondary tagged 0 and this cluster', 'subnet-b', { [CNI_ROLE_TAG]: '0', [mine]: '1' }, 'prod', false, 'tagged-0'],
-    ['secondary tagged, this cluster', 'subnet-b', { [CNI_ROLE_TAG]: '1', [mine]: '1' }, 'prod', true, 'tagged-for-cni'],
-    ['secondary tagged, this and other cluster', 'subnet-b', { [CNI_ROLE_TAG]: '1', [mine]: '', [other]: '' }, 'prod', true, 'tagged-for-cni'],
-    ['secondary tagged, other cluster only', 'subnet-b', { [CNI_ROLE_TAG]: '1', [other]: '1' }, 'prod', false, 'other-cluster'],
+    [
+      'secondary tagged 0 and this cluster',
+      'subnet-b',
+      { [CNI_ROLE_TAG]: '0', [mine]: '1' },
+      'prod',
+      false,
+      'tagged-0',
+    ],
+    [
+      'secondary tagged, this cluster',
+      'subnet-b',
+      { [CNI_ROLE_TAG]: '1', [mine]: '1' },
+      'prod',
+      true,
+      'tagged-for-cni',
+    ],
+    [
+      'secondary tagged, this and other cluster',
+      'subnet-b',
+      { [CNI_ROLE_TAG]: '1', [mine]: '', [other]: '' },
+      'prod',
+      true,
+      'tagged-for-cni',
+    ],
+    [
+      'secondary tagged, other cluster only',
+      'subnet-b',
+      { [CNI_ROLE_TAG]: '1', [other]: '1' },
+      'prod',
+      false,
+      'other-cluster',
+    ],
     ['secondary tagged, no cluster tags', 'subnet-b', { [CNI_ROLE_TAG]: '1' }, 'prod', true, 'tagged-for-cni'],
-    ['cluster tags ignored without CLUSTER_NAME', 'subnet-b', { [CNI_ROLE_TAG]: '1', [other]: '1' }, '', true, 'tagged-for-cni'],
-    ['old kubernetes.io/cluster tag is not a cluster tag', 'subnet-b', { [CNI_ROLE_TAG]: '1', 'kubernetes.io/cluster/dev': 'shared' }, 'prod', true, 'tagged-for-cni'],
+    [
+      'cluster tags ignored without CLUSTER_NAME',
+      'subnet-b',
+      { [CNI_ROLE_TAG]: '1', [other]: '1' },
+      '',
+      true,
+      'tagged-for-cni',
+    ],
+    [
+      'old kubernetes.io/cluster tag is not a cluster tag',
+      'subnet-b',
+      { [CNI_ROLE_TAG]: '1', 'kubernetes.io/cluster/dev': 'shared' },
+      'prod',
+      true,
+      'tagged-for-cni',
+    ],
     ['primary carrying another cluster tag', PRIMARY, { [other]: '1' }, 'prod', false, 'other-cluster'],
     ['primary carrying this cluster tag', PRIMARY, { [mine]: '1' }, 'prod', true, 'primary-subnet'],
   ] as const)('%s', (_case, id, tags, clusterName, eligible, reason) => {
@@ -56,7 +105,9 @@ describe('subnetVerdict', () => {
   });
 
   it('refuses subnets of another AZ or VPC', () => {
-    expect(subnetVerdict(sn('s', 1, { [CNI_ROLE_TAG]: '1' }, { availabilityZone: 'us-west-2b' }), ctx).reason).toBe('other-az');
+    expect(subnetVerdict(sn('s', 1, { [CNI_ROLE_TAG]: '1' }, { availabilityZone: 'us-west-2b' }), ctx).reason).toBe(
+      'other-az',
+    );
     expect(subnetVerdict(sn('s', 1, { [CNI_ROLE_TAG]: '1' }, { vpcId: 'vpc-2' }), ctx).reason).toBe('other-vpc');
   });
 });
@@ -78,11 +129,19 @@ describe('selectEniSubnets', () => {
     expect(r.verdicts['subnet-d']).toEqual({ eligible: false, reason: 'tagged-0' });
   });
   it('primary tagged 0 drops out', () => {
-    const r = selectEniSubnets({ ...ctx, discovery: true, subnets: [sn(PRIMARY, 100, { [CNI_ROLE_TAG]: '0' }), subnets[2]!] });
+    const r = selectEniSubnets({
+      ...ctx,
+      discovery: true,
+      subnets: [sn(PRIMARY, 100, { [CNI_ROLE_TAG]: '0' }), subnets[2]!],
+    });
     expect(r.subnetIds).toEqual(['subnet-b']);
   });
   it('everything excluded gives an empty list', () => {
-    const r = selectEniSubnets({ ...ctx, discovery: true, subnets: [sn(PRIMARY, 100, { [CNI_ROLE_TAG]: '0' }), sn('x', 5)] });
+    const r = selectEniSubnets({
+      ...ctx,
+      discovery: true,
+      subnets: [sn(PRIMARY, 100, { [CNI_ROLE_TAG]: '0' }), sn('x', 5)],
+    });
     expect(r.subnetIds).toEqual([]);
   });
   it('primary missing from the describe result is not added', () => {
@@ -108,7 +167,11 @@ describe('selectEniSubnets', () => {
       ...ctx,
       clusterName: 'prod',
       discovery: true,
-      subnets: [sn(PRIMARY, 1), sn('mine', 10, { [CNI_ROLE_TAG]: '1', [mine]: '1' }), sn('theirs', 99, { [CNI_ROLE_TAG]: '1', [other]: '1' })],
+      subnets: [
+        sn(PRIMARY, 1),
+        sn('mine', 10, { [CNI_ROLE_TAG]: '1', [mine]: '1' }),
+        sn('theirs', 99, { [CNI_ROLE_TAG]: '1', [other]: '1' }),
+      ],
     });
     expect(r.subnetIds).toEqual(['mine', PRIMARY]);
   });
@@ -148,15 +211,30 @@ describe('SubnetDiscovery', () => {
     ]);
   it('one describe per selection; other AZs never seen', async () => {
     const d = dir();
-    const s = new SubnetDiscovery({ directory: d, logger: new MemoryLogger(), node, config: { enableSubnetDiscovery: true, clusterName: '' } });
+    const s = new SubnetDiscovery({
+      directory: d,
+      logger: new MemoryLogger(),
+      node,
+      config: { enableSubnetDiscovery: true, clusterName: '' },
+    });
     expect((await s.eniSubnets()).subnetIds).toEqual(['subnet-a', PRIMARY]);
     expect(d.calls).toBe(1);
-    expect(await s.excludedEnis([{ id: 'eni-1', subnetId: 'subnet-x' }, { id: 'eni-0', subnetId: PRIMARY }])).toEqual(['eni-1']);
+    expect(
+      await s.excludedEnis([
+        { id: 'eni-1', subnetId: 'subnet-x' },
+        { id: 'eni-0', subnetId: PRIMARY },
+      ]),
+    ).toEqual(['eni-1']);
     expect(d.calls).toBe(2);
   });
   it('discovery off: no EC2 call', async () => {
     const d = dir();
-    const s = new SubnetDiscovery({ directory: d, logger: new MemoryLogger(), node, config: { enableSubnetDiscovery: false, clusterName: '' } });
+    const s = new SubnetDiscovery({
+      directory: d,
+      logger: new MemoryLogger(),
+      node,
+      config: { enableSubnetDiscovery: false, clusterName: '' },
+    });
     expect((await s.eniSubnets()).subnetIds).toEqual([PRIMARY]);
     expect(await s.excludedEnis([{ id: 'eni-1', subnetId: 'subnet-x' }])).toEqual([]);
     expect(d.calls).toBe(0);
@@ -165,7 +243,12 @@ describe('SubnetDiscovery', () => {
     const d = dir();
     d.failWith = new Ec2Error('DescribeSubnets', 'UnauthorizedOperation', 'not allowed');
     const log = new MemoryLogger();
-    const s = new SubnetDiscovery({ directory: d, logger: log, node, config: { enableSubnetDiscovery: true, clusterName: '' } });
+    const s = new SubnetDiscovery({
+      directory: d,
+      logger: log,
+      node,
+      config: { enableSubnetDiscovery: true, clusterName: '' },
+    });
     const r = await s.eniSubnets();
     expect(r).toMatchObject({ subnetIds: [PRIMARY], source: 'fallback' });
     expect(log.lines.some((l) => l.level === 'warn' && /DescribeSubnets failed/.test(l.msg))).toBe(true);

@@ -90,7 +90,9 @@ export function selectEniSubnets(input: SubnetSelectionInput): SubnetSelection {
     verdicts[s.id] = v;
     if (v.eligible) eligible.push(s);
   }
-  eligible.sort((a, b) => b.availableIpAddressCount - a.availableIpAddressCount || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  eligible.sort(
+    (a, b) => b.availableIpAddressCount - a.availableIpAddressCount || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
   return { subnetIds: eligible.map((s) => s.id), verdicts, source: 'discovery' };
 }
 

@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 /** The /metrics and introspection HTTP servers, scraped over loopback TCP and a unix socket. */
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Datastore, loadConfig, silentLogger } from '@vpc-cni-ts/ipamd';
 import { IntrospectionServer, viewOfDatastore, UPSTREAM_INTROSPECTION_PATHS } from '@vpc-cni-ts/ipamd/introspection';
-import { MetricsServer, PromMetrics, parseExposition, refreshDatastoreGauges, METRIC_CATALOG } from '@vpc-cni-ts/ipamd/metrics';
+import {
+  MetricsServer,
+  PromMetrics,
+  parseExposition,
+  refreshDatastoreGauges,
+  METRIC_CATALOG,
+} from '@vpc-cni-ts/ipamd/metrics';
 
 function get(target: string, path: string): Promise<{ status: number; type: string; body: string }> {
   const opts = target.startsWith('unix:')
@@ -28,7 +34,14 @@ function get(target: string, path: string): Promise<{ status: number; type: stri
 function datastore(): Datastore {
   const ds = new Datastore({ prefixMode: true, cooldownMs: 30_000 });
   ds.addEni({ id: 'eni-0aaa', deviceNumber: 0, isPrimary: true, subnetId: 's', primaryIp: '10.99.0.10', createdAt: 0 });
-  ds.addEni({ id: 'eni-0bbb', deviceNumber: 1, isPrimary: false, subnetId: 's', primaryIp: '10.99.0.20', createdAt: 0 });
+  ds.addEni({
+    id: 'eni-0bbb',
+    deviceNumber: 1,
+    isPrimary: false,
+    subnetId: 's',
+    primaryIp: '10.99.0.20',
+    createdAt: 0,
+  });
   ds.addCidr('eni-0aaa', '10.99.16.0/28', true);
   ds.addCidr('eni-0bbb', '10.99.16.16/28', true);
   const md = { k8sPodNamespace: 'default', k8sPodName: 'web' };
@@ -52,12 +65,17 @@ describe('metrics server', () => {
       expect(r.status).toBe(200);
       expect(r.type).toMatch(/^text\/plain; version=0\.0\.4/);
       const fams = parseExposition(r.body);
-      for (const spec of METRIC_CATALOG) expect({ name: spec.name, type: fams.get(spec.name)?.type }).toEqual({ name: spec.name, type: spec.type });
+      for (const spec of METRIC_CATALOG)
+        expect({ name: spec.name, type: fams.get(spec.name)?.type }).toEqual({ name: spec.name, type: spec.type });
       expect(fams.get('awscni_total_ip_addresses')!.samples[0]!.value).toBe(32);
       expect(fams.get('awscni_assigned_ip_addresses')!.samples[0]!.value).toBe(1);
       expect(fams.get('awscni_ip_max')!.samples[0]!.value).toBe(3 * 9 * 16);
-      expect(fams.get('awscni_assigned_ip_per_cidr')!.samples.find((s) => s.labels.cidr === '10.99.16.0/28')!.value).toBe(1);
-      expect(fams.get('awscni_aws_api_latency_ms')!.samples.some((s) => s.name === 'awscni_aws_api_latency_ms_count')).toBe(true);
+      expect(
+        fams.get('awscni_assigned_ip_per_cidr')!.samples.find((s) => s.labels.cidr === '10.99.16.0/28')!.value,
+      ).toBe(1);
+      expect(
+        fams.get('awscni_aws_api_latency_ms')!.samples.some((s) => s.name === 'awscni_aws_api_latency_ms_count'),
+      ).toBe(true);
       expect(fams.has('process_resident_memory_bytes')).toBe(true);
       expect((await get(addr, '/')).status).toBe(404);
     } finally {
@@ -94,7 +112,11 @@ describe('introspection server', () => {
         config,
         datastore: () => viewOfDatastore(ds, Date.now(), { subnetOf: () => 'subnet-0123' }),
         eniConfigName: async () => 'us-west-2a',
-        pool: { currentTargets: () => ({ warmIpTarget: 3 }), stats: () => ({ total: 32 }), blockReason: () => undefined },
+        pool: {
+          currentTargets: () => ({ warmIpTarget: 3 }),
+          stats: () => ({ total: 32 }),
+          blockReason: () => undefined,
+        },
       });
       const addr = (await server.start())!;
       try {
@@ -155,7 +177,12 @@ describe('introspection server', () => {
   it('replaces a stale unix socket file left by a crash', async () => {
     const path = join(dir, 'stale.sock');
     const mk = () =>
-      new IntrospectionServer({ bindAddress: `unix:${path}`, logger: silentLogger, config, datastore: () => ({ cards: [] }) });
+      new IntrospectionServer({
+        bindAddress: `unix:${path}`,
+        logger: silentLogger,
+        config,
+        datastore: () => ({ cards: [] }),
+      });
     const a = mk();
     await a.start();
     // Simulate a crash: a new server starts while the old socket file still exists.
@@ -166,8 +193,42 @@ describe('introspection server', () => {
     await a.stop();
   });
 
+  it('a busy port: start() fails clearly, startInBackground retries until the port is free', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    const mk = () =>
+      new IntrospectionServer({
+        bindAddress: `127.0.0.1:${port}`,
+        logger: silentLogger,
+        config,
+        datastore: () => ({ cards: [] }),
+      });
+    await expect(mk().start()).rejects.toThrow(
+      new RegExp(`introspection: cannot listen on 127.0.0.1:${port}: .*EADDRINUSE`),
+    );
+    let sleeps = 0;
+    const clock = {
+      now: () => Date.now(),
+      random: () => 0,
+      sleep: async () => {
+        if (++sleeps === 2) await new Promise<void>((r) => blocker.close(() => r()));
+      },
+    };
+    const s = mk();
+    expect(await s.startInBackground(clock)).toBe(`127.0.0.1:${port}`);
+    expect(sleeps).toBe(2);
+    expect((await get(`127.0.0.1:${port}`, '/v1/enis')).body).toBe('{}');
+    await s.stop();
+  });
+
   it('DISABLE_INTROSPECTION: start does not listen', async () => {
-    const s = new IntrospectionServer({ disabled: true, logger: silentLogger, config, datastore: () => ({ cards: [] }) });
+    const s = new IntrospectionServer({
+      disabled: true,
+      logger: silentLogger,
+      config,
+      datastore: () => ({ cards: [] }),
+    });
     expect(await s.start()).toBeUndefined();
   });
 });

@@ -63,8 +63,18 @@ beforeAll(async () => {
           { name: 'pods-small', availabilityZone: 'us-west-2a', cidrBlock: '10.99.32.0/25', tags: { [ROLE]: '1' } },
           { name: 'excluded', availabilityZone: 'us-west-2a', cidrBlock: '10.99.33.0/24', tags: { [ROLE]: '0' } },
           { name: 'untagged', availabilityZone: 'us-west-2a', cidrBlock: '10.99.34.0/23' },
-          { name: 'theirs', availabilityZone: 'us-west-2a', cidrBlock: '10.99.36.0/24', tags: { [ROLE]: '1', [`${CL}dev`]: '1' } },
-          { name: 'mine', availabilityZone: 'us-west-2a', cidrBlock: '10.99.37.0/24', tags: { [ROLE]: '1', [`${CL}prod`]: '1' } },
+          {
+            name: 'theirs',
+            availabilityZone: 'us-west-2a',
+            cidrBlock: '10.99.36.0/24',
+            tags: { [ROLE]: '1', [`${CL}dev`]: '1' },
+          },
+          {
+            name: 'mine',
+            availabilityZone: 'us-west-2a',
+            cidrBlock: '10.99.37.0/24',
+            tags: { [ROLE]: '1', [`${CL}prod`]: '1' },
+          },
           { name: 'node-b', availabilityZone: 'us-west-2b', cidrBlock: '10.99.48.0/20', tags: { [ROLE]: '1' } },
         ],
       },
@@ -168,7 +178,8 @@ describe('subnet discovery against the simulator', () => {
     expect(r.subnetId).toBe(primarySubnetId); // pods-big was "full"
     expect(sim.calls()).toEqual({ DescribeSubnets: 1, CreateNetworkInterface: 2 });
     const id = r.result.NetworkInterface!.NetworkInterfaceId!;
-    const got = (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] }))).NetworkInterfaces![0]!;
+    const got = (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] })))
+      .NetworkInterfaces![0]!;
     expect(got.Description).toBe(`aws-K8S-${sim.instanceId}`);
     expect(Object.fromEntries(got.TagSet!.map((t) => [t.Key, t.Value]))).toEqual({
       team: 'net',
@@ -180,7 +191,11 @@ describe('subnet discovery against the simulator', () => {
   });
 });
 
-async function createEni(opts: { description: string; tags: Record<string, string>; subnet?: string }): Promise<string> {
+async function createEni(opts: {
+  description: string;
+  tags: Record<string, string>;
+  subnet?: string;
+}): Promise<string> {
   const r = await ec2.send(
     new CreateNetworkInterfaceCommand({
       SubnetId: subnetId(opts.subnet ?? 'pods-big'),
@@ -205,12 +220,20 @@ async function exists(id: string): Promise<boolean> {
 describe('ENI hygiene against the simulator', () => {
   it('no_manage and instance tags decide which attached ENIs ipamd manages', async () => {
     const noManage = await createEni({ description: 'user ENI', tags: { [TAG_NO_MANAGE]: 'true' }, subnet: 'node-a' });
-    const mineId = await createEni({ description: `aws-K8S-${sim.instanceId}`, tags: { [TAG_INSTANCE_ID]: sim.instanceId }, subnet: 'node-a' });
+    const mineId = await createEni({
+      description: `aws-K8S-${sim.instanceId}`,
+      tags: { [TAG_INSTANCE_ID]: sim.instanceId },
+      subnet: 'node-a',
+    });
     const foreign = await createEni({ description: 'someone', tags: {}, subnet: 'node-a' });
     let dev = 1;
     for (const id of [noManage, mineId, foreign])
-      await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: id, InstanceId: sim.instanceId, DeviceIndex: dev++ }));
-    const r = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [noManage, mineId, foreign] }));
+      await ec2.send(
+        new AttachNetworkInterfaceCommand({ NetworkInterfaceId: id, InstanceId: sim.instanceId, DeviceIndex: dev++ }),
+      );
+    const r = await ec2.send(
+      new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [noManage, mineId, foreign] }),
+    );
     const decide = (manageUntaggedEni: boolean) =>
       Object.fromEntries(
         r.NetworkInterfaces!.map((n) => [
@@ -234,10 +257,12 @@ describe('ENI hygiene against the simulator', () => {
     const api = new SdkHygieneApi({ client: ec2 });
     const wanted = managedEniTags({ instanceId: sim.instanceId, clusterName: '' });
     const tagged = await tagManagedEnis(
-      r.NetworkInterfaces!.filter((n) => n.NetworkInterfaceId !== noManage).map((n) => ({
-        id: n.NetworkInterfaceId!,
-        tags: Object.fromEntries((n.TagSet ?? []).map((t) => [t.Key!, t.Value ?? ''])),
-      })),
+      r
+        .NetworkInterfaces!.filter((n) => n.NetworkInterfaceId !== noManage)
+        .map((n) => ({
+          id: n.NetworkInterfaceId!,
+          tags: Object.fromEntries((n.TagSet ?? []).map((t) => [t.Key!, t.Value ?? ''])),
+        })),
       wanted,
       { api, clock: new TestClock(Date.now()), logger: silentLogger },
     );
@@ -251,20 +276,50 @@ describe('ENI hygiene against the simulator', () => {
     const t0 = Date.now();
     const old = rfc3339(t0 - 3_600_000);
     // ENIs an earlier test created (a real leak: available, dated now) are deleted once 5 minutes old.
-    const earlier = (await new SdkHygieneApi({ client: ec2 }).listLeakCandidates({ vpcId, clusterName: 'prod' })).map((c) => c.id);
+    const earlier = (await new SdkHygieneApi({ client: ec2 }).listLeakCandidates({ vpcId, clusterName: 'prod' })).map(
+      (c) => c.id,
+    );
     const ids = {
-      old: await createEni({ description: `aws-K8S-${me}`, tags: { [TAG_INSTANCE_ID]: me, [TAG_CREATED_AT]: old, [TAG_CLUSTER_NAME]: 'prod' } }),
-      otherNode: await createEni({ description: 'aws-K8S-i-0ther', tags: { [TAG_INSTANCE_ID]: 'i-0ther', [TAG_CREATED_AT]: old, [TAG_CLUSTER_NAME]: 'prod' } }),
-      young: await createEni({ description: `aws-K8S-${me}`, tags: { [TAG_INSTANCE_ID]: me, [TAG_CREATED_AT]: rfc3339(t0 - 60_000), [TAG_CLUSTER_NAME]: 'prod' } }),
-      undated: await createEni({ description: `aws-K8S-${me}`, tags: { [TAG_INSTANCE_ID]: me, [TAG_CLUSTER_NAME]: 'prod' } }),
-      foreign: await createEni({ description: 'my database ENI', tags: { [TAG_INSTANCE_ID]: me, [TAG_CREATED_AT]: old, [TAG_CLUSTER_NAME]: 'prod' } }),
-      otherCluster: await createEni({ description: `aws-K8S-${me}`, tags: { [TAG_INSTANCE_ID]: me, [TAG_CREATED_AT]: old, [TAG_CLUSTER_NAME]: 'dev' } }),
-      attached: await createEni({ description: `aws-K8S-${me}`, tags: { [TAG_INSTANCE_ID]: me, [TAG_CREATED_AT]: old, [TAG_CLUSTER_NAME]: 'prod' }, subnet: 'node-a' }),
+      old: await createEni({
+        description: `aws-K8S-${me}`,
+        tags: { [TAG_INSTANCE_ID]: me, [TAG_CREATED_AT]: old, [TAG_CLUSTER_NAME]: 'prod' },
+      }),
+      otherNode: await createEni({
+        description: 'aws-K8S-i-0ther',
+        tags: { [TAG_INSTANCE_ID]: 'i-0ther', [TAG_CREATED_AT]: old, [TAG_CLUSTER_NAME]: 'prod' },
+      }),
+      young: await createEni({
+        description: `aws-K8S-${me}`,
+        tags: { [TAG_INSTANCE_ID]: me, [TAG_CREATED_AT]: rfc3339(t0 - 60_000), [TAG_CLUSTER_NAME]: 'prod' },
+      }),
+      undated: await createEni({
+        description: `aws-K8S-${me}`,
+        tags: { [TAG_INSTANCE_ID]: me, [TAG_CLUSTER_NAME]: 'prod' },
+      }),
+      foreign: await createEni({
+        description: 'my database ENI',
+        tags: { [TAG_INSTANCE_ID]: me, [TAG_CREATED_AT]: old, [TAG_CLUSTER_NAME]: 'prod' },
+      }),
+      otherCluster: await createEni({
+        description: `aws-K8S-${me}`,
+        tags: { [TAG_INSTANCE_ID]: me, [TAG_CREATED_AT]: old, [TAG_CLUSTER_NAME]: 'dev' },
+      }),
+      attached: await createEni({
+        description: `aws-K8S-${me}`,
+        tags: { [TAG_INSTANCE_ID]: me, [TAG_CREATED_AT]: old, [TAG_CLUSTER_NAME]: 'prod' },
+        subnet: 'node-a',
+      }),
     };
-    await ec2.send(new AttachNetworkInterfaceCommand({ NetworkInterfaceId: ids.attached, InstanceId: me, DeviceIndex: 5 }));
+    await ec2.send(
+      new AttachNetworkInterfaceCommand({ NetworkInterfaceId: ids.attached, InstanceId: me, DeviceIndex: 5 }),
+    );
     sim.resetCalls();
 
-    const api = new SdkHygieneApi({ region: sim.region, endpoint: sim.ec2Endpoint, credentials: { ...SIM_CREDENTIALS } });
+    const api = new SdkHygieneApi({
+      region: sim.region,
+      endpoint: sim.ec2Endpoint,
+      credentials: { ...SIM_CREDENTIALS },
+    });
     const clock = new TestClock(t0);
     const job = new LeakedEniCleanupJob({
       api,
@@ -281,9 +336,9 @@ describe('ENI hygiene against the simulator', () => {
     expect(api.callCounts()).toEqual({ DescribeNetworkInterfaces: 1, DeleteNetworkInterface: 2, CreateTags: 1 });
     const tagsOf = async (id: string) =>
       Object.fromEntries(
-        (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] }))).NetworkInterfaces![0]!.TagSet!.map(
-          (t) => [t.Key, t.Value],
-        ),
+        (
+          await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [id] }))
+        ).NetworkInterfaces![0]!.TagSet!.map((t) => [t.Key, t.Value]),
       );
     expect((await tagsOf(ids.undated))[TAG_CREATED_AT]).toBe(rfc3339(t0));
 
@@ -307,7 +362,10 @@ describe('ENI hygiene against the simulator', () => {
   it('without CLUSTER_NAME the job sees every cluster; a delete racing another node counts as done', async () => {
     const me = sim.instanceId;
     const old = rfc3339(Date.now() - 3_600_000);
-    const a = await createEni({ description: `aws-K8S-${me}`, tags: { [TAG_INSTANCE_ID]: me, [TAG_CREATED_AT]: old, [TAG_CLUSTER_NAME]: 'dev' } });
+    const a = await createEni({
+      description: `aws-K8S-${me}`,
+      tags: { [TAG_INSTANCE_ID]: me, [TAG_CREATED_AT]: old, [TAG_CLUSTER_NAME]: 'dev' },
+    });
     const api = new SdkHygieneApi({ client: ec2 });
     // Another node deletes it between our describe and our delete.
     const racing = {
