@@ -6,6 +6,8 @@
  */
 import { join } from 'node:path';
 
+import { DEFAULT_SETTINGS, planWhatIf, recommend, settingsEnv, type PoolSettings } from '@vpc-cni-ts/manifests/plan';
+
 import { runScale } from '../scale/cluster-sim';
 import { OURS_POLICY, UPSTREAM_POLICY } from '../scale/policy';
 import { type ScaleReport } from '../scale/report';
@@ -54,6 +56,18 @@ function rows(label: string, up: ScaleReport, ours: ScaleReport): BenchRow[] {
   ];
 }
 
+/** The settings vpc-cni-plan recommends for the workload's node type, pods per node and subnet. */
+function recommended(w: WorkloadSpec, podsPerNode: number): PoolSettings {
+  const req = { instanceType: w.instanceType ?? 'm5.xlarge', pods: podsPerNode, churnPerMinute: 0, nodes: w.nodes, subnetPrefixLength: Number((w.subnetCidr ?? '10.0.0.0/16').split('/')[1]), settings: DEFAULT_SETTINGS };
+  return recommend(req, planWhatIf(req)).settings;
+}
+
+function toEnv(s: PoolSettings): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(s)) if (v !== undefined && v !== DEFAULT_SETTINGS[k as keyof PoolSettings]) out[k] = String(v);
+  return out;
+}
+
 async function both(w: WorkloadSpec): Promise<[ScaleReport, ScaleReport]> {
   const up = await runScale(w, { policy: UPSTREAM_POLICY });
   const ours = await runScale(w, { policy: OURS_POLICY });
@@ -68,7 +82,18 @@ export const suite: BenchSuite = {
     if (process.env.SCALE_BENCH_SMALL === '1') burst = { ...burst, name: 'burst-50x2300', nodes: 50, phases: [{ kind: 'burst', at: 600, pods: 2300, overSeconds: 30 }] };
     const churn = loadWorkloadFile(join(dir, 'steady-churn.yaml'));
     const [bu, bo] = await both(burst);
+    const podsPerNode = Math.ceil(burst.phases.reduce((a, p) => a + (p.kind === 'burst' ? p.pods : 0), 0) / burst.nodes);
+    const rec = recommended(burst, podsPerNode);
+    const br = await runScale({ ...burst, name: `${burst.name}+plan`, settings: toEnv(rec) }, { policy: OURS_POLICY });
+    const burstRows = rows(burst.name ?? 'burst', bu, bo);
+    burstRows.push({
+      name: `${burst.name}: ours with vpc-cni-plan's recommendation (${settingsEnv(rec)})`,
+      ours: lat(br),
+      reference: { ...lat(bo), label: 'ours, default settings' },
+      unit: 'ms',
+      note: `EC2 calls ${br.ec2.calls} (${br.ec2.throttled} throttled), idle per node ${br.idle.meanPerNode}, subnet min free ${br.subnet.minFree}, still waiting ${br.pods.unserved}, violations ${br.violations.length}`,
+    });
     const [cu, co] = await both(churn);
-    return [...rows(burst.name ?? 'burst', bu, bo), ...rows(churn.name ?? 'churn', cu, co)];
+    return [...burstRows, ...rows(churn.name ?? 'churn', cu, co)];
   },
 };
