@@ -111,6 +111,13 @@ describe.each([['h2'], ['node-http2']] as const)(
       expect((err as Error).message).toContain('datastore: unknown pod');
     });
 
+    it('reconnects after ipamd restarts (GOAWAY, then a new server on the same socket)', async () => {
+      expect(await client.health()).toBe(1);
+      await server.stop();
+      await server.start();
+      expect(await client.health()).toBe(1);
+    });
+
     it('answers the health check', async () => {
       expect(await client.health()).toBe(1);
     });

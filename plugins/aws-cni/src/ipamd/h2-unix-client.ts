@@ -63,6 +63,7 @@ export class H2UnixClient implements UnaryTransport {
   private inbox: Buffer = Buffer.alloc(0);
   private gotBytes = false;
   private dead?: GrpcCallError;
+  private goingAway = false;
 
   constructor(private readonly socketPath: string) {}
 
@@ -71,6 +72,12 @@ export class H2UnixClient implements UnaryTransport {
   }
 
   private connect(): net.Socket {
+    if (this.socket && this.goingAway) {
+      if (this.calls.size > 0) throw new GrpcCallError(GrpcStatus.UNAVAILABLE, 'ipamd is shutting down (GOAWAY)');
+      this.socket.destroy();
+      this.socket = undefined;
+    }
+    this.goingAway = false;
     if (this.socket && !this.dead) return this.socket;
     this.dead = undefined;
     this.gotBytes = false;
@@ -80,6 +87,7 @@ export class H2UnixClient implements UnaryTransport {
     const settings = Buffer.from([0, 2, 0, 0, 0, 0]);
     s.write(Buffer.concat([PREFACE, frameHeader(settings.length, T.SETTINGS, 0, 0), settings]));
     s.on('data', (chunk: Buffer) => {
+      if (this.socket !== s) return;
       this.gotBytes = true;
       this.inbox = this.inbox.length ? Buffer.concat([this.inbox, chunk]) : chunk;
       try {
@@ -88,20 +96,23 @@ export class H2UnixClient implements UnaryTransport {
         this.fail(new GrpcCallError(GrpcStatus.INTERNAL, `HTTP/2 protocol error: ${(e as Error).message}`));
       }
     });
-    s.on('error', (e: Error) =>
+    // events of a replaced connection (after GOAWAY) must not fail the calls of the new one
+    s.on('error', (e: Error) => {
+      if (this.socket !== s) return;
       this.fail(
         this.gotBytes
           ? new GrpcCallError(GrpcStatus.UNAVAILABLE, `connection to ${this.socketPath} failed: ${e.message}`)
           : this.unreachable(e.message),
-      ),
-    );
-    s.on('close', () =>
+      );
+    });
+    s.on('close', () => {
+      if (this.socket !== s) return;
       this.fail(
         this.gotBytes
           ? new GrpcCallError(GrpcStatus.UNAVAILABLE, `ipamd closed the connection on ${this.socketPath}`)
           : this.unreachable('connection closed before any response'),
-      ),
-    );
+      );
+    });
     this.socket = s;
     return s;
   }
@@ -201,7 +212,8 @@ export class H2UnixClient implements UnaryTransport {
           this.calls.delete(id);
           c.reject(new GrpcCallError(GrpcStatus.UNAVAILABLE, 'ipamd is shutting down (GOAWAY)'));
         }
-        this.dead = new GrpcCallError(GrpcStatus.UNAVAILABLE, 'GOAWAY');
+        // no new streams on this connection: the next call reconnects once the remaining ones are done
+        this.goingAway = true;
         return;
       }
       case T.HEADERS:
