@@ -9,6 +9,7 @@ import { writeFileSync, readFileSync } from 'node:fs';
 
 import type { Simulator } from '../simulator';
 import {
+  IPAMD_BUNDLE,
   addPod,
   callDelta,
   delPod,
