@@ -2,6 +2,9 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
+import { ImdsClient } from '@vpc-cni-ts/conflist/imds';
+
+import { simulator } from '../ipamd/harness';
 import {
   childEnv,
   INIT_BUNDLE,
@@ -16,19 +19,19 @@ import {
 const MAC = '0a:1b:2c:3d:4e:5f';
 
 /** A fake /proc/sys and /sys/class/net under the temp root. */
-function fakeKernel(t: TempRoot, sysctls: Record<string, string>): { proc: string; net: string } {
+function fakeKernel(t: TempRoot, sysctls: Record<string, string>, mac = MAC): { proc: string; net: string } {
   const proc = path.join(t.root, 'proc/sys');
   const net = path.join(t.root, 'sys/class/net');
   for (const [k, v] of Object.entries(sysctls)) {
     mkdirSync(path.dirname(path.join(proc, k)), { recursive: true });
     writeFileSync(path.join(proc, k), `${v}\n`);
   }
-  for (const [n, mac] of [
+  for (const [n, addr] of [
     ['lo', '00:00:00:00:00:00'],
-    ['ens5', MAC],
+    ['ens5', mac],
   ]) {
     mkdirSync(path.join(net, n), { recursive: true });
-    writeFileSync(path.join(net, n, 'address'), `${mac}\n`);
+    writeFileSync(path.join(net, n, 'address'), `${addr}\n`);
   }
   return { proc, net };
 }
@@ -88,4 +91,29 @@ describe('aws-vpc-cni-init (bundle, temporary root, IMDS stand-in)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/rp_filter/);
   }, 30_000);
+});
+
+describe('aws-vpc-cni-init against the AWS simulator IMDS', () => {
+  it('finds the primary interface by the MAC the simulated instance reports', async () => {
+    const sim = await simulator();
+    const t = makeTempRoot('vct-install-init-sim-');
+    try {
+      const mac = await new ImdsClient({ endpoint: sim.imdsEndpoint }).primaryMac();
+      writeStandInPlugins(t.app, ['portmap']);
+      const k = fakeKernel(t, { 'net/ipv4/conf/ens5/rp_filter': '1', 'net/ipv4/tcp_early_demux': '0' }, mac);
+      const env = childEnv({
+        HOST_CNI_BIN_PATH: t.bin,
+        VPC_CNI_TS_PROC_SYS: k.proc,
+        VPC_CNI_TS_SYS_CLASS_NET: k.net,
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: sim.imdsEndpoint,
+      });
+      const r = await spawnBundle(INIT_BUNDLE, env, t.app).exited;
+      expect([r.code, r.stderr]).toEqual([0, expect.any(String)]);
+      expect(readFileSync(path.join(k.proc, 'net/ipv4/conf/ens5/rp_filter'), 'utf8').trim()).toBe('2');
+      expect(readFileSync(path.join(k.proc, 'net/ipv4/tcp_early_demux'), 'utf8').trim()).toBe('1');
+    } finally {
+      t.cleanup();
+      await sim.stop();
+    }
+  }, 60_000);
 });
