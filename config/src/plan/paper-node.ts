@@ -46,13 +46,30 @@ export class PaperNode {
   private waiting = 0;
   private lastDecrease = -Infinity;
 
-  constructor(readonly targets: PoolTargets, cooldownMs = 30_000, private readonly tickMs = 5_000, private readonly decreaseMs = 30_000) {
+  constructor(
+    readonly targets: PoolTargets,
+    cooldownMs = 30_000,
+    private readonly tickMs = 5_000,
+    private readonly decreaseMs = 30_000,
+  ) {
     this.ds = new Datastore({ prefixMode: targets.prefixDelegation, cooldownMs });
-    this.ds.addEni({ id: 'eni-0', deviceNumber: 0, isPrimary: true, subnetId: 's', primaryIp: '10.0.0.10', createdAt: 0 });
+    this.ds.addEni({
+      id: 'eni-0',
+      deviceNumber: 0,
+      isPrimary: true,
+      subnetId: 's',
+      primaryIp: '10.0.0.10',
+      createdAt: 0,
+    });
   }
 
   get stats(): PoolStats & { enis: number; pods: number; waiting: number } {
-    return { ...statsOf(this.ds.snapshot(this.now)), enis: this.ds.eniIds().length, pods: this.running.length, waiting: this.waiting };
+    return {
+      ...statsOf(this.ds.snapshot(this.now)),
+      enis: this.ds.eniIds().length,
+      pods: this.running.length,
+      waiting: this.waiting,
+    };
   }
 
   totalCalls(): number {
@@ -62,7 +79,10 @@ export class PaperNode {
   private add(eniId: string, unit: 'ip' | 'prefix', n: number): void {
     for (let i = 0; i < n; i++) {
       if (unit === 'ip') this.ds.addCidr(eniId, ip(this.nextIp++), false);
-      else this.ds.addCidr(eniId, `${ip(this.nextPrefix)}/28`, true), (this.nextPrefix += 16);
+      else {
+        this.ds.addCidr(eniId, `${ip(this.nextPrefix)}/28`, true);
+        this.nextPrefix += 16;
+      }
     }
   }
 
@@ -85,7 +105,8 @@ export class PaperNode {
   removePods(n: number): void {
     const w = Math.min(n, this.waiting);
     this.waiting -= w;
-    for (let i = w; i < n && this.running.length; i++) this.ds.unassign({ networkName: 'aws-cni', containerId: this.running.shift()!, ifName: 'eth0' }, this.now);
+    for (let i = w; i < n && this.running.length; i++)
+      this.ds.unassign({ networkName: 'aws-cni', containerId: this.running.shift()!, ifName: 'eth0' }, this.now);
   }
 
   /** One pool pass (plan, then apply at once); then time moves one tick and waiting pods retry. */
@@ -99,7 +120,14 @@ export class PaperNode {
       changed = true;
     } else if (p.increase.kind === 'create-eni') {
       const id = `eni-${this.enis}`;
-      this.ds.addEni({ id, deviceNumber: this.enis++, isPrimary: false, subnetId: 's', primaryIp: ip(this.nextIp++), createdAt: this.now });
+      this.ds.addEni({
+        id,
+        deviceNumber: this.enis++,
+        isPrimary: false,
+        subnetId: 's',
+        primaryIp: ip(this.nextIp++),
+        createdAt: this.now,
+      });
       this.add(id, p.increase.unit, p.increase.count);
       this.calls.CreateNetworkInterface++;
       this.calls.AttachNetworkInterface++;
@@ -110,7 +138,10 @@ export class PaperNode {
     for (const r of p.release.releases) {
       let any = false;
       for (const c of [...r.ips, ...r.prefixes]) any = this.ds.removeCidr(r.eniId, c).removed || any;
-      if (any) (this.calls.UnassignPrivateIpAddresses++, (changed = true));
+      if (any) {
+        this.calls.UnassignPrivateIpAddresses++;
+        changed = true;
+      }
     }
     if (p.freeEni && this.ds.removeEni(p.freeEni).removed) {
       this.calls.DetachNetworkInterface++;

@@ -21,7 +21,13 @@ const run = (...args: string[]) => {
 describe('planWhatIf on the readme examples (ipamd planner)', () => {
   it('m4.4xlarge, WARM_ENI_TARGET=1: 29 addresses idle; 5 pods -> 2 ENIs, 58 addresses', () => {
     const r = planWhatIf(req({ pods: 5 }));
-    expect(r.perNode).toMatchObject({ heldIdle: 29, heldAtPods: 58, enisAtPods: 2, idleAtPods: 53, podsWithoutAddress: 0 });
+    expect(r.perNode).toMatchObject({
+      heldIdle: 29,
+      heldAtPods: 58,
+      enisAtPods: 2,
+      idleAtPods: 53,
+      podsWithoutAddress: 0,
+    });
     expect(r.maxPods).toBe(234);
     expect(r.scaleUpCalls).toMatchObject({ CreateNetworkInterface: 1, AttachNetworkInterface: 1, total: 3 });
   });
@@ -56,7 +62,9 @@ describe('warnings', () => {
   });
 
   it('WARM_IP_TARGET on a large, high-churn cluster warns about EC2 calls', () => {
-    const r = planWhatIf(req({ instanceType: 'm5.xlarge', pods: 40, churnPerMinute: 10, nodes: 500 }, { WARM_IP_TARGET: 2 }));
+    const r = planWhatIf(
+      req({ instanceType: 'm5.xlarge', pods: 40, churnPerMinute: 10, nodes: 500 }, { WARM_IP_TARGET: 2 }),
+    );
     expect(r.warnings.map((w) => w.kind)).toContain('api-calls');
     expect(r.churnCallsPerClusterSecond).toBeGreaterThan(0.5);
     expect(r.warnings.find((w) => w.kind === 'api-calls')!.message).toMatch(/MINIMUM_IP_TARGET/);
@@ -84,7 +92,15 @@ describe('vpc-cni-plan CLI', () => {
   });
 
   it('readme MINIMUM_IP_TARGET=30 WARM_IP_TARGET=2 example: 32 addresses, JSON output', () => {
-    const r = run('--instance-type', 'm4.4xlarge', '--pods', '30', 'MINIMUM_IP_TARGET=30', 'WARM_IP_TARGET=2', '--json');
+    const r = run(
+      '--instance-type',
+      'm4.4xlarge',
+      '--pods',
+      '30',
+      'MINIMUM_IP_TARGET=30',
+      'WARM_IP_TARGET=2',
+      '--json',
+    );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.perNode.heldAtPods).toBe(32);

@@ -4,7 +4,16 @@ import type { CliIo } from '../cli/cli-io';
 import { withArgErrors } from '../cli/parse-options';
 import { ManifestError } from '../manifest-error';
 import { timelineSvg } from './svg-chart';
-import { DEFAULT_SETTINGS, planWhatIf, recommend, settingsEnv, type PlanRequest, type PlanResult, type PoolSettings, type Recommendation } from './what-if';
+import {
+  DEFAULT_SETTINGS,
+  planWhatIf,
+  recommend,
+  settingsEnv,
+  type PlanRequest,
+  type PlanResult,
+  type PoolSettings,
+  type Recommendation,
+} from './what-if';
 
 export const PLAN_USAGE = `usage: vpc-cni-plan --instance-type TYPE [options] [NAME=VALUE ...]
 
@@ -50,20 +59,29 @@ export function parseSettings(pairs: readonly string[]): PoolSettings {
     if (!m) throw new ManifestError(`unexpected argument '${p}': settings are NAME=VALUE, e.g. WARM_IP_TARGET=2`);
     const [, name, value] = m;
     if (name === 'ENABLE_PREFIX_DELEGATION') {
-      if (value !== 'true' && value !== 'false') throw new ManifestError(`ENABLE_PREFIX_DELEGATION must be true or false, got '${value}'`);
+      if (value !== 'true' && value !== 'false')
+        throw new ManifestError(`ENABLE_PREFIX_DELEGATION must be true or false, got '${value}'`);
       out.ENABLE_PREFIX_DELEGATION = value === 'true';
     } else if ((INT_VARS as readonly string[]).includes(name)) {
       if (!/^-?\d+$/.test(value)) throw new ManifestError(`${name} must be a whole number, got '${value}'`);
       const n = Number(value);
       if (name === 'MAX_ENI') {
-        if (n < 1) throw new ManifestError(`MAX_ENI=${value}: must be at least 1 here (unset it to use the instance limit); 0 leaves no ENI for pods`);
+        if (n < 1)
+          throw new ManifestError(
+            `MAX_ENI=${value}: must be at least 1 here (unset it to use the instance limit); 0 leaves no ENI for pods`,
+          );
         out.MAX_ENI = n;
       } else {
-        if (n < 0) throw new ManifestError(`${name}=${value}: must be >= 0 (upstream treats negatives inconsistently; say what you mean)`);
+        if (n < 0)
+          throw new ManifestError(
+            `${name}=${value}: must be >= 0 (upstream treats negatives inconsistently; say what you mean)`,
+          );
         out[name as 'WARM_ENI_TARGET'] = n;
       }
     } else {
-      throw new ManifestError(`unknown setting ${name}; the planner weighs ${[...INT_VARS, 'ENABLE_PREFIX_DELEGATION'].join(', ')}`);
+      throw new ManifestError(
+        `unknown setting ${name}; the planner weighs ${[...INT_VARS, 'ENABLE_PREFIX_DELEGATION'].join(', ')}`,
+      );
     }
   }
   return out;
@@ -99,7 +117,8 @@ export function parsePlanArgs(args: readonly string[]): PlanCommand {
   const instanceType = (values['instance-type'] ?? '').trim().toLowerCase();
   if (!help && !instanceType) throw new ManifestError('--instance-type is required');
   const churnRaw = values.churn;
-  if (churnRaw !== undefined && !/^\d+(\.\d+)?$/.test(churnRaw.trim())) throw new ManifestError(`--churn: expected a number >= 0 (pods per node per minute), got '${churnRaw}'`);
+  if (churnRaw !== undefined && !/^\d+(\.\d+)?$/.test(churnRaw.trim()))
+    throw new ManifestError(`--churn: expected a number >= 0 (pods per node per minute), got '${churnRaw}'`);
   if (values.svg !== undefined && values.svg.trim() === '') throw new ManifestError('--svg needs a file name');
   return {
     request: {
@@ -119,7 +138,10 @@ export function parsePlanArgs(args: readonly string[]): PlanCommand {
 /** Plain-text report. */
 export function formatPlan(r: PlanResult, rec: Recommendation): string {
   const c = r.scaleUpCalls;
-  const by = (Object.keys(c) as (keyof typeof c)[]).filter((k) => k !== 'total' && c[k] > 0).map((k) => `${k} ${c[k]}`).join(', ');
+  const by = (Object.keys(c) as (keyof typeof c)[])
+    .filter((k) => k !== 'total' && c[k] > 0)
+    .map((k) => `${k} ${c[k]}`)
+    .join(', ');
   const lines = [
     `${r.instanceType}, ${r.pods} pods/node, settings: ${settingsEnv(r.settings)}${r.prefixDelegation ? ' (prefix delegation in force)' : ''}`,
     `  max pods ${r.maxPods}`,
@@ -144,10 +166,16 @@ export function runPlanCli(argv: readonly string[], io: CliIo): number {
     }
     const result = planWhatIf(cmd.request);
     const rec = recommend(cmd.request, result);
-    if (cmd.svg) io.writeFile(cmd.svg, timelineSvg(result.timeline, `${result.instanceType}, ${result.pods} pods, ${settingsEnv(result.settings)}`));
+    if (cmd.svg)
+      io.writeFile(
+        cmd.svg,
+        timelineSvg(result.timeline, `${result.instanceType}, ${result.pods} pods, ${settingsEnv(result.settings)}`),
+      );
     if (cmd.json) {
       const { timeline, ...rest } = result;
-      io.stdout(`${JSON.stringify({ ...rest, timelinePoints: timeline.length, recommended: { settings: rec.settings, env: settingsEnv(rec.settings), reason: rec.reason, heldAtPods: rec.result.perNode.heldAtPods, nodesThatFit: rec.result.subnet.nodesThatFit } }, null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify({ ...rest, timelinePoints: timeline.length, recommended: { settings: rec.settings, env: settingsEnv(rec.settings), reason: rec.reason, heldAtPods: rec.result.perNode.heldAtPods, nodesThatFit: rec.result.subnet.nodesThatFit } }, null, 2)}\n`,
+      );
     } else io.stdout(formatPlan(result, rec));
     return 0;
   } catch (err) {

@@ -72,7 +72,12 @@ export interface PlanResult {
   /** EC2 calls per node per hour under the stated churn, and for the whole cluster. */
   readonly churnCallsPerNodeHour: number;
   readonly churnCallsPerClusterSecond: number;
-  readonly subnet: { readonly prefixLength: number; readonly usable: number; readonly nodesThatFit: number; readonly usedByCluster: number };
+  readonly subnet: {
+    readonly prefixLength: number;
+    readonly usable: number;
+    readonly nodesThatFit: number;
+    readonly usedByCluster: number;
+  };
   readonly warnings: readonly PlanWarning[];
   /** Addresses held over a scale-up, churn, scale-down timeline, for the chart. */
   readonly timeline: readonly NodePoint[];
@@ -83,7 +88,10 @@ export const ACCOUNT_MUTATING_PER_SECOND = 5;
 
 function limitsOf(type: string): InstanceLimits {
   const l = lookupInstanceLimits(type);
-  if (!l) throw new ManifestError(`unknown instance type '${type}' (not in the limits table); check the spelling, e.g. m5.large`);
+  if (!l)
+    throw new ManifestError(
+      `unknown instance type '${type}' (not in the limits table); check the spelling, e.g. m5.large`,
+    );
   return l;
 }
 
@@ -99,18 +107,24 @@ export function validateRequest(r: PlanRequest): void {
   nonNeg('WARM_IP_TARGET', s.WARM_IP_TARGET);
   nonNeg('MINIMUM_IP_TARGET', s.MINIMUM_IP_TARGET);
   nonNeg('WARM_PREFIX_TARGET', s.WARM_PREFIX_TARGET);
-  if (s.MAX_ENI !== undefined && (!Number.isInteger(s.MAX_ENI) || s.MAX_ENI < 1)) problems.push(`MAX_ENI must be a whole number >= 1 (or unset), got ${s.MAX_ENI}`);
-  if (!(r.churnPerMinute >= 0) || !Number.isFinite(r.churnPerMinute)) problems.push(`--churn must be a number >= 0 (pods replaced per node per minute), got ${r.churnPerMinute}`);
+  if (s.MAX_ENI !== undefined && (!Number.isInteger(s.MAX_ENI) || s.MAX_ENI < 1))
+    problems.push(`MAX_ENI must be a whole number >= 1 (or unset), got ${s.MAX_ENI}`);
+  if (!(r.churnPerMinute >= 0) || !Number.isFinite(r.churnPerMinute))
+    problems.push(`--churn must be a number >= 0 (pods replaced per node per minute), got ${r.churnPerMinute}`);
   if (!Number.isInteger(r.nodes) || r.nodes < 1) problems.push(`--nodes must be a whole number >= 1, got ${r.nodes}`);
-  if (!Number.isInteger(r.subnetPrefixLength) || r.subnetPrefixLength < 16 || r.subnetPrefixLength > 28) problems.push(`--subnet must be a prefix length /16 to /28 (EC2's subnet sizes), got /${r.subnetPrefixLength}`);
+  if (!Number.isInteger(r.subnetPrefixLength) || r.subnetPrefixLength < 16 || r.subnetPrefixLength > 28)
+    problems.push(`--subnet must be a prefix length /16 to /28 (EC2's subnet sizes), got /${r.subnetPrefixLength}`);
   if (problems.length) throw new ManifestError(problems.join('; '));
   const limits = limitsOf(r.instanceType);
   const pd = s.ENABLE_PREFIX_DELEGATION && limits.nitro;
   const maxPods = maxPodsFor(limits, { prefixDelegation: pd, maxEni: s.MAX_ENI });
   if (r.pods > maxPods - 2) {
-    throw new ManifestError(`--pods ${r.pods} exceeds what ${r.instanceType} can run with these settings: max pods ${maxPods} (${maxPods - 2} with VPC addresses, 2 are host-network daemons)${pd ? '' : '; consider ENABLE_PREFIX_DELEGATION=true on a Nitro type or a larger type'}`);
+    throw new ManifestError(
+      `--pods ${r.pods} exceeds what ${r.instanceType} can run with these settings: max pods ${maxPods} (${maxPods - 2} with VPC addresses, 2 are host-network daemons)${pd ? '' : '; consider ENABLE_PREFIX_DELEGATION=true on a Nitro type or a larger type'}`,
+    );
   }
-  if (r.churnPerMinute > 0 && r.pods === 0) throw new ManifestError('--churn needs --pods > 0: churn replaces running pods');
+  if (r.churnPerMinute > 0 && r.pods === 0)
+    throw new ManifestError('--churn needs --pods > 0: churn replaces running pods');
 }
 
 /** The planner's targets for a request, exactly as ipamd builds them (`targetsFrom`). */
@@ -182,7 +196,9 @@ export function planWhatIf(r: PlanRequest): PlanResult {
     added += n;
   });
   run(60);
-  const upCalls = Object.fromEntries(Object.entries(node.calls).map(([k, v]) => [k, v - before[k as Ec2Action]])) as Record<Ec2Action, number>;
+  const upCalls = Object.fromEntries(
+    Object.entries(node.calls).map(([k, v]) => [k, v - before[k as Ec2Action]]),
+  ) as Record<Ec2Action, number>;
   const atPods = node.stats;
   const podsWithoutAddress = atPods.waiting;
   // 3. churn for an hour: replace churnPerMinute pods per minute, spread over the ticks
@@ -221,15 +237,38 @@ export function planWhatIf(r: PlanRequest): PlanResult {
           : `${podsWithoutAddress} of ${r.pods} pods would get no address (MAX_ENI=${s.MAX_ENI ?? 'unset'} caps the node at ${atPods.total} addresses).`,
     });
   } else if (s.MINIMUM_IP_TARGET > 0 && s.WARM_IP_TARGET === 0) {
-    warnings.push({ kind: 'stops-allocation', message: `MINIMUM_IP_TARGET=${s.MINIMUM_IP_TARGET} without WARM_IP_TARGET: allocation stops at ${s.MINIMUM_IP_TARGET} addresses; any pod beyond that gets no address. Set WARM_IP_TARGET >= 1.` });
+    warnings.push({
+      kind: 'stops-allocation',
+      message: `MINIMUM_IP_TARGET=${s.MINIMUM_IP_TARGET} without WARM_IP_TARGET: allocation stops at ${s.MINIMUM_IP_TARGET} addresses; any pod beyond that gets no address. Set WARM_IP_TARGET >= 1.`,
+    });
   }
   if (s.ENABLE_PREFIX_DELEGATION && !limits.nitro) {
-    warnings.push({ kind: 'ignored', message: `ENABLE_PREFIX_DELEGATION=true but ${r.instanceType} is not Nitro (hypervisor ${limits.hypervisor || 'unknown'}): ipamd uses secondary IPs; the numbers above are for secondary IPs.` });
+    warnings.push({
+      kind: 'ignored',
+      message: `ENABLE_PREFIX_DELEGATION=true but ${r.instanceType} is not Nitro (hypervisor ${limits.hypervisor || 'unknown'}): ipamd uses secondary IPs; the numbers above are for secondary IPs.`,
+    });
   }
-  if (s.WARM_PREFIX_TARGET > 0 && !pd) warnings.push({ kind: 'ignored', message: 'WARM_PREFIX_TARGET only applies with prefix delegation; it is ignored here.' });
-  if (warmIp && s.WARM_ENI_TARGET !== DEFAULT_SETTINGS.WARM_ENI_TARGET) warnings.push({ kind: 'ignored', message: 'WARM_ENI_TARGET is ignored when WARM_IP_TARGET or MINIMUM_IP_TARGET is set.' });
-  if (pd && warmIp && s.WARM_PREFIX_TARGET > 0) warnings.push({ kind: 'ignored', message: 'WARM_PREFIX_TARGET is ignored when WARM_IP_TARGET or MINIMUM_IP_TARGET is set.' });
-  if (!warmIp && !pd && s.WARM_ENI_TARGET === 0) warnings.push({ kind: 'oscillation', message: 'WARM_ENI_TARGET=0 keeps no spare: every pod beyond the current ENI waits for a new ENI (upstream #1775 reports attach/free loops with no pods).' });
+  if (s.WARM_PREFIX_TARGET > 0 && !pd)
+    warnings.push({
+      kind: 'ignored',
+      message: 'WARM_PREFIX_TARGET only applies with prefix delegation; it is ignored here.',
+    });
+  if (warmIp && s.WARM_ENI_TARGET !== DEFAULT_SETTINGS.WARM_ENI_TARGET)
+    warnings.push({
+      kind: 'ignored',
+      message: 'WARM_ENI_TARGET is ignored when WARM_IP_TARGET or MINIMUM_IP_TARGET is set.',
+    });
+  if (pd && warmIp && s.WARM_PREFIX_TARGET > 0)
+    warnings.push({
+      kind: 'ignored',
+      message: 'WARM_PREFIX_TARGET is ignored when WARM_IP_TARGET or MINIMUM_IP_TARGET is set.',
+    });
+  if (!warmIp && !pd && s.WARM_ENI_TARGET === 0)
+    warnings.push({
+      kind: 'oscillation',
+      message:
+        'WARM_ENI_TARGET=0 keeps no spare: every pod beyond the current ENI waits for a new ENI (upstream #1775 reports attach/free loops with no pods).',
+    });
   const clusterPerSecond = (churnCalls / 3600) * r.nodes;
   const overBudget = clusterPerSecond > ACCOUNT_MUTATING_PER_SECOND / 2;
   const rate = `about ${clusterPerSecond.toFixed(2)} EC2 calls/s for the cluster under steady churn on paper (the account's mutating budget is ${ACCOUNT_MUTATING_PER_SECOND}/s, shared with everything else in it)`;
@@ -242,8 +281,16 @@ export function planWhatIf(r: PlanRequest): PlanResult {
     warnings.push({ kind: 'api-calls', message: `${rate}; expect throttling.` });
   }
   const idleAtPods = atPods.total - atPods.assigned;
-  if (idleAtPods > Math.max(16, atPods.assigned)) warnings.push({ kind: 'waste', message: `${idleAtPods} addresses per node held idle with ${r.pods} pods (${idleAtPods * r.nodes} across ${r.nodes} nodes).` });
-  if (r.nodes > nodesThatFit) warnings.push({ kind: 'subnet', message: `a /${r.subnetPrefixLength} (${usable} usable addresses) holds only ${nodesThatFit} such nodes; ${r.nodes} were asked for.` });
+  if (idleAtPods > Math.max(16, atPods.assigned))
+    warnings.push({
+      kind: 'waste',
+      message: `${idleAtPods} addresses per node held idle with ${r.pods} pods (${idleAtPods * r.nodes} across ${r.nodes} nodes).`,
+    });
+  if (r.nodes > nodesThatFit)
+    warnings.push({
+      kind: 'subnet',
+      message: `a /${r.subnetPrefixLength} (${usable} usable addresses) holds only ${nodesThatFit} such nodes; ${r.nodes} were asked for.`,
+    });
 
   return {
     instanceType: r.instanceType,
@@ -251,7 +298,14 @@ export function planWhatIf(r: PlanRequest): PlanResult {
     prefixDelegation: pd,
     maxPods,
     pods: r.pods,
-    perNode: { heldIdle: idle.total, heldAtPods: atPods.total, enisAtPods: atPods.enis, idleAtPods, subnetAddresses, podsWithoutAddress },
+    perNode: {
+      heldIdle: idle.total,
+      heldAtPods: atPods.total,
+      enisAtPods: atPods.enis,
+      idleAtPods,
+      subnetAddresses,
+      podsWithoutAddress,
+    },
     scaleUpCalls: { ...upCalls, total: Object.values(upCalls).reduce((a, b) => a + b, 0) },
     scaleDownCalls: downCalls,
     churnCallsPerNodeHour: churnCalls,
@@ -294,7 +348,13 @@ export function recommend(r: PlanRequest, current: PlanResult): Recommendation {
     DEFAULT_SETTINGS,
     { ...DEFAULT_SETTINGS, MINIMUM_IP_TARGET: r.pods, WARM_IP_TARGET: warm, MAX_ENI: r.settings.MAX_ENI },
   ];
-  if (limits.nitro) candidates.push({ ...DEFAULT_SETTINGS, ENABLE_PREFIX_DELEGATION: true, WARM_PREFIX_TARGET: 1, MAX_ENI: r.settings.MAX_ENI });
+  if (limits.nitro)
+    candidates.push({
+      ...DEFAULT_SETTINGS,
+      ENABLE_PREFIX_DELEGATION: true,
+      WARM_PREFIX_TARGET: 1,
+      MAX_ENI: r.settings.MAX_ENI,
+    });
   const scored: { s: PoolSettings; res: PlanResult; ok: boolean }[] = [];
   for (const s of candidates) {
     let res: PlanResult;
@@ -303,7 +363,10 @@ export function recommend(r: PlanRequest, current: PlanResult): Recommendation {
     } catch {
       continue;
     }
-    const ok = res.perNode.podsWithoutAddress === 0 && !res.warnings.some((w) => w.kind === 'stops-allocation') && res.churnCallsPerClusterSecond <= ACCOUNT_MUTATING_PER_SECOND / 2;
+    const ok =
+      res.perNode.podsWithoutAddress === 0 &&
+      !res.warnings.some((w) => w.kind === 'stops-allocation') &&
+      res.churnCallsPerClusterSecond <= ACCOUNT_MUTATING_PER_SECOND / 2;
     scored.push({ s, res, ok });
   }
   const pool = scored.some((x) => x.ok) ? scored.filter((x) => x.ok) : scored;

@@ -45,26 +45,44 @@ function rows(label: string, up: ScaleReport, ours: ScaleReport): BenchRow[] {
         .map((a) => side(a, ours.ec2.byAction[a]?.calls ?? 0, up.ec2.byAction[a]?.calls ?? 0))
         .join('\n    '),
     },
-    { name: `${label}: throttled EC2 calls`, ours: one(ours.ec2.throttled), reference: ref(one(up.ec2.throttled)), unit: 'calls', note: side('retries', ours.ec2.retries, up.ec2.retries) },
+    {
+      name: `${label}: throttled EC2 calls`,
+      ours: one(ours.ec2.throttled),
+      reference: ref(one(up.ec2.throttled)),
+      unit: 'calls',
+      note: side('retries', ours.ec2.retries, up.ec2.retries),
+    },
     {
       name: `${label}: idle addresses per node (time-averaged)`,
       ours: one(ours.idle.meanPerNode),
       reference: ref(one(up.idle.meanPerNode)),
       unit: 'addresses',
-      note: [side('peak', ours.idle.peakPerNode, up.idle.peakPerNode), side('subnet min free', ours.subnet.minFree, up.subnet.minFree), `invariant violations: ours ${ours.violations.length}, upstream ${up.violations.length}`].join('\n    '),
+      note: [
+        side('peak', ours.idle.peakPerNode, up.idle.peakPerNode),
+        side('subnet min free', ours.subnet.minFree, up.subnet.minFree),
+        `invariant violations: ours ${ours.violations.length}, upstream ${up.violations.length}`,
+      ].join('\n    '),
     },
   ];
 }
 
 /** The settings vpc-cni-plan recommends for the workload's node type, pods per node and subnet. */
 function recommended(w: WorkloadSpec, podsPerNode: number): PoolSettings {
-  const req = { instanceType: w.instanceType ?? 'm5.xlarge', pods: podsPerNode, churnPerMinute: 0, nodes: w.nodes, subnetPrefixLength: Number((w.subnetCidr ?? '10.0.0.0/16').split('/')[1]), settings: DEFAULT_SETTINGS };
+  const req = {
+    instanceType: w.instanceType ?? 'm5.xlarge',
+    pods: podsPerNode,
+    churnPerMinute: 0,
+    nodes: w.nodes,
+    subnetPrefixLength: Number((w.subnetCidr ?? '10.0.0.0/16').split('/')[1]),
+    settings: DEFAULT_SETTINGS,
+  };
   return recommend(req, planWhatIf(req)).settings;
 }
 
 function toEnv(s: PoolSettings): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(s)) if (v !== undefined && v !== DEFAULT_SETTINGS[k as keyof PoolSettings]) out[k] = String(v);
+  for (const [k, v] of Object.entries(s))
+    if (v !== undefined && v !== DEFAULT_SETTINGS[k as keyof PoolSettings]) out[k] = String(v);
   return out;
 }
 
@@ -79,10 +97,18 @@ export const suite: BenchSuite = {
   async run() {
     const dir = join(__dirname, '..', '..', 'src', 'scale', 'workloads');
     let burst = loadWorkloadFile(join(dir, 'burst-500.yaml'));
-    if (process.env.SCALE_BENCH_SMALL === '1') burst = { ...burst, name: 'burst-50x2300', nodes: 50, phases: [{ kind: 'burst', at: 600, pods: 2300, overSeconds: 30 }] };
+    if (process.env.SCALE_BENCH_SMALL === '1')
+      burst = {
+        ...burst,
+        name: 'burst-50x2300',
+        nodes: 50,
+        phases: [{ kind: 'burst', at: 600, pods: 2300, overSeconds: 30 }],
+      };
     const churn = loadWorkloadFile(join(dir, 'steady-churn.yaml'));
     const [bu, bo] = await both(burst);
-    const podsPerNode = Math.ceil(burst.phases.reduce((a, p) => a + (p.kind === 'burst' ? p.pods : 0), 0) / burst.nodes);
+    const podsPerNode = Math.ceil(
+      burst.phases.reduce((a, p) => a + (p.kind === 'burst' ? p.pods : 0), 0) / burst.nodes,
+    );
     const rec = recommended(burst, podsPerNode);
     const br = await runScale({ ...burst, name: `${burst.name}+plan`, settings: toEnv(rec) }, { policy: OURS_POLICY });
     const burstRows = rows(burst.name ?? 'burst', bu, bo);

@@ -28,14 +28,18 @@ export class ClusterBudget {
   waited = 0;
   waitedMs = 0;
 
-  constructor(private readonly clock: Clock, readonly config: BudgetConfig) {
+  constructor(
+    private readonly clock: Clock,
+    readonly config: BudgetConfig,
+  ) {
     this.tokens = config.size;
     this.last = clock.now();
   }
 
   private refill(): void {
     const now = this.clock.now();
-    if (now > this.last) this.tokens = Math.min(this.config.size, this.tokens + ((now - this.last) / 1000) * this.config.refillPerSecond);
+    if (now > this.last)
+      this.tokens = Math.min(this.config.size, this.tokens + ((now - this.last) / 1000) * this.config.refillPerSecond);
     this.last = now;
   }
 
@@ -49,7 +53,11 @@ export class ClusterBudget {
     const since = this.clock.now();
     this.waited++;
     return new Promise((resolve) => {
-      this.waiters.push({ priority, seq: this.seq++, resolve: () => ((this.waitedMs += this.clock.now() - since), resolve()) });
+      this.waiters.push({
+        priority,
+        seq: this.seq++,
+        resolve: () => ((this.waitedMs += this.clock.now() - since), resolve()),
+      });
       void this.pump();
     });
   }
@@ -68,7 +76,10 @@ export class ClusterBudget {
         let bestP = this.waiters[0].priority();
         for (let i = 1; i < this.waiters.length; i++) {
           const p = this.waiters[i].priority();
-          if (p > bestP) (best = i), (bestP = p);
+          if (p > bestP) {
+            best = i;
+            bestP = p;
+          }
         }
         const [w] = this.waiters.splice(best, 1);
         this.tokens -= 1;

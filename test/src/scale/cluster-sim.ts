@@ -78,7 +78,12 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
     {
       seed,
       region: 'us-west-2',
-      vpcs: [{ cidrBlocks: [vpcCidrFor(subnetCidr)], subnets: [{ name: 'nodes', availabilityZone: 'us-west-2a', cidrBlock: subnetCidr }] }],
+      vpcs: [
+        {
+          cidrBlocks: [vpcCidrFor(subnetCidr)],
+          subnets: [{ name: 'nodes', availabilityZone: 'us-west-2a', cidrBlock: subnetCidr }],
+        },
+      ],
       instances: [],
     },
     { clock },
@@ -98,7 +103,10 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
   const rng = new Prng(seed).fork(7);
   const policy = opts.policy;
   const budget = policy.sharedBudget
-    ? { mutating: new ClusterBudget(clock, policy.sharedBudget.mutating), describe: new ClusterBudget(clock, policy.sharedBudget.describe) }
+    ? {
+        mutating: new ClusterBudget(clock, policy.sharedBudget.mutating),
+        describe: new ClusterBudget(clock, policy.sharedBudget.describe),
+      }
     : undefined;
   const violations: string[] = [];
   const held = new Map<string, number>();
@@ -115,10 +123,20 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
     const kubeletMaxPods = Math.min(maxPodsFor(limits, { prefixDelegation: pd }), pd ? 110 : Infinity);
     if (!config) config = loadConfig({ ...w.settings, MAX_PODS: String(kubeletMaxPods), ...policy.env });
     const cfg = config;
-    const ds = new Datastore({ prefixMode: cfg.pool.prefixDelegation && limits.nitro, cooldownMs: cfg.pool.ipCooldownSeconds * 1000 });
+    const ds = new Datastore({
+      prefixMode: cfg.pool.prefixDelegation && limits.nitro,
+      cooldownMs: cfg.pool.ipCooldownSeconds * 1000,
+    });
     const vpc = [...sim.world.vpcs.values()][0];
     const node: NodeInfo = {
-      identity: { instanceId: inst.instanceId, instanceType, availabilityZone: inst.availabilityZone, region: sim.region, localIpv4: inst.primaryIp, primaryMac: inst.mac },
+      identity: {
+        instanceId: inst.instanceId,
+        instanceType,
+        availabilityZone: inst.availabilityZone,
+        region: sim.region,
+        localIpv4: inst.primaryIp,
+        primaryMac: inst.mac,
+      },
       limits,
       vpcId: vpc.vpcId,
       vpcCidrs: [vpcCidrFor(subnetCidr)],
@@ -127,32 +145,64 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
       securityGroupIds: [...sim.world.enis.get(inst.primaryEniId)!.groups],
     };
     const imds: Imds = new InProcessImds(sim, inst.instanceId);
-    let self: SimNode | undefined;
+    const ref: { node?: SimNode } = {};
     const snapNow = () => ds.snapshot(clock.now());
     const policyEc2 = new PolicyEc2(
       shared,
       clock,
       policy.retry,
       {
-        extraAddresses: () => Math.max(0, (self?.pending.size ?? 0) - statsOf(snapNow()).available),
+        extraAddresses: () => Math.max(0, (ref.node?.pending.size ?? 0) - statsOf(snapNow()).available),
         roomOn: (eniId) => {
           const e = snapNow().enis.find((x) => x.id === eniId);
           return e ? Math.max(0, limits.ipv4Limit - 1 - e.ipCount - e.prefixCount) : limits.ipv4Limit - 1;
         },
         slotsPerEni: limits.ipv4Limit - 1,
-        podRoom: () => Math.max(0, (self?.pm.currentTargets().maxPods ?? Infinity) - statsOf(snapNow()).total),
-        waiting: () => self?.pending.size ?? 0,
+        podRoom: () => Math.max(0, (ref.node?.pm.currentTargets().maxPods ?? Infinity) - statsOf(snapNow()).total),
+        waiting: () => ref.node?.pending.size ?? 0,
       },
       { batchToDemand: policy.batchToDemand, releaseAfterQuietMs: policy.releaseAfterQuietMs, budget },
     );
-    const pm = new PoolManager({ config: cfg, node, datastore: ds, ec2: policyEc2, imds, clock, logger: silentLogger, metrics: new MemoryMetrics(), hostNetwork: new NoopHostNetwork(), commit: async () => {} });
+    const pm = new PoolManager({
+      config: cfg,
+      node,
+      datastore: ds,
+      ec2: policyEc2,
+      imds,
+      clock,
+      logger: silentLogger,
+      metrics: new MemoryMetrics(),
+      hostNetwork: new NoopHostNetwork(),
+      commit: async () => {},
+    });
     const status: PoolStatusSource = {
       blockReason: () => pm.blockReason(),
       nudge: () => (policy.nudgeOnEmpty ? pm.nudge() : undefined),
       currentTargets: () => pm.currentTargets(),
     };
-    const service = new IpamService(ds, async () => {}, status, clock, new MemoryMetrics(), silentLogger, cfg.pool.ipCooldownSeconds);
-    self = { index: i, instanceId: inst.instanceId, ds, pm, service, policyEc2, limits, ready: false, scheduled: 0, pending: new Map(), retryArmed: false };
+    const service = new IpamService(
+      ds,
+      async () => {},
+      status,
+      clock,
+      new MemoryMetrics(),
+      silentLogger,
+      cfg.pool.ipCooldownSeconds,
+    );
+    const self: SimNode = {
+      index: i,
+      instanceId: inst.instanceId,
+      ds,
+      pm,
+      service,
+      policyEc2,
+      limits,
+      ready: false,
+      scheduled: 0,
+      pending: new Map(),
+      retryArmed: false,
+    };
+    ref.node = self;
     nodes.push(self);
   }
   const capacity = (n: SimNode): number => {
@@ -168,7 +218,8 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
       const g = await n.service.add({ ...pod.key, podName: `pod-${pod.ev.id}`, podNamespace: 'default' });
       if (pod.deleted) return true;
       const other = held.get(g.address);
-      if (other !== undefined && other !== pod.ev.id) violations.push(`${g.address} handed to pod ${pod.ev.id} on node ${n.index} while pod ${other} holds it`);
+      if (other !== undefined && other !== pod.ev.id)
+        violations.push(`${g.address} handed to pod ${pod.ev.id} on node ${n.index} while pod ${other} holds it`);
       held.set(g.address, pod.ev.id);
       pod.address = g.address;
       pod.assignedAt = clock.now();
@@ -176,7 +227,8 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
       n.pending.delete(pod.ev.id);
       return true;
     } catch (e) {
-      if (!(e instanceof IpamError) || e.kind !== 'no-address') violations.push(`ADD of pod ${pod.ev.id} failed unexpectedly: ${(e as Error).message}`);
+      if (!(e instanceof IpamError) || e.kind !== 'no-address')
+        violations.push(`ADD of pod ${pod.ev.id} failed unexpectedly: ${(e as Error).message}`);
       return false;
     }
   };
@@ -193,8 +245,13 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
     if (!ready.length) return undefined;
     const a = ready[rng.int(ready.length)];
     const b = ready[rng.int(ready.length)];
-    const best = [a, b].filter((x) => x.scheduled < capacity(x)).sort((x, y) => x.scheduled - y.scheduled || x.index - y.index)[0];
-    return best ?? ready.filter((x) => x.scheduled < capacity(x)).sort((x, y) => x.scheduled - y.scheduled || x.index - y.index)[0];
+    const best = [a, b]
+      .filter((x) => x.scheduled < capacity(x))
+      .sort((x, y) => x.scheduled - y.scheduled || x.index - y.index)[0];
+    return (
+      best ??
+      ready.filter((x) => x.scheduled < capacity(x)).sort((x, y) => x.scheduled - y.scheduled || x.index - y.index)[0]
+    );
   };
   const create = async (pod: Pod): Promise<void> => {
     counts.created++;
@@ -233,7 +290,9 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
 
   // ---- drivers (coroutines on the virtual clock) ----
   const endAt = T0 + w.durationSeconds * 1000;
-  const starts = nodes.map((n) => ({ n, at: T0 + Math.round(rng.next() * (w.nodeStartSpreadSeconds ?? 60) * 1000) })).sort((a, b) => a.at - b.at || a.n.index - b.n.index);
+  const starts = nodes
+    .map((n) => ({ n, at: T0 + Math.round(rng.next() * (w.nodeStartSpreadSeconds ?? 60) * 1000) }))
+    .sort((a, b) => a.at - b.at || a.n.index - b.n.index);
   const startNodes = (async () => {
     for (const s of starts) {
       if (s.at > clock.now()) await clock.sleep(s.at - clock.now());
@@ -244,7 +303,12 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
     }
   })();
   const events = generatePods(w);
-  const pods: Pod[] = events.map((ev) => ({ ev, key: { networkName: NET, containerId: `c${ev.id.toString(16).padStart(8, '0')}`, ifName: 'eth0' }, waited: false, deleted: false }));
+  const pods: Pod[] = events.map((ev) => ({
+    ev,
+    key: { networkName: NET, containerId: `c${ev.id.toString(16).padStart(8, '0')}`, ifName: 'eth0' },
+    waited: false,
+    deleted: false,
+  }));
   const deletions: Pod[] = [];
   const podDriver = (async () => {
     let i = 0;
@@ -260,7 +324,10 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
       while (i < pods.length && T0 + pods[i].ev.createAt <= clock.now()) {
         const pod = pods[i++];
         await create(pod);
-        if (pod.ev.deleteAt !== undefined) (deletions.push(pod), (added = true));
+        if (pod.ev.deleteAt !== undefined) {
+          deletions.push(pod);
+          added = true;
+        }
       }
       if (added) byDelete();
     }
@@ -269,7 +336,10 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
   const sampleMs = (w.sampleSeconds ?? 10) * 1000;
   let minFree = subnet.pool.available;
   const sample = (): void => {
-    let held = 0, idle = 0, idleMax = 0, podsNow = 0;
+    let held = 0,
+      idle = 0,
+      idleMax = 0,
+      podsNow = 0;
     for (const n of ready) {
       const s = statsOf(n.ds.snapshot(clock.now()));
       held += s.total;
@@ -280,7 +350,14 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
     const k = Math.max(1, ready.length);
     const free = subnet.pool.available;
     minFree = Math.min(minFree, free);
-    series.push({ t: Math.round((clock.now() - T0) / 1000), pods: podsNow, heldPerNode: round1(held / k), idlePerNode: round1(idle / k), idleMaxNode: idleMax, subnetFree: free });
+    series.push({
+      t: Math.round((clock.now() - T0) / 1000),
+      pods: podsNow,
+      heldPerNode: round1(held / k),
+      idlePerNode: round1(idle / k),
+      idleMaxNode: idleMax,
+      subnetFree: free,
+    });
   };
   const sampler = (async () => {
     while (clock.now() + sampleMs <= endAt) {
@@ -318,7 +395,9 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
   const unserved = pods.filter((p) => !p.deleted && p.node && p.address === undefined).length;
   const stats = sim.callStats();
   const byAction: Record<string, { calls: number; throttled: number; errors: number }> = {};
-  let calls = 0, throttled = 0, errors = 0;
+  let calls = 0,
+    throttled = 0,
+    errors = 0;
   for (const [a, s] of Object.entries(stats).sort(([x], [y]) => x.localeCompare(y))) {
     byAction[a] = { calls: s.total, throttled: s.throttled, errors: s.errors + s.faulted };
     calls += s.total;
@@ -328,9 +407,13 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
   const idleSeries = series.map((s) => s.idlePerNode);
   // Pods still waiting count with the time they have waited so far (a lower bound), so a policy that leaves pods
   // without an address cannot look faster for it.
-  for (const p of pods) if (!p.deleted && p.node && p.address === undefined) latencies.push(endAt - (T0 + p.ev.createAt));
+  for (const p of pods)
+    if (!p.deleted && p.node && p.address === undefined) latencies.push(endAt - (T0 + p.ev.createAt));
   latencies.sort((a, b) => a - b);
-  const pct = (p: number): number => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil((p / 100) * latencies.length) - 1))] : 0);
+  const pct = (p: number): number =>
+    latencies.length
+      ? latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil((p / 100) * latencies.length) - 1))]
+      : 0;
   return {
     workload: w.name ?? 'workload',
     policy: policy.name,
@@ -340,8 +423,21 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
     instanceType,
     settings: { ...(w.settings ?? {}) },
     simulatedSeconds: w.durationSeconds,
-    pods: { created: counts.created, served: latencies.length - unserved, waited: counts.waited, deletedWaiting: counts.deletedWaiting, unserved, unschedulable: counts.unschedulable },
-    timeToAddressMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: latencies.length ? latencies[latencies.length - 1] : 0, mean: Math.round(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)) },
+    pods: {
+      created: counts.created,
+      served: latencies.length - unserved,
+      waited: counts.waited,
+      deletedWaiting: counts.deletedWaiting,
+      unserved,
+      unschedulable: counts.unschedulable,
+    },
+    timeToAddressMs: {
+      p50: pct(50),
+      p90: pct(90),
+      p99: pct(99),
+      max: latencies.length ? latencies[latencies.length - 1] : 0,
+      mean: Math.round(latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length)),
+    },
     ec2: {
       calls,
       throttled,

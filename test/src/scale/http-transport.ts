@@ -7,5 +7,10 @@ import { MemoryMetrics, silentLogger, type Clock, type Ec2Api } from '@vpc-cni-t
  * the environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; the simulator checks none).
  */
 export function sdkOverHttp(endpoint: string, region: string, clock: Clock): Ec2Api {
-  return new SdkEc2Api({ region, endpoint, httpTimeoutMs: 10_000, maxAttempts: 1, throttleAttempts: 1, userAgent: 'vpc-cni-ts-scale-sim' }, clock, new MemoryMetrics(), silentLogger);
+  return new SdkEc2Api(
+    { region, endpoint, httpTimeoutMs: 10_000, maxAttempts: 1, throttleAttempts: 1, userAgent: 'vpc-cni-ts-scale-sim' },
+    clock,
+    new MemoryMetrics(),
+    silentLogger,
+  );
 }

@@ -1,6 +1,13 @@
 import type { Eni as DomainEni, InstanceIdentity, Subnet as DomainSubnet } from '@vpc-cni-ts/ipamd';
 import { lookupInstanceLimits, type InstanceLimits } from '@vpc-cni-ts/ipamd/limits';
-import { Ec2Error as PortError, type AssignedAddresses, type CreateEniRequest, type Ec2Api, type Imds, type ImdsInterface } from '@vpc-cni-ts/ipamd/ports';
+import {
+  Ec2Error as PortError,
+  type AssignedAddresses,
+  type CreateEniRequest,
+  type Ec2Api,
+  type Imds,
+  type ImdsInterface,
+} from '@vpc-cni-ts/ipamd/ports';
 
 import type { Simulator } from '../simulator';
 import { Ec2Error as SimError } from '../simulator/ec2-error';
@@ -79,7 +86,9 @@ export class InProcessEc2 implements Ec2Api {
 
   describeAvailableTaggedEnis(vpcId: string, tagKey: string): Promise<DomainEni[]> {
     return this.run('DescribeNetworkInterfaces', 'describe', () =>
-      [...this.sim.world.enis.values()].filter((e) => e.vpcId === vpcId && !e.attachment && e.tags.has(tagKey)).map(toDomainEni),
+      [...this.sim.world.enis.values()]
+        .filter((e) => e.vpcId === vpcId && !e.attachment && e.tags.has(tagKey))
+        .map(toDomainEni),
     );
   }
 
@@ -87,7 +96,14 @@ export class InProcessEc2 implements Ec2Api {
     return this.run('DescribeSubnets', 'describe', () => {
       const s = this.sim.world.subnets.get(subnetId);
       if (!s) return undefined;
-      return { id: s.subnetId, cidr: formatCidr4(s.cidr), availabilityZone: s.availabilityZone, availableIpAddressCount: s.pool.available, vpcId: s.vpcId, tags: Object.fromEntries(s.tags) };
+      return {
+        id: s.subnetId,
+        cidr: formatCidr4(s.cidr),
+        availabilityZone: s.availabilityZone,
+        availableIpAddressCount: s.pool.available,
+        vpcId: s.vpcId,
+        tags: Object.fromEntries(s.tags),
+      };
     });
   }
 
@@ -107,36 +123,62 @@ export class InProcessEc2 implements Ec2Api {
   }
 
   attachNetworkInterface(eniId: string, instanceId: string, deviceIndex: number): Promise<string> {
-    return this.run('AttachNetworkInterface', 'mutating', () => this.sim.world.attachNetworkInterface(eniId, instanceId, deviceIndex).attachmentId);
+    return this.run(
+      'AttachNetworkInterface',
+      'mutating',
+      () => this.sim.world.attachNetworkInterface(eniId, instanceId, deviceIndex).attachmentId,
+    );
   }
 
   setDeleteOnTermination(eniId: string, attachmentId: string): Promise<void> {
     return this.run('ModifyNetworkInterfaceAttribute', 'mutating', () => {
-      this.sim.world.modifyNetworkInterfaceAttribute(eniId, { kind: 'attachment', attachmentId, deleteOnTermination: true });
+      this.sim.world.modifyNetworkInterfaceAttribute(eniId, {
+        kind: 'attachment',
+        attachmentId,
+        deleteOnTermination: true,
+      });
     });
   }
 
   detachNetworkInterface(attachmentId: string): Promise<void> {
-    return this.run('DetachNetworkInterface', 'mutating', () => this.sim.world.detachNetworkInterface(attachmentId, false));
+    return this.run('DetachNetworkInterface', 'mutating', () =>
+      this.sim.world.detachNetworkInterface(attachmentId, false),
+    );
   }
 
   deleteNetworkInterface(eniId: string): Promise<void> {
     return this.run('DeleteNetworkInterface', 'mutating', () => this.sim.world.deleteNetworkInterface(eniId));
   }
 
-  assignPrivateIpAddresses(eniId: string, req: { readonly ipCount?: number; readonly prefixCount?: number }): Promise<AssignedAddresses> {
+  assignPrivateIpAddresses(
+    eniId: string,
+    req: { readonly ipCount?: number; readonly prefixCount?: number },
+  ): Promise<AssignedAddresses> {
     return this.run('AssignPrivateIpAddresses', 'mutating', () => {
-      const r = this.sim.world.assignPrivateIpAddresses(eniId, req.prefixCount ? { prefixCount: req.prefixCount } : { count: req.ipCount ?? 1 });
+      const r = this.sim.world.assignPrivateIpAddresses(
+        eniId,
+        req.prefixCount ? { prefixCount: req.prefixCount } : { count: req.ipCount ?? 1 },
+      );
       return { ips: r.addresses.map(formatIpv4), prefixes: r.prefixes.map((p) => `${formatIpv4(p)}/28`) };
     });
   }
 
-  unassignPrivateIpAddresses(eniId: string, req: { readonly ips?: readonly string[]; readonly prefixes?: readonly string[] }): Promise<void> {
-    return this.run('UnassignPrivateIpAddresses', 'mutating', () => this.sim.world.unassignPrivateIpAddresses(eniId, { addresses: req.ips, prefixes: req.prefixes }));
+  unassignPrivateIpAddresses(
+    eniId: string,
+    req: { readonly ips?: readonly string[]; readonly prefixes?: readonly string[] },
+  ): Promise<void> {
+    return this.run('UnassignPrivateIpAddresses', 'mutating', () =>
+      this.sim.world.unassignPrivateIpAddresses(eniId, { addresses: req.ips, prefixes: req.prefixes }),
+    );
   }
 
   createTags(resourceIds: readonly string[], tags: Readonly<Record<string, string>>): Promise<void> {
-    return this.run('CreateTags', 'mutating', () => this.sim.world.createTags(resourceIds, Object.entries(tags).map(([key, value]) => ({ key, value }))));
+    return this.run('CreateTags', 'mutating', () =>
+      this.sim.world.createTags(
+        resourceIds,
+        Object.entries(tags).map(([key, value]) => ({ key, value })),
+      ),
+    );
   }
 
   describeInstanceType(instanceType: string): Promise<InstanceLimits | undefined> {
@@ -146,13 +188,23 @@ export class InProcessEc2 implements Ec2Api {
 
 /** ipamd's `Imds` port for one simulated instance, read from the simulator's IMDS history (lag included). */
 export class InProcessImds implements Imds {
-  constructor(private readonly sim: Simulator, private readonly instanceId: string) {}
+  constructor(
+    private readonly sim: Simulator,
+    private readonly instanceId: string,
+  ) {}
 
   async identity(): Promise<InstanceIdentity> {
     await Promise.resolve();
     const v = this.sim.world.imdsViewNow(this.instanceId);
     if (!v) throw new Error(`IMDS: instance ${this.instanceId} not visible yet`);
-    return { instanceId: v.instanceId, instanceType: v.instanceType, availabilityZone: v.availabilityZone, region: v.region, localIpv4: v.localIpv4, primaryMac: v.primaryMac };
+    return {
+      instanceId: v.instanceId,
+      instanceType: v.instanceType,
+      availabilityZone: v.availabilityZone,
+      region: v.region,
+      localIpv4: v.localIpv4,
+      primaryMac: v.primaryMac,
+    };
   }
 
   async interfaces(): Promise<ImdsInterface[]> {

@@ -22,28 +22,46 @@ async function main(): Promise<number> {
     v = parseArgs({
       args: process.argv.slice(2),
       strict: true,
-      options: { workload: { type: 'string' }, policy: { type: 'string' }, transport: { type: 'string' }, seed: { type: 'string' }, nodes: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        workload: { type: 'string' },
+        policy: { type: 'string' },
+        transport: { type: 'string' },
+        seed: { type: 'string' },
+        nodes: { type: 'string' },
+        json: { type: 'boolean' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }).values;
   } catch (e) {
     process.stderr.write(`scale: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
-  if (v.help) return process.stdout.write(USAGE), 0;
-  if (!v.workload) return process.stderr.write(`scale: --workload is required\n${USAGE}`), 2;
+  if (v.help) return (process.stdout.write(USAGE), 0);
+  if (!v.workload) return (process.stderr.write(`scale: --workload is required\n${USAGE}`), 2);
   const transport = (v.transport ?? 'in-process') as Transport;
-  if (transport !== 'in-process' && transport !== 'http') return process.stderr.write(`scale: --transport must be in-process or http, got '${transport}'\n`), 2;
+  if (transport !== 'in-process' && transport !== 'http')
+    return (process.stderr.write(`scale: --transport must be in-process or http, got '${transport}'\n`), 2);
   const names = (v.policy ?? 'upstream,ours').split(',').map((s) => s.trim());
   const bad = names.filter((n) => !POLICIES[n]);
-  if (bad.length) return process.stderr.write(`scale: unknown policy ${bad.join(', ')} (known: ${Object.keys(POLICIES).join(', ')})\n`), 2;
+  if (bad.length)
+    return (
+      process.stderr.write(`scale: unknown policy ${bad.join(', ')} (known: ${Object.keys(POLICIES).join(', ')})\n`),
+      2
+    );
   let w;
   try {
     w = loadWorkloadFile(v.workload);
   } catch (e) {
-    if (e instanceof WorkloadError) return process.stderr.write(`scale: ${e.message}\n`), 2;
+    if (e instanceof WorkloadError) return (process.stderr.write(`scale: ${e.message}\n`), 2);
     throw e;
   }
-  for (const [flag, val] of [['--seed', v.seed], ['--nodes', v.nodes]] as const) {
-    if (val !== undefined && !/^\d+$/.test(val)) return process.stderr.write(`scale: ${flag} must be a whole number, got '${val}'\n`), 2;
+  for (const [flag, val] of [
+    ['--seed', v.seed],
+    ['--nodes', v.nodes],
+  ] as const) {
+    if (val !== undefined && !/^\d+$/.test(val))
+      return (process.stderr.write(`scale: ${flag} must be a whole number, got '${val}'\n`), 2);
   }
   if (v.seed !== undefined) w = { ...w, seed: Number(v.seed) };
   if (v.nodes !== undefined) w = { ...w, nodes: Number(v.nodes) };

@@ -1,4 +1,11 @@
-import { Ec2Error, isEc2Error, type AssignedAddresses, type Clock, type CreateEniRequest, type Ec2Api } from '@vpc-cni-ts/ipamd/ports';
+import {
+  Ec2Error,
+  isEc2Error,
+  type AssignedAddresses,
+  type Clock,
+  type CreateEniRequest,
+  type Ec2Api,
+} from '@vpc-cni-ts/ipamd/ports';
 
 import type { ClusterBudget } from './cluster-budget';
 import type { RetryPolicy } from './policy';
@@ -16,7 +23,16 @@ export interface NodeDemand {
   waiting(): number;
 }
 
-const MUTATING = new Set(['createNetworkInterface', 'attachNetworkInterface', 'setDeleteOnTermination', 'detachNetworkInterface', 'deleteNetworkInterface', 'assignPrivateIpAddresses', 'unassignPrivateIpAddresses', 'createTags']);
+const MUTATING = new Set([
+  'createNetworkInterface',
+  'attachNetworkInterface',
+  'setDeleteOnTermination',
+  'detachNetworkInterface',
+  'deleteNetworkInterface',
+  'assignPrivateIpAddresses',
+  'unassignPrivateIpAddresses',
+  'createTags',
+]);
 
 /**
  * The policy layer in front of one node's `Ec2Api`: per-call retries with full jitter, an optional shared cluster
@@ -34,7 +50,11 @@ export class PolicyEc2 implements Ec2Api {
     private readonly clock: Clock,
     private readonly retry: RetryPolicy,
     private readonly demand: NodeDemand,
-    private readonly opts: { readonly batchToDemand: boolean; readonly releaseAfterQuietMs?: number; readonly budget?: { mutating: ClusterBudget; describe: ClusterBudget } },
+    private readonly opts: {
+      readonly batchToDemand: boolean;
+      readonly releaseAfterQuietMs?: number;
+      readonly budget?: { mutating: ClusterBudget; describe: ClusterBudget };
+    },
   ) {}
 
   private async call<T>(method: string, fn: () => Promise<T>): Promise<T> {
@@ -49,7 +69,9 @@ export class PolicyEc2 implements Ec2Api {
       } catch (e) {
         if (attempt + 1 >= this.retry.attempts || !isEc2Error(e, 'throttled', 'transient')) throw e;
         this.retries++;
-        await this.clock.sleep(this.clock.random() * Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (attempt + 1)));
+        await this.clock.sleep(
+          this.clock.random() * Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (attempt + 1)),
+        );
       }
     }
   }
@@ -93,20 +115,35 @@ export class PolicyEc2 implements Ec2Api {
   deleteNetworkInterface(eniId: string) {
     return this.call('deleteNetworkInterface', () => this.inner.deleteNetworkInterface(eniId));
   }
-  assignPrivateIpAddresses(eniId: string, req: { readonly ipCount?: number; readonly prefixCount?: number }): Promise<AssignedAddresses> {
+  assignPrivateIpAddresses(
+    eniId: string,
+    req: { readonly ipCount?: number; readonly prefixCount?: number },
+  ): Promise<AssignedAddresses> {
     this.lastGrowth = this.clock.now();
     const room = this.demand.roomOn(eniId);
-    const r = req.prefixCount ? { prefixCount: this.sized(req.prefixCount, 16, room) } : { ipCount: this.sized(req.ipCount ?? 1, 1, room) };
+    const r = req.prefixCount
+      ? { prefixCount: this.sized(req.prefixCount, 16, room) }
+      : { ipCount: this.sized(req.ipCount ?? 1, 1, room) };
     return this.call('assignPrivateIpAddresses', () => this.inner.assignPrivateIpAddresses(eniId, r));
   }
-  unassignPrivateIpAddresses(eniId: string, req: { readonly ips?: readonly string[]; readonly prefixes?: readonly string[] }) {
+  unassignPrivateIpAddresses(
+    eniId: string,
+    req: { readonly ips?: readonly string[]; readonly prefixes?: readonly string[] },
+  ) {
     const quiet = this.opts.releaseAfterQuietMs;
     if (quiet !== undefined) {
       const now = this.clock.now();
       if (this.demand.waiting() > 0) this.lastGrowth = now;
       if (now - this.lastGrowth < quiet) {
         this.deferredReleases++;
-        return Promise.reject(new Ec2Error('UnassignPrivateIpAddresses', 'ReleaseDeferred', `policy: node not quiet for ${quiet} ms; keeping the addresses`, 'other'));
+        return Promise.reject(
+          new Ec2Error(
+            'UnassignPrivateIpAddresses',
+            'ReleaseDeferred',
+            `policy: node not quiet for ${quiet} ms; keeping the addresses`,
+            'other',
+          ),
+        );
       }
     }
     return this.call('unassignPrivateIpAddresses', () => this.inner.unassignPrivateIpAddresses(eniId, req));

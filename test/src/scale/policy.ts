@@ -40,7 +40,8 @@ export interface PoolPolicy {
  */
 export const UPSTREAM_POLICY: PoolPolicy = Object.freeze({
   name: 'upstream',
-  description: 'upstream-faithful: fixed 5 s cadence, planner amounts, SDK standard retryer, no max-pods cap, no shared budget',
+  description:
+    'upstream-faithful: fixed 5 s cadence, planner amounts, SDK standard retryer, no max-pods cap, no shared budget',
   env: { IPAMD_POOL_TICK_MS: '5000', MAX_PODS: '100000' },
   nudgeOnEmpty: false,
   retry: { attempts: 3, baseMs: 1000, maxMs: 20_000 },
@@ -54,7 +55,8 @@ export const UPSTREAM_POLICY: PoolPolicy = Object.freeze({
  */
 export const OURS_POLICY: PoolPolicy = Object.freeze({
   name: 'ours',
-  description: 'ours: tick on empty pool, batches sized to waiting pods, max-pods cap, jittered retries, release after 2 min quiet, shared cluster EC2 budget',
+  description:
+    'ours: tick on empty pool, batches sized to waiting pods, max-pods cap, jittered retries, release after 2 min quiet, shared cluster EC2 budget',
   env: { IPAMD_POOL_TICK_MS: '5000' },
   nudgeOnEmpty: true,
   retry: { attempts: 3, baseMs: 500, maxMs: 10_000 },
@@ -63,4 +65,7 @@ export const OURS_POLICY: PoolPolicy = Object.freeze({
   sharedBudget: { mutating: { size: 190, refillPerSecond: 4.75 }, describe: { size: 95, refillPerSecond: 19 } },
 });
 
-export const POLICIES: Readonly<Record<string, PoolPolicy>> = Object.freeze({ upstream: UPSTREAM_POLICY, ours: OURS_POLICY });
+export const POLICIES: Readonly<Record<string, PoolPolicy>> = Object.freeze({
+  upstream: UPSTREAM_POLICY,
+  ours: OURS_POLICY,
+});

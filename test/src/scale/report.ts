@@ -50,7 +50,9 @@ export interface ScaleReport {
     readonly calls: number;
     readonly throttled: number;
     readonly errors: number;
-    readonly byAction: Readonly<Record<string, { readonly calls: number; readonly throttled: number; readonly errors: number }>>;
+    readonly byAction: Readonly<
+      Record<string, { readonly calls: number; readonly throttled: number; readonly errors: number }>
+    >;
     readonly retries: number;
     /** Releases the policy declined (node not quiet long enough); never reached EC2. */
     readonly deferredReleases: number;
@@ -77,10 +79,17 @@ export function formatReport(r: ScaleReport): string {
   const l = r.timeToAddressMs;
   const actions = Object.entries(r.ec2.byAction)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([a, s]) => `    ${a}: ${s.calls}${s.throttled ? ` (${s.throttled} throttled)` : ''}${s.errors ? ` (${s.errors} errors)` : ''}`);
+    .map(
+      ([a, s]) =>
+        `    ${a}: ${s.calls}${s.throttled ? ` (${s.throttled} throttled)` : ''}${s.errors ? ` (${s.errors} errors)` : ''}`,
+    );
   return [
     `${r.workload} / policy ${r.policy} (${r.transport}, seed ${r.seed}): ${r.nodes} x ${r.instanceType}, ${r.simulatedSeconds} s simulated in ${f(r.wallMs / 1000, 1)} s`,
-    `  settings: ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(' ') || '(defaults)'}`,
+    `  settings: ${
+      Object.entries(r.settings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ') || '(defaults)'
+    }`,
     `  pods: ${r.pods.created} created, ${r.pods.served} got an address, ${r.pods.waited} waited, ${r.pods.unserved} still waiting, ${r.pods.deletedWaiting} deleted while waiting, ${r.pods.unschedulable} unschedulable`,
     `  time to address: p50 ${f(l.p50)} ms, p99 ${f(l.p99)} ms, max ${f(l.max)} ms, mean ${f(l.mean)} ms`,
     `  EC2: ${r.ec2.calls} calls, ${r.ec2.throttled} throttled, ${r.ec2.errors} errors, ${r.ec2.retries} retries, ${r.ec2.budgetWaits} budget waits, ${r.ec2.deferredReleases} releases deferred`,

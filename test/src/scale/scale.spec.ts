@@ -43,7 +43,8 @@ describe('virtual clock', () => {
   });
 
   it('random() is reproducible from the seed', () => {
-    const a = new VirtualClock(42), b = new VirtualClock(42);
+    const a = new VirtualClock(42),
+      b = new VirtualClock(42);
     expect([a.random(), a.random()]).toEqual([b.random(), b.random()]);
   });
 });
@@ -64,7 +65,8 @@ describe('cluster budget', () => {
 
 describe('workload', () => {
   it('generates the same pods from the same seed, sorted by creation', () => {
-    const a = generatePods(small), b = generatePods(small);
+    const a = generatePods(small),
+      b = generatePods(small);
     expect(a).toEqual(b);
     expect(a.length).toBeGreaterThan(150);
     expect(a.every((p, i) => i === 0 || a[i - 1].createAt <= p.createAt)).toBe(true);
@@ -72,7 +74,9 @@ describe('workload', () => {
   });
 
   it('rejects a bad workload naming every problem', () => {
-    expect(() => validateWorkload({ nodes: 0, durationSeconds: 'x', phases: [{ kind: 'flood' }], extra: 1 })).toThrow(WorkloadError);
+    expect(() => validateWorkload({ nodes: 0, durationSeconds: 'x', phases: [{ kind: 'flood' }], extra: 1 })).toThrow(
+      WorkloadError,
+    );
     try {
       validateWorkload({ nodes: 0, durationSeconds: 'x', phases: [{ kind: 'flood' }], extra: 1 });
     } catch (e) {
@@ -86,7 +90,10 @@ describe('workload', () => {
 });
 
 describe('cluster simulation (5 nodes, real ipamd pool managers, one simulator)', () => {
-  it.each([['upstream', UPSTREAM_POLICY], ['ours', OURS_POLICY]] as const)('%s: no address handed out twice, every pod gets one', async (_name, policy) => {
+  it.each([
+    ['upstream', UPSTREAM_POLICY],
+    ['ours', OURS_POLICY],
+  ] as const)('%s: no address handed out twice, every pod gets one', async (_name, policy) => {
     const r = await runScale(small, { policy });
     expect(r.violations).toEqual([]);
     expect(r.pods.unserved).toBe(0);
@@ -108,7 +115,11 @@ describe('cluster simulation (5 nodes, real ipamd pool managers, one simulator)'
   });
 
   it('ours batches to demand: a WARM_IP_TARGET=1 burst needs fewer AssignPrivateIpAddresses calls and waits less', async () => {
-    const w: WorkloadSpec = { ...small, settings: { WARM_IP_TARGET: '1' }, phases: [{ kind: 'burst', at: 60, pods: 100, overSeconds: 1 }] };
+    const w: WorkloadSpec = {
+      ...small,
+      settings: { WARM_IP_TARGET: '1' },
+      phases: [{ kind: 'burst', at: 60, pods: 100, overSeconds: 1 }],
+    };
     const up = await runScale(w, { policy: UPSTREAM_POLICY });
     const ours = await runScale(w, { policy: OURS_POLICY });
     expect(ours.violations).toEqual([]);

@@ -25,12 +25,16 @@ describe('scale simulation over HTTP with the real @aws-sdk/client-ec2 adapter',
   it.each([
     ['upstream', UPSTREAM_POLICY],
     ['ours', OURS_POLICY],
-  ] as const)('%s: gives the same report as the in-process transport', async (_n, policy) => {
-    const http = await runScale(w, { policy, transport: 'http', httpEc2: sdkOverHttp });
-    const inproc = await runScale(w, { policy });
-    expect(http.violations).toEqual([]);
-    expect(http.pods.unserved).toBe(0);
-    expect(http.ec2.calls).toBeGreaterThan(10);
-    expect({ ...deterministicPart(http), transport: 'x' }).toEqual({ ...deterministicPart(inproc), transport: 'x' });
-  }, 60_000);
+  ] as const)(
+    '%s: gives the same report as the in-process transport',
+    async (_n, policy) => {
+      const http = await runScale(w, { policy, transport: 'http', httpEc2: sdkOverHttp });
+      const inproc = await runScale(w, { policy });
+      expect(http.violations).toEqual([]);
+      expect(http.pods.unserved).toBe(0);
+      expect(http.ec2.calls).toBeGreaterThan(10);
+      expect({ ...deterministicPart(http), transport: 'x' }).toEqual({ ...deterministicPart(inproc), transport: 'x' });
+    },
+    60_000,
+  );
 });

@@ -17,13 +17,14 @@ class TimerHeap {
     return this.a.length;
   }
   private less(i: number, j: number): boolean {
-    const x = this.a[i], y = this.a[j];
+    const x = this.a[i],
+      y = this.a[j];
     return x.at < y.at || (x.at === y.at && x.seq < y.seq);
   }
   push(t: Timer): void {
     const a = this.a;
     a.push(t);
-    for (let i = a.length - 1; i > 0; ) {
+    for (let i = a.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (!this.less(i, p)) break;
       [a[i], a[p]] = [a[p], a[i]];
@@ -39,8 +40,9 @@ class TimerHeap {
     const last = a.pop();
     if (a.length && last) {
       a[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1, r = l + 1;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1,
+          r = l + 1;
         let m = i;
         if (l < a.length && this.less(l, m)) m = l;
         if (r < a.length && this.less(r, m)) m = r;
@@ -96,7 +98,12 @@ export class VirtualClock implements IpamdClock, SimClock {
         signal?.removeEventListener('abort', onAbort);
         resolve();
       };
-      const timer: Timer = { at: this.t + Math.max(0, Number.isFinite(ms) ? ms : 0), seq: this.seq++, resolve: fire, done: false };
+      const timer: Timer = {
+        at: this.t + Math.max(0, Number.isFinite(ms) ? ms : 0),
+        seq: this.seq++,
+        resolve: fire,
+        done: false,
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.heap.push(timer);
     });

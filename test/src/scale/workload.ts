@@ -72,16 +72,31 @@ type Obj = Record<string, unknown>;
 /** Validate a parsed workload; throws `WorkloadError` naming every bad field. */
 export function validateWorkload(raw: unknown): WorkloadSpec {
   const p: string[] = [];
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new WorkloadError(['workload must be a mapping']);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new WorkloadError(['workload must be a mapping']);
   const o = raw as Obj;
-  const allowed = ['name', 'seed', 'nodes', 'instanceType', 'subnetCidr', 'nodeStartSpreadSeconds', 'durationSeconds', 'addRetrySeconds', 'sampleSeconds', 'settings', 'phases'];
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) p.push(`${k}: unknown field (allowed: ${allowed.join(', ')})`);
+  const allowed = [
+    'name',
+    'seed',
+    'nodes',
+    'instanceType',
+    'subnetCidr',
+    'nodeStartSpreadSeconds',
+    'durationSeconds',
+    'addRetrySeconds',
+    'sampleSeconds',
+    'settings',
+    'phases',
+  ];
+  for (const k of Object.keys(o))
+    if (!allowed.includes(k)) p.push(`${k}: unknown field (allowed: ${allowed.join(', ')})`);
   const num = (path: string, v: unknown, min: number, req = false, int = false): void => {
     if (v === undefined) {
       if (req) p.push(`${path}: required`);
       return;
     }
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (int && !Number.isInteger(v))) p.push(`${path}: must be ${int ? 'an integer' : 'a number'} >= ${min}, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (int && !Number.isInteger(v)))
+      p.push(`${path}: must be ${int ? 'an integer' : 'a number'} >= ${min}, got ${JSON.stringify(v)}`);
   };
   num('seed', o.seed, 0, false, true);
   num('nodes', o.nodes, 1, true, true);
@@ -90,10 +105,18 @@ export function validateWorkload(raw: unknown): WorkloadSpec {
   num('addRetrySeconds', o.addRetrySeconds, 0.01);
   num('sampleSeconds', o.sampleSeconds, 0.1);
   if (o.instanceType !== undefined && typeof o.instanceType !== 'string') p.push('instanceType: must be a string');
-  if (o.subnetCidr !== undefined && (typeof o.subnetCidr !== 'string' || !/^10\.\d+\.\d+\.\d+\/(1[6-9]|2[0-8])$/.test(o.subnetCidr))) p.push(`subnetCidr: must be a /16../28 inside 10.0.0.0/8, got ${JSON.stringify(o.subnetCidr)}`);
+  if (
+    o.subnetCidr !== undefined &&
+    (typeof o.subnetCidr !== 'string' || !/^10\.\d+\.\d+\.\d+\/(1[6-9]|2[0-8])$/.test(o.subnetCidr))
+  )
+    p.push(`subnetCidr: must be a /16../28 inside 10.0.0.0/8, got ${JSON.stringify(o.subnetCidr)}`);
   if (o.settings !== undefined) {
-    if (typeof o.settings !== 'object' || o.settings === null || Array.isArray(o.settings)) p.push('settings: must be a mapping of environment variables');
-    else for (const [k, v] of Object.entries(o.settings)) if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') p.push(`settings.${k}: must be a string`);
+    if (typeof o.settings !== 'object' || o.settings === null || Array.isArray(o.settings))
+      p.push('settings: must be a mapping of environment variables');
+    else
+      for (const [k, v] of Object.entries(o.settings))
+        if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+          p.push(`settings.${k}: must be a string`);
   }
   if (!Array.isArray(o.phases)) p.push('phases: required, a list');
   else
@@ -120,7 +143,9 @@ export function validateWorkload(raw: unknown): WorkloadSpec {
       } else p.push(`${at}.kind: must be burst, churn or cron, got ${JSON.stringify(x.kind)}`);
     });
   if (p.length) throw new WorkloadError(p);
-  const settings = o.settings ? Object.fromEntries(Object.entries(o.settings as Obj).map(([k, v]) => [k, String(v)])) : undefined;
+  const settings = o.settings
+    ? Object.fromEntries(Object.entries(o.settings as Obj).map(([k, v]) => [k, String(v)]))
+    : undefined;
   return { ...(o as unknown as WorkloadSpec), settings };
 }
 
@@ -136,7 +161,9 @@ export function loadWorkloadFile(path: string): WorkloadSpec {
   try {
     raw = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    throw new WorkloadError([`${path}: not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'} (${(e as Error).message})`]);
+    throw new WorkloadError([
+      `${path}: not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'} (${(e as Error).message})`,
+    ]);
   }
   return validateWorkload(raw);
 }
@@ -152,16 +179,24 @@ export function generatePods(w: WorkloadSpec): PodEvent[] {
       const over = (ph.overSeconds ?? 0) * 1000;
       for (let i = 0; i < ph.pods; i++) {
         const createAt = Math.round(ph.at * 1000 + (ph.pods > 1 ? (over * i) / (ph.pods - 1) : 0));
-        out.push({ createAt, deleteAt: ph.lifetimeSeconds !== undefined ? createAt + ph.lifetimeSeconds * 1000 : undefined });
+        out.push({
+          createAt,
+          deleteAt: ph.lifetimeSeconds !== undefined ? createAt + ph.lifetimeSeconds * 1000 : undefined,
+        });
       }
     } else if (ph.kind === 'churn') {
-      for (let t = ph.from * 1000 + rng.exp(1000 / ph.podsPerSecond); t < Math.min(ph.to * 1000, endMs); t += rng.exp(1000 / ph.podsPerSecond)) {
+      for (
+        let t = ph.from * 1000 + rng.exp(1000 / ph.podsPerSecond);
+        t < Math.min(ph.to * 1000, endMs);
+        t += rng.exp(1000 / ph.podsPerSecond)
+      ) {
         const createAt = Math.round(t);
         out.push({ createAt, deleteAt: createAt + life(ph.lifetimeSeconds) });
       }
     } else {
       for (let t = ph.from * 1000; t < Math.min(ph.to * 1000, endMs); t += ph.everySeconds * 1000) {
-        for (let i = 0; i < ph.pods; i++) out.push({ createAt: t, deleteAt: t + Math.round(ph.lifetimeSeconds * 1000) });
+        for (let i = 0; i < ph.pods; i++)
+          out.push({ createAt: t, deleteAt: t + Math.round(ph.lifetimeSeconds * 1000) });
       }
     }
   }
