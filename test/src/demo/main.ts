@@ -1,29 +1,43 @@
 // SPDX-License-Identifier: Apache-2.0
-// `make demo` entry point (node test/dist/demo/main.js): the only demo file touching `process`.
-import { existsSync } from 'node:fs';
-
-import { runReferenceChainDemo } from './reference-chain-demo';
+// `make demo` entry point (node test/dist/demo/main.js [options]): the only demo file touching `process`.
+import { DEMO_USAGE, parseDemoArgs, type DemoOptions } from './demo-options';
+import { runNodeDemo } from './node-demo';
+import { VpcNode } from '../e2e/vpc-node';
 
 async function main(): Promise<number> {
-  if (process.getuid?.() !== 0) {
-    console.error('demo: needs root (it creates a network namespace and veth pairs). Run: sudo make demo');
+  let opts: DemoOptions;
+  try {
+    opts = parseDemoArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`demo: ${(err as Error).message}\n${DEMO_USAGE}`);
     return 2;
   }
-  if (!existsSync('/usr/lib/cni/ptp')) {
-    console.error('demo: reference CNI plugins missing in /usr/lib/cni (apt-get install containernetworking-plugins)');
+  if (opts.help) {
+    console.log(DEMO_USAGE);
+    return 0;
+  }
+  const missing = VpcNode.missing();
+  if (missing.length) {
+    console.error(`demo: cannot run: needs ${missing.join(', ')}.`);
+    console.error(
+      'It creates network namespaces and runs containerd; run it as root on a Debian machine: sudo make demo',
+    );
     return 2;
   }
-  console.log('vpc-cni-ts demo: SDK chain executor + reference plugins (ipamd demo comes later)\n');
+  console.log('vpc-cni-ts demo: a simulated EC2 node running aws-node (ipamd) and containerd, pods in the VPC');
   let stopping = false;
-  const done = runReferenceChainDemo({ print: (l) => console.log(l) });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
-      if (!stopping) console.log(`\n${sig}: cleaning up...`);
-      stopping = true; // the demo's finally block still runs; exit when it is done
+      if (!stopping) console.log(`\n${sig}: stopping after the current step, then cleaning up...`);
+      stopping = true;
     });
   }
-  const ok = await done;
-  console.log(ok ? '\ndemo: OK' : '\ndemo: FAILED');
+  const ok = await runNodeDemo(opts, { print: (l) => console.log(l), stopping: () => stopping });
+  if (stopping) {
+    console.log('\ndemo: interrupted (everything it started was stopped and removed)');
+    return 130;
+  }
+  console.log(ok ? '\ndemo: OK' : '\ndemo: FAILED (see above)');
   return ok ? 0 : 1;
 }
 

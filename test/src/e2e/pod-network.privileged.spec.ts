@@ -27,7 +27,7 @@ d('pods on a simulated EC2 node through containerd CRI (our chain)', () => {
     const sysctls = rootSysctls();
     node = await VpcNode.start({ env: { ENABLE_BANDWIDTH_PLUGIN: 'true', DISABLE_POD_V6: 'true' } });
     // the warm pool settles at start (warm ENI attached); its links are part of the node before any pod
-    await new Promise((r) => setTimeout(r, 500));
+    await node.settle();
     before = { dump: node.dump(), netns: netnsEntries(), runCni: runCni(), sysctls };
   }, 120_000);
 

@@ -210,7 +210,7 @@ export class VpcNode {
       IPAMD_POOL_TICK_MS: '200',
       IPAMD_RECONCILE_INTERVAL_MS: '5000',
       IP_COOLDOWN_PERIOD: '1',
-      ...(this.options.prefixDelegation ? { ENABLE_PREFIX_DELEGATION: 'true' } : {}),
+      ...(this.options.prefixDelegation ? { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' } : {}),
       ...(this.options.env ?? {}),
     };
   }
@@ -239,6 +239,28 @@ export class VpcNode {
       await new Promise((r) => setTimeout(r, 50));
     }
     this.log(`aws-node: entrypoint up, ipamd serving on ${this.socket}, conflist written (${Date.now() - started} ms)`);
+  }
+
+  /**
+   * Waits until the warm pool is quiet: the node's ENIs and their addresses (EC2's view) unchanged for `quietMs`,
+   * and a link in the node namespace for every attached ENI. Gives up after `timeoutMs` without failing.
+   */
+  async settle(quietMs = 600, timeoutMs = 10_000): Promise<void> {
+    const snap = (): string => JSON.stringify(this.vpcAddresses());
+    const until = Date.now() + timeoutMs;
+    let last = snap();
+    let since = Date.now();
+    while (Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+      const now = snap();
+      if (now !== last) {
+        last = now;
+        since = Date.now();
+        continue;
+      }
+      const links = this.nsExec(['ip', '-o', 'link', 'show']).match(/: eth\d+@/g)?.length ?? 0;
+      if (Date.now() - since >= quietMs && links === this.vpcAddresses().length) return;
+    }
   }
 
   /** SIGTERM to the entrypoint (forwarded to ipamd); resolves with its exit code. */
