@@ -52,7 +52,7 @@ export type PoolBlock =
   | { readonly reason: 'ec2-error'; readonly until: number; readonly detail: string };
 
 /**
- * Gate in front of pool growth: after a capacity error a fixed pause, after throttling or other EC2 errors an
+ * Gate in front of pool growth: after a capacity error a fixed pause (plus jitter), after throttling or other EC2 errors an
  * exponential pause with jitter; a success resets it.
  */
 export class GrowthGate {
@@ -81,7 +81,9 @@ export class GrowthGate {
   }
 
   capacity(reason: 'subnet-full' | 'no-contiguous-cidr', detail: string): PoolBlock {
-    const b: PoolBlock = { reason, until: this.clock.now() + this.capacityBackoffMs, detail };
+    // Up to +20 % jitter so many nodes in a full subnet do not retry in lockstep.
+    const wait = Math.round(this.capacityBackoffMs * (1 + 0.2 * this.clock.random()));
+    const b: PoolBlock = { reason, until: this.clock.now() + wait, detail };
     this.block = b;
     return b;
   }
