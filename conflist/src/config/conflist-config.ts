@@ -19,7 +19,7 @@ export interface ConflistConfig {
   readonly podMtu: number;
   /** `POD_SECURITY_GROUP_ENFORCING_MODE` (default `strict`). */
   readonly podSgEnforcingMode: string;
-  /** `AWS_VPC_K8S_PLUGIN_LOG_FILE` (default `/var/log/aws-routed-eni/plugin.log`); never `stdout`. */
+  /** `AWS_VPC_K8S_PLUGIN_LOG_FILE` (default `/var/log/aws-routed-eni/plugin.log`; set empty: stderr); never `stdout`. */
   readonly pluginLogFile: string;
   /** `AWS_VPC_K8S_PLUGIN_LOG_LEVEL` (default `Debug`), shared by aws-cni and egress-cni. */
   readonly pluginLogLevel: string;
@@ -59,7 +59,7 @@ export function readConflistSection(r: EnvReader): ConflistConfig {
   const eniMtu = readMtu(r, 'AWS_VPC_ENI_MTU', ipFamily);
   const podMtu = readMtu(r, 'POD_MTU', ipFamily) ?? eniMtu ?? MAX_MTU;
 
-  const pluginLogFile = r.string('AWS_VPC_K8S_PLUGIN_LOG_FILE', '/var/log/aws-routed-eni/plugin.log');
+  const pluginLogFile = r.stringOrEmpty('AWS_VPC_K8S_PLUGIN_LOG_FILE', '/var/log/aws-routed-eni/plugin.log');
   if (pluginLogFile.toLowerCase() === 'stdout') {
     r.fail('AWS_VPC_K8S_PLUGIN_LOG_FILE', 'stdout is not allowed: it carries the CNI result (use stderr or a file)');
   }
@@ -73,11 +73,11 @@ export function readConflistSection(r: EnvReader): ConflistConfig {
     pluginLogLevel: r.string('AWS_VPC_K8S_PLUGIN_LOG_LEVEL', 'Debug'),
     v4Egress: r.bool('ENABLE_V4_EGRESS', true),
     v6Egress: r.bool('ENABLE_V6_EGRESS', false),
-    egressV4PluginLogFile: r.string(
+    egressV4PluginLogFile: r.stringOrEmpty(
       'AWS_VPC_K8S_EGRESS_V4_PLUGIN_LOG_FILE',
       '/var/log/aws-routed-eni/egress-v4-plugin.log',
     ),
-    egressV6PluginLogFile: r.string(
+    egressV6PluginLogFile: r.stringOrEmpty(
       'AWS_VPC_K8S_EGRESS_V6_PLUGIN_LOG_FILE',
       '/var/log/aws-routed-eni/egress-v6-plugin.log',
     ),

@@ -23,6 +23,11 @@ export class EnvReader {
     return this.raw(name) ?? fallback;
   }
 
+  /** Like {@link string}, but a variable set to the empty string keeps it (upstream: empty log file = stderr). */
+  stringOrEmpty(name: string, fallback: string): string {
+    return this.env[name] ?? fallback;
+  }
+
   /** Go ParseBool semantics; an unparsable value falls back to the default with a warning (upstream behaviour). */
   bool(name: string, fallback: boolean): boolean {
     const v = this.raw(name);

@@ -29,6 +29,11 @@ export const GOLDEN_CASES: readonly { name: string; env: EnvSource; facts: NodeF
     env: { AWS_VPC_K8S_PLUGIN_LOG_FILE: 'stderr', AWS_VPC_K8S_PLUGIN_LOG_LEVEL: 'INFO' },
     facts: {},
   },
+  {
+    name: 'plugin-log-empty',
+    env: { AWS_VPC_K8S_PLUGIN_LOG_FILE: '', AWS_VPC_K8S_EGRESS_V6_PLUGIN_LOG_FILE: '' },
+    facts: {},
+  },
   { name: 'randomize-snat', env: { AWS_VPC_K8S_CNI_RANDOMIZESNAT: 'none' }, facts: {} },
   { name: 'v6-egress', env: { ENABLE_V6_EGRESS: 'true' }, facts: { primaryIpv6: V6 } },
   { name: 'v6-egress-no-ipv6', env: { ENABLE_V6_EGRESS: 'true' }, facts: {} },
