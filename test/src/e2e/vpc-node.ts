@@ -315,6 +315,67 @@ export class VpcNode {
     await this.containerd.cri.removePodSandbox(id);
   }
 
+  /**
+   * Runs `ctr <args>` the way `ctr run --cni` needs: ctr itself calls CNI with fixed paths (/etc/cni/net.d and
+   * /opt/cni/bin), so it runs in a private mount namespace where those paths are this node's dirs (overlays on /etc
+   * and /opt, private to that namespace and gone when ctr exits), inside the node network namespace.
+   */
+  ctr(args: readonly string[], timeoutMs = 30_000): { status: number | null; stdout: string; stderr: string } {
+    const mnt = join(this.workDir, 'ctr-mnt');
+    mkdirSync(mnt, { recursive: true });
+    const script = [
+      'set -e',
+      `mount -t tmpfs vct-e2e-ctr "${mnt}"`,
+      `mkdir -p "${mnt}/eu" "${mnt}/ew" "${mnt}/ou" "${mnt}/ow"`,
+      `mount -t overlay vct-e2e-etc -o lowerdir=/etc,upperdir="${mnt}/eu",workdir="${mnt}/ew" /etc`,
+      `mount -t overlay vct-e2e-opt -o lowerdir=/opt,upperdir="${mnt}/ou",workdir="${mnt}/ow" /opt`,
+      'mkdir -p /etc/cni/net.d /opt/cni/bin',
+      `mount --bind "${this.confDir}" /etc/cni/net.d`,
+      `mount --bind "${this.binDir}" /opt/cni/bin`,
+      `exec nsenter --net="${this.netnsPath}" -- ctr -a "${this.containerd.socket}" "$@"`,
+    ].join('\n');
+    const env = { ...process.env, IPAMD_SOCKET_PATH: this.socket };
+    delete env.NODE_EXTRA_CA_CERTS;
+    const r = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'ctr', ...args], {
+      encoding: 'utf8',
+      env,
+      timeout: timeoutMs,
+    });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /**
+   * CNI DEL of the whole conflist for one container, in reverse order, without a netns or prevResult (what a
+   * runtime's garbage collection does for an attachment it forgot); returns the plugins that failed.
+   */
+  cniDel(containerId: string, ifName = 'eth0'): string[] {
+    const list = JSON.parse(readFileSync(this.conflistPath, 'utf8')) as {
+      name: string;
+      cniVersion: string;
+      plugins: { type: string }[];
+    };
+    const failed: string[] = [];
+    for (const plugin of [...list.plugins].reverse()) {
+      const r = spawnSync('nsenter', [`--net=${this.netnsPath}`, '--', join(this.binDir, plugin.type)], {
+        input: JSON.stringify({ ...plugin, name: list.name, cniVersion: list.cniVersion }),
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH,
+          CNI_COMMAND: 'DEL',
+          CNI_CONTAINERID: containerId,
+          CNI_NETNS: '',
+          CNI_IFNAME: ifName,
+          CNI_PATH: this.binDir,
+          CNI_ARGS: 'IgnoreUnknown=1',
+          IPAMD_SOCKET_PATH: this.socket,
+        },
+        timeout: 30_000,
+      });
+      if (r.status !== 0) failed.push(`${plugin.type}: ${r.stdout}${r.stderr}`.trim());
+    }
+    return failed;
+  }
+
   /** ipamd's checkpoint: the allocations it has acknowledged. */
   allocations(): Allocation[] {
     if (!existsSync(this.checkpointPath)) return [];
