@@ -55,6 +55,17 @@ describe('Entrypoint', () => {
     expect(daemon.signals).toEqual(['SIGTERM']);
   });
 
+  it('on SIGTERM before ipamd serves, writes nothing and exits with ipamd code', async () => {
+    const { ep, daemon, sink } = setup();
+    daemon.termCode = 0;
+    const done = ep.run();
+    await tick(10);
+    ep.stop('SIGTERM');
+    await expect(done).resolves.toBe(0);
+    expect(daemon.signals).toEqual(['SIGTERM']);
+    expect(sink.written).toEqual([]);
+  });
+
   it('writes nothing when ipamd exits before serving', async () => {
     const { ep, daemon, sink, log } = setup();
     const done = ep.run();

@@ -52,6 +52,13 @@ export class Entrypoint {
     const daemon = (this.daemon = this.launcher.start());
     this.log.info('started ipamd', { path: this.cfg.ipamdPath });
     const outcome = await waitUntilServing(this.probe, daemon.exited, this.log, this.waitOptions);
+    if (!outcome.healthy && this.stopping) {
+      this.log.info('stopped before ipamd served; no conflist written', {
+        signal: this.stopping,
+        exitCode: outcome.exitCode,
+      });
+      return outcome.exitCode;
+    }
     if (!outcome.healthy) {
       this.log.error('ipamd exited before it served; no conflist written', { exitCode: outcome.exitCode });
       return outcome.exitCode || 1;

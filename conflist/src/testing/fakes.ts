@@ -81,12 +81,14 @@ export class FakeDaemon implements DaemonLauncher, HealthProbe {
   private exit?: (code: number) => void;
   /** When set, `start()` calls it (e.g. to make the daemon serve after some checks). */
   onStart?: (d: FakeDaemon) => void;
+  /** Exit code on SIGTERM (a graceful daemon exits 0). */
+  termCode = 143;
 
   start(): DaemonProcess {
     this.started++;
     const exited = new Promise<number>((r) => (this.exit = r));
     this.onStart?.(this);
-    return { exited, kill: (s) => (this.signals.push(s), this.exitWith(s === 'SIGTERM' ? 143 : 130)) };
+    return { exited, kill: (s) => (this.signals.push(s), this.exitWith(s === 'SIGTERM' ? this.termCode : 130)) };
   }
 
   exitWith(code: number): void {
