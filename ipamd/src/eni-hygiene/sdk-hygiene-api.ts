@@ -7,8 +7,8 @@ import {
   type Filter,
 } from '@aws-sdk/client-ec2';
 
-import { Ec2Error, isEc2Error, type Metrics } from '../ports';
-import { toEc2Error } from '../subnets/sdk-subnet-directory';
+import { Ec2Error, isEc2Error } from '../ports';
+import { ec2Call, toEc2Error, type LatencyMetrics } from '../subnets/sdk-subnet-directory';
 import { TAG_CLUSTER_NAME, TAG_INSTANCE_ID } from './eni-tags';
 import type { EniHygieneApi, LeakCandidate } from './hygiene-api';
 
@@ -18,7 +18,8 @@ export interface SdkHygieneApiOptions {
   readonly endpoint?: string;
   readonly credentials?: { accessKeyId: string; secretAccessKey: string };
   readonly httpTimeoutMs?: number;
-  readonly metrics?: Metrics;
+  /** Call counts and errors; with `PromMetrics` also the latency summary. */
+  readonly metrics?: LatencyMetrics;
 }
 
 /** `EniHygieneApi` over @aws-sdk/client-ec2, counting calls per action. */
@@ -45,16 +46,8 @@ export class SdkHygieneApi implements EniHygieneApi {
     return Object.fromEntries(this.counts);
   }
 
-  private async call<T>(action: string, fn: () => Promise<T>): Promise<T> {
-    this.counts.set(action, (this.counts.get(action) ?? 0) + 1);
-    this.opts.metrics?.inc('awscni_ec2api_req_count', { fn: action });
-    try {
-      return await fn();
-    } catch (e) {
-      const err = toEc2Error(action, e);
-      this.opts.metrics?.inc('awscni_ec2api_error_count', { fn: action, error: err.code });
-      throw err;
-    }
+  private call<T>(action: string, fn: () => Promise<T>): Promise<T> {
+    return ec2Call(action, this.opts.metrics, this.counts, fn);
   }
 
   async listLeakCandidates(filter: { vpcId: string; clusterName?: string }): Promise<LeakCandidate[]> {

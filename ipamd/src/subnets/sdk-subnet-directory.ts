@@ -6,13 +6,16 @@ import { Ec2Error, classifyEc2Code, type Metrics } from '../ports';
 import type { SubnetDirectory } from './subnet-directory';
 
 /** How to reach EC2: an existing client, or region + endpoint override (+ credentials for tests). */
+export type { LatencyMetrics };
+
 export interface SdkSubnetDirectoryOptions {
   readonly client?: EC2Client;
   readonly region?: string;
   readonly endpoint?: string;
   readonly credentials?: { accessKeyId: string; secretAccessKey: string };
   readonly httpTimeoutMs?: number;
-  readonly metrics?: Metrics;
+  /** Call counts and errors; with `PromMetrics` also the latency summary. */
+  readonly metrics?: LatencyMetrics;
 }
 
 const tagsOf = (t: Tag[] | undefined): Record<string, string> =>
@@ -27,6 +30,38 @@ export function toEc2Error(action: string, e: unknown): Ec2Error {
   const status = err.$metadata?.httpStatusCode;
   if (kind === 'other' && status !== undefined && status >= 500) kind = 'transient';
   return new Ec2Error(action, code, err.message ?? String(e), kind, { cause: e });
+}
+
+/** A `Metrics` that can also record the API latency summary (`PromMetrics` can). */
+type LatencyMetrics = Metrics & {
+  observe?(name: 'awscni_aws_api_latency_ms', value: number, labels?: Readonly<Record<string, string>>): void;
+};
+
+/**
+ * Run one EC2 call: count it (`counts`, `awscni_ec2api_req_count{fn}`), time it (`awscni_aws_api_latency_ms{api,
+ * error, status}` when the metrics can observe), and turn failures into `Ec2Error` (`awscni_ec2api_error_count`).
+ */
+export async function ec2Call<T>(
+  action: string,
+  metrics: LatencyMetrics | undefined,
+  counts: Map<string, number>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  counts.set(action, (counts.get(action) ?? 0) + 1);
+  metrics?.inc('awscni_ec2api_req_count', { fn: action });
+  const t0 = performance.now();
+  try {
+    const r = await fn();
+    const status = String((r as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 200);
+    metrics?.observe?.('awscni_aws_api_latency_ms', performance.now() - t0, { api: action, error: 'false', status });
+    return r;
+  } catch (e) {
+    const err = toEc2Error(action, e);
+    const status = String((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0);
+    metrics?.observe?.('awscni_aws_api_latency_ms', performance.now() - t0, { api: action, error: 'true', status });
+    metrics?.inc('awscni_ec2api_error_count', { fn: action, error: err.code });
+    throw err;
+  }
 }
 
 /** `SubnetDirectory` over @aws-sdk/client-ec2 (paginated DescribeSubnets), counting calls per action. */
@@ -57,11 +92,8 @@ export class SdkSubnetDirectory implements SubnetDirectory {
     const out: Subnet[] = [];
     let token: string | undefined;
     do {
-      this.counts.set('DescribeSubnets', (this.counts.get('DescribeSubnets') ?? 0) + 1);
-      this.opts.metrics?.inc('awscni_ec2api_req_count', { fn: 'DescribeSubnets' });
-      let r;
-      try {
-        r = await this.client.send(
+      const r = await ec2Call('DescribeSubnets', this.opts.metrics, this.counts, () =>
+        this.client.send(
           new DescribeSubnetsCommand({
             Filters: [
               { Name: 'vpc-id', Values: [vpcId] },
@@ -70,12 +102,8 @@ export class SdkSubnetDirectory implements SubnetDirectory {
             MaxResults: 1000,
             NextToken: token,
           }),
-        );
-      } catch (e) {
-        const err = toEc2Error('DescribeSubnets', e);
-        this.opts.metrics?.inc('awscni_ec2api_error_count', { fn: 'DescribeSubnets', error: err.code });
-        throw err;
-      }
+        ),
+      );
       for (const s of r.Subnets ?? [])
         out.push({
           id: s.SubnetId ?? '',

@@ -24,6 +24,7 @@ import {
   TAG_INSTANCE_ID,
   TAG_NO_MANAGE,
 } from '@vpc-cni-ts/ipamd/eni-hygiene';
+import { PromMetrics } from '@vpc-cni-ts/ipamd/metrics';
 import { inFirstSubnetWithRoom, SdkSubnetDirectory, SubnetDiscovery, toEc2Error } from '@vpc-cni-ts/ipamd/subnets';
 
 import { ec2ClientFor, SIM_CREDENTIALS, startSimulator, type Simulator } from '../simulator';
@@ -96,8 +97,8 @@ beforeEach(() => {
   sim.resetCalls();
 });
 
-function discovery(clusterName: string, enableSubnetDiscovery = true) {
-  const directory = new SdkSubnetDirectory({ client: ec2 });
+function discovery(clusterName: string, enableSubnetDiscovery = true, metrics?: PromMetrics) {
+  const directory = new SdkSubnetDirectory({ client: ec2, metrics });
   return {
     directory,
     d: new SubnetDiscovery({
@@ -139,6 +140,26 @@ describe('subnet discovery against the simulator', () => {
     const sel = await discovery('').d.eniSubnets();
     expect(sel).toMatchObject({ subnetIds: [primarySubnetId], source: 'fallback' });
     expect(sim.calls()).toEqual({ DescribeSubnets: 1 });
+    const metrics = new PromMetrics({ defaultCollectors: false });
+    sim.injectFault({ action: 'DescribeSubnets', code: 'UnauthorizedOperation', count: 1, httpStatus: 403 });
+    await discovery('', true, metrics).d.eniSubnets();
+    await discovery('', true, metrics).d.eniSubnets();
+    expect(await metrics.value('awscni_ec2api_req_count', { fn: 'DescribeSubnets' })).toBe(2);
+    expect(await metrics.value('awscni_ec2api_error_count', { fn: 'DescribeSubnets' })).toBe(1);
+    expect(
+      await metrics.value('awscni_aws_api_error_count', { api: 'DescribeSubnets', error: 'UnauthorizedOperation' }),
+    ).toBe(1);
+    const lat = (await metrics.registry.getSingleMetric('awscni_aws_api_latency_ms')!.get()).values;
+    const count = (error: string, status: string) =>
+      lat.find(
+        (v) =>
+          v.metricName === 'awscni_aws_api_latency_ms_count' &&
+          v.labels.error === error &&
+          v.labels.status === status &&
+          v.labels.api === 'DescribeSubnets',
+      )?.value;
+    expect(count('true', '403')).toBe(1);
+    expect(count('false', '200')).toBe(1);
   });
 
   it('ENIs in a 0-tagged subnet are excluded for pod IPs; unknown subnets are not', async () => {
