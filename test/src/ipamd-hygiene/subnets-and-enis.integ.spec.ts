@@ -153,7 +153,7 @@ describe('subnet discovery against the simulator', () => {
     const count = (error: string, status: string) =>
       lat.find(
         (v) =>
-          v.metricName === 'awscni_aws_api_latency_ms_count' &&
+          (v as { metricName?: string }).metricName === 'awscni_aws_api_latency_ms_count' &&
           v.labels.error === error &&
           v.labels.status === status &&
           v.labels.api === 'DescribeSubnets',
