@@ -334,7 +334,7 @@ export class VpcNode {
       `mount --bind "${this.binDir}" /opt/cni/bin`,
       `exec nsenter --net="${this.netnsPath}" -- ctr -a "${this.containerd.socket}" "$@"`,
     ].join('\n');
-    const env = { ...process.env, IPAMD_SOCKET_PATH: this.socket };
+    const env: NodeJS.ProcessEnv = { ...process.env, IPAMD_SOCKET_PATH: this.socket };
     delete env.NODE_EXTRA_CA_CERTS;
     const r = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'ctr', ...args], {
       encoding: 'utf8',
