@@ -3,17 +3,14 @@
  * also checks the plugin's hand-written codec against protobufjs). It hands out addresses from a list, keyed like
  * ipamd by (NetworkName, ContainerID, IfName), and can be told to misbehave.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
-/** ipamd's own proto files (the contract) when present, else this folder's copies. Works from src/ and dist/. */
+/** ipamd's own proto files: the contract, the only copy in the repository. Works from src/ and dist/. */
 const IPAMD_PROTO = resolve(__dirname, '../../../ipamd/proto');
-const FIXTURES = existsSync(join(IPAMD_PROTO, 'rpc.proto'))
-  ? IPAMD_PROTO
-  : resolve(__dirname, '../../src/aws-cni/fixtures');
 
 export interface StandInBranch {
   readonly vlanId: number;
@@ -70,8 +67,8 @@ export class StandInIpamd {
   async start(): Promise<void> {
     rmSync(this.opts.socketPath, { force: true });
     const loadOpts = { keepCase: true, longs: Number, enums: Number, defaults: true, oneofs: true };
-    const rpcDef = protoLoader.loadSync(join(FIXTURES, 'rpc.proto'), loadOpts);
-    const healthDef = protoLoader.loadSync(join(FIXTURES, 'health.proto'), loadOpts);
+    const rpcDef = protoLoader.loadSync(join(IPAMD_PROTO, 'rpc.proto'), loadOpts);
+    const healthDef = protoLoader.loadSync(join(IPAMD_PROTO, 'health.proto'), loadOpts);
     const rpc = grpc.loadPackageDefinition(rpcDef) as unknown as {
       rpc: { CNIBackend: { service: grpc.ServiceDefinition } };
     };
