@@ -161,7 +161,12 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
         podRoom: () => Math.max(0, (ref.node?.pm.currentTargets().maxPods ?? Infinity) - statsOf(snapNow()).total),
         waiting: () => ref.node?.pending.size ?? 0,
       },
-      { batchToDemand: policy.batchToDemand, releaseAfterQuietMs: policy.releaseAfterQuietMs, budget },
+      {
+        batchToDemand: policy.batchToDemand,
+        releaseAfterQuietMs: policy.releaseAfterQuietMs,
+        deferDeleteOnTermination: policy.deferDeleteOnTermination,
+        budget,
+      },
     );
     const pm = new PoolManager({
       config: cfg,
@@ -392,6 +397,10 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
       if (!ok) violations.push(`node ${n.index}: pod holds ${addr}, which EC2 does not have on the node's ENIs`);
     }
   }
+  let enisWithoutDot = 0;
+  for (const n of nodes)
+    for (const e of sim.world.enisOf(n.instanceId))
+      if (e.attachment && !e.attachment.deleteOnTermination) enisWithoutDot++;
   const unserved = pods.filter((p) => !p.deleted && p.node && p.address === undefined).length;
   const stats = sim.callStats();
   const byAction: Record<string, { calls: number; throttled: number; errors: number }> = {};
@@ -445,6 +454,8 @@ export async function runScale(w: WorkloadSpec, opts: RunOptions): Promise<Scale
       byAction,
       retries: nodes.reduce((a, n) => a + n.policyEc2.retries, 0),
       deferredReleases: nodes.reduce((a, n) => a + n.policyEc2.deferredReleases, 0),
+      deferredDeleteOnTermination: nodes.reduce((a, n) => a + n.policyEc2.deferredDot, 0),
+      enisWithoutDeleteOnTermination: enisWithoutDot,
       budgetWaits: budget ? budget.mutating.waited + budget.describe.waited : 0,
     },
     idle: {

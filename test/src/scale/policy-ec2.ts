@@ -43,6 +43,8 @@ export class PolicyEc2 implements Ec2Api {
   batchedExtra = 0;
   /** Releases declined because the node was not quiet long enough. */
   deferredReleases = 0;
+  /** DeleteOnTermination calls moved off the allocation path. */
+  deferredDot = 0;
   private lastGrowth = -Infinity;
 
   constructor(
@@ -53,6 +55,7 @@ export class PolicyEc2 implements Ec2Api {
     private readonly opts: {
       readonly batchToDemand: boolean;
       readonly releaseAfterQuietMs?: number;
+      readonly deferDeleteOnTermination?: boolean;
       readonly budget?: { mutating: ClusterBudget; describe: ClusterBudget };
     },
   ) {}
@@ -107,7 +110,29 @@ export class PolicyEc2 implements Ec2Api {
     return this.call('attachNetworkInterface', () => this.inner.attachNetworkInterface(eniId, instanceId, deviceIndex));
   }
   setDeleteOnTermination(eniId: string, attachmentId: string) {
-    return this.call('setDeleteOnTermination', () => this.inner.setDeleteOnTermination(eniId, attachmentId));
+    if (!this.opts.deferDeleteOnTermination)
+      return this.call('setDeleteOnTermination', () => this.inner.setDeleteOnTermination(eniId, attachmentId));
+    // Not on the path to a pod's address: done in the background when the budget has nothing more urgent. Until it
+    // lands, a node terminated in between leaves the ENI behind for the leaked-ENI cleanup.
+    this.deferredDot++;
+    void this.background(() => this.inner.setDeleteOnTermination(eniId, attachmentId));
+    return Promise.resolve();
+  }
+
+  private async background(fn: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const b = this.opts.budget;
+      if (b) await b.mutating.acquire(() => -1);
+      try {
+        return await fn();
+      } catch (e) {
+        if (!isEc2Error(e, 'throttled', 'transient')) return;
+        this.retries++;
+        await this.clock.sleep(
+          this.clock.random() * Math.min(this.retry.maxMs, this.retry.baseMs * 2 ** (attempt + 1)),
+        );
+      }
+    }
   }
   detachNetworkInterface(attachmentId: string) {
     return this.call('detachNetworkInterface', () => this.inner.detachNetworkInterface(attachmentId));

@@ -28,6 +28,12 @@ export interface PoolPolicy {
    * Undefined: release whenever the planner says (upstream's fixed 30 s cadence).
    */
   readonly releaseAfterQuietMs?: number;
+  /**
+   * Set an ENI's delete-on-termination in the background at the lowest budget priority instead of between attach and
+   * first use (it does not help any pod get an address; a node terminated before it lands leaks the ENI to the
+   * leaked-ENI cleanup).
+   */
+  readonly deferDeleteOnTermination?: boolean;
   /** One EC2 budget shared by the cluster's nodes, per throttling class; undefined = every node for itself. */
   readonly sharedBudget?: { readonly mutating: BudgetConfig; readonly describe: BudgetConfig };
 }
@@ -62,6 +68,7 @@ export const OURS_POLICY: PoolPolicy = Object.freeze({
   retry: { attempts: 3, baseMs: 500, maxMs: 10_000 },
   batchToDemand: true,
   releaseAfterQuietMs: 120_000,
+  deferDeleteOnTermination: true,
   sharedBudget: { mutating: { size: 190, refillPerSecond: 4.75 }, describe: { size: 95, refillPerSecond: 19 } },
 });
 

@@ -56,6 +56,10 @@ export interface ScaleReport {
     readonly retries: number;
     /** Releases the policy declined (node not quiet long enough); never reached EC2. */
     readonly deferredReleases: number;
+    /** DeleteOnTermination calls the policy moved off the allocation path. */
+    readonly deferredDeleteOnTermination: number;
+    /** Attached ENIs at the end without delete-on-termination (would leak if their node terminated now). */
+    readonly enisWithoutDeleteOnTermination: number;
     readonly budgetWaits: number;
   };
   readonly idle: {
@@ -92,7 +96,7 @@ export function formatReport(r: ScaleReport): string {
     }`,
     `  pods: ${r.pods.created} created, ${r.pods.served} got an address, ${r.pods.waited} waited, ${r.pods.unserved} still waiting, ${r.pods.deletedWaiting} deleted while waiting, ${r.pods.unschedulable} unschedulable`,
     `  time to address: p50 ${f(l.p50)} ms, p99 ${f(l.p99)} ms, max ${f(l.max)} ms, mean ${f(l.mean)} ms`,
-    `  EC2: ${r.ec2.calls} calls, ${r.ec2.throttled} throttled, ${r.ec2.errors} errors, ${r.ec2.retries} retries, ${r.ec2.budgetWaits} budget waits, ${r.ec2.deferredReleases} releases deferred`,
+    `  EC2: ${r.ec2.calls} calls, ${r.ec2.throttled} throttled, ${r.ec2.errors} errors, ${r.ec2.retries} retries, ${r.ec2.budgetWaits} budget waits, ${r.ec2.deferredReleases} releases deferred, ${r.ec2.deferredDeleteOnTermination} delete-on-termination deferred (${r.ec2.enisWithoutDeleteOnTermination} ENIs still without it at the end)`,
     ...actions,
     `  idle addresses per node: mean ${f(r.idle.meanPerNode, 1)}, peak ${f(r.idle.peakPerNode, 1)}, end ${f(r.idle.endPerNode, 1)}`,
     `  subnet: ${r.subnet.size} addresses, min free ${r.subnet.minFree}, free at end ${r.subnet.endFree}`,

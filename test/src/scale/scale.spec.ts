@@ -103,6 +103,7 @@ describe('cluster simulation (5 nodes, real ipamd pool managers, one simulator)'
     expect(r.ec2.byAction.CreateNetworkInterface.calls).toBeGreaterThan(0);
     expect(r.subnet.endFree).toBeLessThan(r.subnet.size);
     expect(formatReport(r)).toMatch(/invariants held/);
+    expect(r.ec2.enisWithoutDeleteOnTermination).toBe(0);
   });
 
   it('is deterministic: same seed, same report', async () => {
