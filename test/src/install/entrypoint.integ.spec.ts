@@ -2,6 +2,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
+import { ImdsClient } from '@vpc-cni-ts/conflist/imds';
+
+import { simulator } from '../ipamd/harness';
+
 import {
   childEnv,
   ENTRYPOINT_BUNDLE,
@@ -59,6 +63,33 @@ describe('aws-vpc-cni entrypoint (bundle, temporary root, stand-in ipamd)', () =
     child.kill('SIGTERM');
     const r = await exited;
     expect(r.code).toBe(7);
+  }, 30_000);
+
+  it('IPv6 cluster: asks the simulator IMDS for the node IPv4 and writes the IPv4-egress variant', async () => {
+    const sim = await simulator();
+    try {
+      const nodeIp = await new ImdsClient({ endpoint: sim.imdsEndpoint }).localIpv4();
+      const extra = {
+        ENABLE_IPv6: 'true',
+        ENABLE_PREFIX_DELEGATION: 'true',
+        WARM_PREFIX_TARGET: '1',
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: sim.imdsEndpoint,
+      };
+      const { child, exited } = spawnBundle(ENTRYPOINT_BUNDLE, env(extra), t.app);
+      const conflist = path.join(t.conf, '10-aws.conflist');
+      await waitFor(() => existsSync(conflist), 15_000, 'conflist');
+      const egress = JSON.parse(readFileSync(conflist, 'utf8')).plugins[1];
+      expect(nodeIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      expect(egress).toMatchObject({
+        enabled: 'true',
+        nodeIP: nodeIp,
+        ipam: { ranges: [[{ subnet: '169.254.172.0/22' }]] },
+      });
+      child.kill('SIGTERM');
+      expect((await exited).code).toBe(0);
+    } finally {
+      await sim.stop();
+    }
   }, 30_000);
 
   it('an invalid variable stops it before anything is written, naming the variable', async () => {
