@@ -5,7 +5,7 @@ import * as path from 'node:path';
 
 /** A temp name in the same directory as `file` (so rename is atomic), hidden and unique per call. */
 export function tempNameFor(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return path.join(path.dirname(file), `.${path.basename(file)}.tmp-${randomBytes(6).toString('hex')}`);
 }
 
 /** Flushes a directory entry change (rename) to disk; best effort on filesystems that refuse it. */
