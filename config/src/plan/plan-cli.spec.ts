@@ -46,6 +46,15 @@ describe('planWhatIf on the readme examples (ipamd planner)', () => {
     expect(planWhatIf(req({ pods: 30 }, { WARM_IP_TARGET: 30 })).perNode.heldAtPods).toBe(60);
   });
 
+  it('prefix delegation with WARM_PREFIX_TARGET=1 on a Nitro type: 16 idle, 48 with 17 pods', () => {
+    const r = planWhatIf(
+      req({ instanceType: 'm5.4xlarge', pods: 17 }, { ENABLE_PREFIX_DELEGATION: true, WARM_PREFIX_TARGET: 1 }),
+    );
+    expect(r.prefixDelegation).toBe(true);
+    expect(r.perNode).toMatchObject({ heldIdle: 16, heldAtPods: 48, enisAtPods: 1 });
+    expect(r.scaleUpCalls.CreateNetworkInterface).toBe(0);
+  });
+
   it('counts subnet addresses with ENI primaries and how many nodes fit', () => {
     const r = planWhatIf(req({ pods: 5, subnetPrefixLength: 24 }));
     expect(r.perNode.subnetAddresses).toBe(60); // 58 secondaries + 2 ENI primaries
