@@ -4,3 +4,4 @@ export * from './go-json';
 export * from './http-endpoint';
 export * from './views';
 export * from './introspection-server';
+export * from './daemon-sources';

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Datastore } from '../datastore';
+import { FakeClock } from '../testing';
+import { daemonSources } from './daemon-sources';
 import { viewOfDatastore, type DatastoreView } from './datastore-view';
 import { GO_ZERO_TIME, goIpNet, goTimeFromMs, goTimeFromNs } from './go-json';
 import { BindAddressError, parseBindAddress } from './http-endpoint';
@@ -317,5 +319,31 @@ describe('viewOfDatastore', () => {
     });
     expect(g2.eniId).toBe('eni-2');
     expect(v.cards[0]!.enis.find((e) => e.id === 'eni-2')!.coolingCount).toBe(1);
+  });
+});
+
+describe('daemonSources', () => {
+  it('is empty and "starting" before the daemon runs, live after', async () => {
+    const daemon: {
+      store: Datastore | undefined;
+      poolManager: undefined | { currentTargets(): object; stats(): object; blockReason(): undefined };
+    } = {
+      store: undefined,
+      poolManager: undefined,
+    };
+    const s = daemonSources(daemon, new FakeClock(), { subnetOf: () => 'subnet-9' });
+    expect(s.datastore()).toEqual({ cards: [] });
+    expect(s.pool.blockReason()).toMatchObject({ reason: 'starting' });
+    const ds = new Datastore({ prefixMode: false, cooldownMs: 0 });
+    ds.addEni({ id: 'eni-1', deviceNumber: 0, isPrimary: true, subnetId: 's', primaryIp: '10.0.0.4', createdAt: 0 });
+    daemon.store = ds;
+    daemon.poolManager = {
+      currentTargets: () => ({ maxEnis: 3 }),
+      stats: () => ({ total: 0 }),
+      blockReason: () => undefined,
+    };
+    expect(enisJson(s.datastore())['0']!.ENIs['eni-1']!.SubnetID).toBe('subnet-9');
+    expect(s.pool.currentTargets()).toEqual({ maxEnis: 3 });
+    expect(s.pool.blockReason()).toBeUndefined();
   });
 });

@@ -4,3 +4,4 @@ export * from './prom-metrics';
 export * from './datastore-gauges';
 export * from './metrics-server';
 export * from './parse-exposition';
+export * from './gauge-refresher';

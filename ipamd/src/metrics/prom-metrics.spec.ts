@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { DatastoreView } from '../introspection/datastore-view';
 import { METRIC_CATALOG } from './catalog';
+import { FakeClock } from '../testing';
 import { datastoreGauges, refreshDatastoreGauges } from './datastore-gauges';
+import { DatastoreGaugeRefresher } from './gauge-refresher';
 import { parseExposition } from './parse-exposition';
 import { PromMetrics } from './prom-metrics';
 
@@ -205,5 +207,31 @@ describe('parseExposition', () => {
   it('rejects malformed lines', () => {
     expect(() => parseExposition('foo{a="b" 1\n')).toThrow(/line 1/);
     expect(() => parseExposition('foo abc\n')).toThrow(/bad value/);
+  });
+});
+
+describe('DatastoreGaugeRefresher', () => {
+  it('refreshes every interval from the current view; nothing while starting', async () => {
+    const m = new PromMetrics({ defaultCollectors: false });
+    const clock = new FakeClock(1_000);
+    let view: DatastoreView | undefined;
+    const r = new DatastoreGaugeRefresher({
+      metrics: m,
+      view: () => view,
+      limits: () => ({ maxEnis: 2, slotsPerEni: 5, prefixDelegation: false }),
+      clock,
+      intervalMs: 1000,
+    });
+    r.start();
+    await clock.advance(10);
+    expect(await m.value('awscni_eni_max')).toBe(0);
+    view = VIEW;
+    await clock.advance(1000);
+    expect(await m.value('awscni_total_ip_addresses')).toBe(18);
+    expect(await m.value('awscni_ip_max')).toBe(10);
+    view = { cards: [] };
+    await clock.advance(1000);
+    expect(await m.value('awscni_total_ip_addresses')).toBe(0);
+    await r.stop();
   });
 });
