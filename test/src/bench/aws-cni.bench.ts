@@ -6,7 +6,7 @@
  * ncc-bundled, making one health call. Root only.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,11 +33,19 @@ function timedRun(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv, 
       if (code === 0) resolve(ms);
       else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${out.trim() || err.trim()}`));
     });
+    p.stdin.on('error', () => undefined); // a child that never reads stdin (VERSION) may exit first: EPIPE
     p.stdin.end(input);
   });
 }
 
 const sh = (...a: string[]): string => execFileSync(a[0], a.slice(1), { encoding: 'utf8' });
+
+/** CPU time (user + sys, ms) of a command and every descendant it waited for, via GNU time. */
+async function cpuOf(argv: readonly string[], env: NodeJS.ProcessEnv, input: string, out: string): Promise<number> {
+  await timedRun('/usr/bin/time', ['-f', '%U %S', '-o', out, ...argv], env, input);
+  const [u, s] = readFileSync(out, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+  return (u + s) * 1000;
+}
 
 /** Builds a Node SEA (with V8 code cache) from the bundle; undefined when postject is unavailable. */
 function buildSea(bundle: string, work: string): string | undefined {
@@ -212,6 +220,65 @@ export const suite: BenchSuite = {
           ours: stats(del.sea),
           reference: ref(del.ref),
           unit: 'ms',
+        });
+      }
+
+      // CPU per operation: independent of how loaded the machine is (GNU time, 10 ms resolution, so many runs)
+      if (existsSync('/usr/bin/time')) {
+        const cpu = {
+          addOurs: [] as number[],
+          delOurs: [] as number[],
+          addRef: [] as number[],
+          delRef: [] as number[],
+        };
+        const tf = join(work, 'time.out');
+        const oursEnv = (cmd: string, cid: string) =>
+          benchEnv({
+            CNI_COMMAND: cmd,
+            CNI_CONTAINERID: cid,
+            CNI_NETNS: `/run/netns/${pods[3]}`,
+            CNI_IFNAME: 'eth0',
+            CNI_PATH: '/usr/lib/cni',
+            CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=bench;K8S_POD_NAME=${cid}`,
+            IPAMD_SOCKET_PATH: server.socketPath,
+          });
+        const oursConf = JSON.stringify({
+          cniVersion: '0.4.0',
+          name: 'aws-cni',
+          type: 'aws-cni',
+          pluginLogFile: join(work, 'plugin.log'),
+        });
+        const ptpEnv = (cmd: string, cid: string) =>
+          benchEnv({
+            CNI_COMMAND: cmd,
+            CNI_CONTAINERID: cid,
+            CNI_NETNS: `/run/netns/${pods[4]}`,
+            CNI_IFNAME: 'eth0',
+            CNI_PATH: '/usr/lib/cni',
+          });
+        const nsArgs = [`nsenter`, `--net=/run/netns/${nodeNs}`];
+        for (let i = 0; i < N; i++) {
+          const cid = `cpu${i}`;
+          cpu.addOurs.push(await cpuOf([...nsArgs, node, bundle], oursEnv('ADD', cid), oursConf, tf));
+          cpu.delOurs.push(await cpuOf([...nsArgs, node, bundle], oursEnv('DEL', cid), oursConf, tf));
+          cpu.addRef.push(await cpuOf([...nsArgs, '/usr/lib/cni/ptp'], ptpEnv('ADD', cid), ptpConf, tf));
+          cpu.delRef.push(await cpuOf([...nsArgs, '/usr/lib/cni/ptp'], ptpEnv('DEL', cid), ptpConf, tf));
+        }
+        const cref = (x: number[]) => ({ ...stats(x), label: 'ptp + host-local (Go)' });
+        const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
+        rows.push({
+          name: 'CPU per ADD (user+sys, with ip/nsenter children)',
+          ours: stats(cpu.addOurs),
+          reference: cref(cpu.addRef),
+          unit: 'ms',
+          note: `means: ours ${mean(cpu.addOurs).toFixed(1)} ms, reference ${mean(cpu.addRef).toFixed(1)} ms (GNU time has 10 ms resolution)`,
+        });
+        rows.push({
+          name: 'CPU per DEL (user+sys, with children)',
+          ours: stats(cpu.delOurs),
+          reference: cref(cpu.delRef),
+          unit: 'ms',
+          note: `means: ours ${mean(cpu.delOurs).toFixed(1)} ms, reference ${mean(cpu.delRef).toFixed(1)} ms`,
         });
       }
 
