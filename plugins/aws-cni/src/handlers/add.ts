@@ -18,7 +18,8 @@ import { identityArgs } from './identity-args';
  * (DelNetwork, Reason SetupNSFailed) before reporting the error.
  */
 export async function cmdAdd(deps: AwsCniDeps, ctx: CmdContext<AwsCniNetConf>): Promise<Result100> {
-  const { conf, kernel } = { conf: ctx.conf, kernel: deps.kernel };
+  const { conf } = ctx;
+  const { kernel } = deps;
   const pod = podIdentityFromArgs(identityArgs(ctx.args));
   const log = deps.log.child({ containerID: ctx.containerId, pod: `${pod.namespace}/${pod.name}`, ifName: ctx.ifName });
   if (!ctx.netns) {
