@@ -3,4 +3,3 @@ export * from './config';
 export * from './handlers';
 export * from './kernel';
 export * from './plan';
-export * from './cni';

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The only file touching `process`: the composition root of egress-cni.
-import { pluginMain, processIo } from '@vpc-cni-ts/sdk/skel';
+import { pluginMain, processIo, requestPlugin } from '@vpc-cni-ts/sdk/skel';
 
-import { sdkPlugin } from './cni/sdk-adapter';
 import { egressHandlers } from './handlers/egress-handlers';
 import { FileLeaseStore } from './ipam/file-lease-store';
 import { IpEgressKernel } from './kernel/ip-egress-kernel';
@@ -20,5 +19,5 @@ const egress = egressHandlers({
     ),
 });
 
-const [verbs, info] = sdkPlugin(egress);
+const [verbs, info] = requestPlugin(egress);
 void pluginMain(verbs, info, processIo(process));

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-export * from './cni';
 export * from './config';
 export * from './handlers';
 export * from './kernel';

@@ -2,9 +2,8 @@
 // The only file touching `process`: wires the real adapters to the handlers and runs one CNI command.
 import { readFile } from 'node:fs/promises';
 
-import { pluginMain, processIo } from '@vpc-cni-ts/sdk/skel';
+import { pluginMain, processIo, requestPlugin } from '@vpc-cni-ts/sdk/skel';
 
-import { sdkPlugin } from './cni/sdk-adapter';
 import { DEFAULT_ALLOWLIST_PATH, parseAllowlist } from './config/allowlist';
 import { tuningHandlers } from './handlers/tuning-handlers';
 import { FileBackupStore } from './kernel/file-backup-store';
@@ -22,7 +21,7 @@ const allowlist = async (): Promise<RegExp[] | undefined> => {
   return parseAllowlist(text, allowlistPath);
 };
 
-const [verbs, info] = sdkPlugin(
+const [verbs, info] = requestPlugin(
   tuningHandlers({ kernel: new IpTuningKernel(), backups: new FileBackupStore(), allowlist }),
   ['MAC'],
 );

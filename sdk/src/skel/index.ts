@@ -2,3 +2,4 @@
 export * from './dispatcher';
 export * from './env';
 export * from './plugin-io';
+export * from './request-plugin';

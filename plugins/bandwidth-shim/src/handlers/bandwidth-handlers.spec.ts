@@ -1,6 +1,6 @@
 import { CniError } from '@vpc-cni-ts/sdk/errors';
+import { type CniRequest } from '@vpc-cni-ts/sdk/skel';
 
-import { type CniRequest } from '../cni/request';
 import { type HostLink, type ObservedShaping, type ShapingKernel } from '../kernel/shaping-kernel';
 import { ifbName } from '../plan/ifb-name';
 import { type ShapingPlan } from '../plan/shaping-plan';

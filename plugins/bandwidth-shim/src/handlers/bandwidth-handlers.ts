@@ -2,9 +2,9 @@
 import { randomBytes } from 'node:crypto';
 
 import { CniError, CniErrorCode } from '@vpc-cni-ts/sdk/errors';
+import { type CniHandlers, type CniRequest } from '@vpc-cni-ts/sdk/skel';
 import { type AnyResult, convertResult, toCurrentResult, versionsStartingFrom } from '@vpc-cni-ts/sdk/spec';
 
-import { type CniHandlers, type CniRequest } from '../cni/request';
 import { hasLimits, parseBandwidthConfig } from '../config/bandwidth-config';
 import { type ObservedTbf, type ShapingKernel } from '../kernel/shaping-kernel';
 import { ifbName } from '../plan/ifb-name';

@@ -1,6 +1,6 @@
 import { CniError } from '@vpc-cni-ts/sdk/errors';
+import { type CniRequest } from '@vpc-cni-ts/sdk/skel';
 
-import { type CniRequest } from '../cni/request';
 import { type EgressRange } from '../config/egress-config';
 import { formatIp, type Ip, parseIp } from '../ip/ip-math';
 import { nextFree } from '../ipam/allocator';

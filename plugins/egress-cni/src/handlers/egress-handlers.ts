@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 import { CniError, CniErrorCode } from '@vpc-cni-ts/sdk/errors';
+import { type CniHandlers, type CniRequest } from '@vpc-cni-ts/sdk/skel';
 import { type AnyResult, convertResult, toCurrentResult, versionsStartingFrom } from '@vpc-cni-ts/sdk/spec';
 
-import { type CniHandlers, type CniRequest } from '../cni/request';
 import { type EgressConfig, parseEgressConfig } from '../config/egress-config';
 import { formatIp } from '../ip/ip-math';
 import { type LeaseStore } from '../ipam/lease-store';

@@ -1,6 +1,6 @@
 import { CniError } from '@vpc-cni-ts/sdk/errors';
+import { type CniRequest } from '@vpc-cni-ts/sdk/skel';
 
-import { type CniRequest } from '../cni/request';
 import { type LinkSettings, type SysctlEntry } from '../config/tuning-config';
 import { type BackupStore, type LinkBackup, type LinkState, type TuningKernel } from '../kernel/tuning-kernel';
 import { tuningHandlers } from './tuning-handlers';

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { CniError, CniErrorCode } from '@vpc-cni-ts/sdk/errors';
+import { type CniHandlers, type CniRequest } from '@vpc-cni-ts/sdk/skel';
 import { ALL_VERSIONS, type AnyResult, convertResult, toCurrentResult } from '@vpc-cni-ts/sdk/spec';
 
-import { type CniHandlers, type CniRequest } from '../cni/request';
 import { checkAllowlist } from '../config/allowlist';
 import { changesLink, type LinkSettings, parseTuningConfig, type TuningConfig } from '../config/tuning-config';
 import { type BackupStore, type LinkBackup, type LinkState, type TuningKernel } from '../kernel/tuning-kernel';
