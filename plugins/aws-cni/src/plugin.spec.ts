@@ -177,6 +177,13 @@ describe('ADD failures', () => {
     expect(r.json.msg).toMatch(/is not a network namespace/);
     expect(e.ipamd.calls).toHaveLength(0);
   });
+  it('a CNI_NETNS that is not a path -> code 4', async () => {
+    const e = await setup();
+    const r = await e.run('ADD', conf(), { CNI_NETNS: 'relative/ns' });
+    expect(r.json).toMatchObject({ code: 4 });
+    expect(r.json.msg).toMatch(/CNI_NETNS "relative\/ns" is not a usable namespace path/);
+    expect(e.ipamd.calls).toHaveLength(0);
+  });
   it('ipamd unreachable -> code 11 naming the socket', async () => {
     const e = await setup();
     e.ipamd.down = true;

@@ -25,7 +25,15 @@ export async function cmdAdd(deps: AwsCniDeps, ctx: CmdContext<AwsCniNetConf>): 
   if (!ctx.netns) {
     throw new CniError(CniErrorCode.InvalidEnvironmentVariables, 'CNI_NETNS is required for ADD');
   }
-  const podNetns = netnsByPath(ctx.netns);
+  let podNetns: ReturnType<typeof netnsByPath>;
+  try {
+    podNetns = netnsByPath(ctx.netns);
+  } catch (e) {
+    throw new CniError(
+      CniErrorCode.InvalidEnvironmentVariables,
+      `CNI_NETNS ${JSON.stringify(ctx.netns)} is not a usable namespace path: ${(e as Error).message}`,
+    );
+  }
   if (!(await kernel.netnsExists(podNetns))) {
     throw new CniError(CniErrorCode.InvalidEnvironmentVariables, `CNI_NETNS ${ctx.netns} is not a network namespace`);
   }

@@ -32,8 +32,13 @@ export async function cmdCheck(deps: AwsCniDeps, ctx: CmdContext<AwsCniNetConf>)
       'CHECK needs the prevResult of an aws-cni ADD (none or not ours)',
     );
   }
-  const podNetns = netnsByPath(ctx.netns);
-  if (!(await deps.kernel.netnsExists(podNetns))) {
+  let podNetns: ReturnType<typeof netnsByPath> | undefined;
+  try {
+    podNetns = netnsByPath(ctx.netns);
+  } catch {
+    podNetns = undefined;
+  }
+  if (!podNetns || !(await deps.kernel.netnsExists(podNetns))) {
     throw new CniError(CniErrorCode.InvalidEnvironmentVariables, `CNI_NETNS ${ctx.netns} is not a network namespace`);
   }
   const [host, podSnap] = await Promise.all([deps.kernel.snapshot(HOST_NETNS), deps.kernel.snapshot(podNetns)]);
