@@ -350,3 +350,40 @@ describe('PoolManager discovery with lagging IMDS (upstream #3887)', () => {
     ).toBe(true);
   });
 });
+
+describe('PoolManager on a cordoned node', () => {
+  it.each([
+    ['false', 0],
+    ['true', 1],
+  ])('AWS_MANAGE_ENIS_NON_SCHEDULABLE=%s: %i EC2 assign calls while unschedulable', async (flag, calls) => {
+    const clock = new InstantClock();
+    const aws = new FakeAws({ instanceType: 'm5.large', clock });
+    const id = await aws.imds.identity();
+    const node = {
+      identity: id,
+      limits: aws.limits,
+      vpcId: aws.vpcId,
+      vpcCidrs: [],
+      primaryEniId: aws.primaryEniId,
+      primarySubnetId: aws.subnet.id,
+      securityGroupIds: [],
+    };
+    const ds = new Datastore({ prefixMode: false, cooldownMs: 0 });
+    const pool = new PoolManager({
+      config: loadConfig({ AWS_MANAGE_ENIS_NON_SCHEDULABLE: flag }),
+      node,
+      datastore: ds,
+      ec2: aws,
+      imds: aws.imds,
+      clock,
+      logger: new MemoryLogger(),
+      metrics: new MemoryMetrics(),
+      hostNetwork: new NoopHostNetwork(),
+      commit: async () => {},
+      nodeStatus: { isSchedulable: () => false },
+    });
+    await pool.discover();
+    await pool.tick();
+    expect(aws.count('AssignPrivateIpAddresses')).toBe(calls);
+  });
+});

@@ -14,6 +14,7 @@ import {
   type ImdsInterface,
   type Logger,
   type Metrics,
+  type NodeStatus,
 } from '../ports';
 import { GrowthGate, backoffDelay, retry, type PoolBlock } from './backoff';
 import type { NodeInfo } from './node-info';
@@ -31,6 +32,8 @@ export interface PoolManagerDeps {
   readonly hostNetwork: HostNetwork;
   /** Persist the datastore (after forced removals). */
   readonly commit: () => Promise<void>;
+  /** Cordoned-node check (AWS_MANAGE_ENIS_NON_SCHEDULABLE); defaults to always schedulable. */
+  readonly nodeStatus?: NodeStatus;
 }
 
 /** What one tick did, for logs and tests. */
@@ -303,7 +306,9 @@ export class PoolManager {
     const now = this.d.clock.now();
     const { timing, pool } = this.d.config;
     let report: TickReport = { increased: 0, released: 0, reconciled: false };
-    if (!pool.disableNetworkResourceProvisioning) {
+    const cordoned = !pool.manageEnisNonSchedulable && this.d.nodeStatus?.isSchedulable() === false;
+    if (cordoned) report = { ...report, skipped: 'node is unschedulable and AWS_MANAGE_ENIS_NON_SCHEDULABLE=false' };
+    if (!pool.disableNetworkResourceProvisioning && !cordoned) {
       const allowRelease = now - this.lastDecrease >= timing.decreaseIntervalMs;
       const plan = planPool(this.targets, this.d.datastore.snapshot(now), { allowRelease });
       this.gauges(plan.stats);

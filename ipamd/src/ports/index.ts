@@ -6,3 +6,4 @@ export * from './imds';
 export * from './logger';
 export * from './metrics';
 export * from './host-network';
+export * from './node-status';
