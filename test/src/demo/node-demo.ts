@@ -3,19 +3,12 @@ import { existsSync, readdirSync } from 'node:fs';
 
 import { type Pod, VpcNode } from '../e2e/vpc-node';
 import { type DemoOptions } from './demo-options';
+import { type PoolRow, poolFromEc2, poolFromIntrospection } from './warm-pool';
 
 export interface DemoIo {
   readonly print: (line: string) => void;
   /** True once the user asked to stop (Ctrl-C): the demo skips to tear-down. */
   readonly stopping: () => boolean;
-}
-
-interface PoolRow {
-  readonly device: number;
-  readonly eni: string;
-  readonly total: number;
-  readonly assigned: number;
-  readonly prefixes: readonly string[];
 }
 
 const ms = (t0: number): string => `${Date.now() - t0} ms`;
@@ -27,47 +20,13 @@ function warmPool(node: VpcNode): { source: string; rows: PoolRow[] } {
     encoding: 'utf8',
     timeout: 5_000,
   });
-  const body = r.status === 0 ? r.stdout.split('\r\n\r\n').slice(1).join('\r\n\r\n') : '';
-  if (r.stdout.startsWith('HTTP/1.') && / 200 /.test(r.stdout.split('\r\n')[0] ?? '')) {
-    try {
-      const j = JSON.parse(body) as {
-        ENIs?: Record<
-          string,
-          {
-            DeviceNumber: number;
-            AvailableIPv4Cidrs?: Record<
-              string,
-              { IPAddresses?: Record<string, unknown>; IsPrefix?: boolean; Cidr?: { IP: string } }
-            >;
-          }
-        >;
-      };
-      if (j.ENIs) {
-        const rows = Object.entries(j.ENIs).map(([eni, e]) => {
-          const cidrs = Object.entries(e.AvailableIPv4Cidrs ?? {});
-          return {
-            device: e.DeviceNumber,
-            eni,
-            total: cidrs.reduce((n, [, c]) => n + (c.IsPrefix ? 16 : 1), 0),
-            assigned: cidrs.reduce((n, [, c]) => n + Object.keys(c.IPAddresses ?? {}).length, 0),
-            prefixes: cidrs.filter(([, c]) => c.IsPrefix).map(([k]) => k),
-          };
-        });
-        return { source: 'ipamd introspection (127.0.0.1:61679/v1/enis in the node namespace)', rows };
-      }
-    } catch {
-      /* fall through to the simulator's view */
-    }
-  }
-  const assigned = new Set(node.allocations().map((a) => a.ipv4));
-  const rows = node.vpcAddresses().map((e) => ({
-    device: e.device,
-    eni: e.eni,
-    total: e.addresses.length,
-    assigned: e.addresses.filter((a) => assigned.has(a)).length,
-    prefixes: e.prefixes,
-  }));
-  return { source: 'EC2 (simulator) addresses per ENI + ipamd checkpoint (introspection not answering)', rows };
+  const [head = '', ...rest] = (r.stdout ?? '').split('\r\n\r\n');
+  const rows = / 200 /.test(head.split('\r\n')[0] ?? '') ? poolFromIntrospection(rest.join('\r\n\r\n')) : undefined;
+  if (rows?.length) return { source: 'ipamd introspection (127.0.0.1:61679/v1/enis in the node namespace)', rows };
+  return {
+    source: 'EC2 (simulator) addresses per ENI + ipamd checkpoint (introspection not answering)',
+    rows: poolFromEc2(node.vpcAddresses(), node.allocations()),
+  };
 }
 
 function printPool(io: DemoIo, node: VpcNode, title: string): { total: number; assigned: number; enis: number } {
