@@ -6,7 +6,7 @@ import { SdkEc2Api } from './adapters/ec2';
 import { FileCheckpoint } from './checkpoint';
 import type { IpamdConfig } from './config';
 import { IpamdDaemon } from './daemon';
-import { MemoryMetrics, NoopHostNetwork, SystemClock, type Logger } from './ports';
+import { AlwaysSchedulable, MemoryMetrics, NoopHostNetwork, SystemClock, type Logger } from './ports';
 import { TOKENS, resolve } from './tokens';
 
 /** Config, logger, clock and metrics. */
@@ -52,7 +52,9 @@ export function registerDaemonModule(c: DependencyContainer): void {
   c.register(TOKENS.Checkpoint, {
     useFactory: instanceCachingFactory((x) => new FileCheckpoint(resolve(x, TOKENS.Config).server.backingStore)),
   });
+  // Seams filled by later work: host networking (hostnet/) and the Kubernetes node view (kube/).
   c.register(TOKENS.HostNetwork, { useFactory: instanceCachingFactory(() => new NoopHostNetwork()) });
+  c.register(TOKENS.NodeStatus, { useFactory: instanceCachingFactory(() => new AlwaysSchedulable()) });
   c.register(TOKENS.Daemon, {
     useFactory: instanceCachingFactory(
       (x) =>
@@ -65,6 +67,7 @@ export function registerDaemonModule(c: DependencyContainer): void {
           metrics: resolve(x, TOKENS.Metrics),
           checkpoint: resolve(x, TOKENS.Checkpoint),
           hostNetwork: resolve(x, TOKENS.HostNetwork),
+          nodeStatus: resolve(x, TOKENS.NodeStatus),
         }),
     ),
   });

@@ -4,7 +4,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { Checkpoint } from './checkpoint';
 import type { IpamdConfig } from './config';
 import type { IpamdDaemon } from './daemon';
-import type { Clock, Ec2Api, HostNetwork, Imds, Logger, Metrics } from './ports';
+import type { Clock, Ec2Api, HostNetwork, Imds, Logger, Metrics, NodeStatus } from './ports';
 
 /** A symbol carrying the type it resolves to. */
 export type Token<T> = symbol & { readonly __type?: T };
@@ -20,6 +20,7 @@ export const TOKENS = {
   Ec2Api: token<Ec2Api>('Ec2Api'),
   Checkpoint: token<Checkpoint>('Checkpoint'),
   HostNetwork: token<HostNetwork>('HostNetwork'),
+  NodeStatus: token<NodeStatus>('NodeStatus'),
   Daemon: token<IpamdDaemon>('IpamdDaemon'),
 } as const;
 

@@ -4,7 +4,7 @@ import type { IpamdConfig } from '../config';
 import { Datastore } from '../datastore';
 import { lookupInstanceLimits, type InstanceLimits } from '../limits';
 import { PoolManager, type NodeInfo } from '../pool';
-import type { Clock, Ec2Api, HostNetwork, Imds, Logger, Metrics } from '../ports';
+import type { Clock, Ec2Api, HostNetwork, Imds, Logger, Metrics, NodeStatus } from '../ports';
 import { IpamdGrpcServer } from '../server';
 import { IpamService } from '../service';
 
@@ -18,6 +18,8 @@ export interface IpamdDaemonDeps {
   readonly metrics: Metrics;
   readonly checkpoint: Checkpoint;
   readonly hostNetwork: HostNetwork;
+  /** Cordoned-node check; absent = always schedulable. */
+  readonly nodeStatus?: NodeStatus;
 }
 
 /** Start-up fails with this when the node cannot be described (IMDS down, unknown instance type...). */
