@@ -49,6 +49,9 @@ const common = {
 };
 
 module.exports = {
+  // Spawning executables and real kernel work on a busy 2-core machine need more than jest's 5 s default per test
+  // (a global option: jest does not take it per project).
+  testTimeout: 30_000,
   projects: [
     {
       ...common,
@@ -56,8 +59,7 @@ module.exports = {
       testMatch: ['<rootDir>/**/*.spec.ts'],
       testPathIgnorePatterns: [...common.testPathIgnorePatterns, '\\.integ\\.spec\\.ts$', '\\.privileged\\.spec\\.ts$'],
     },
-    // Spawning executables and real kernel work on a busy 2-core machine: more than jest's 5 s default per test.
-    { ...common, displayName: 'integ', testMatch: ['<rootDir>/**/*.integ.spec.ts'], testTimeout: 30_000 },
-    { ...common, displayName: 'privileged', testMatch: ['<rootDir>/**/*.privileged.spec.ts'], testTimeout: 30_000 },
+    { ...common, displayName: 'integ', testMatch: ['<rootDir>/**/*.integ.spec.ts'] },
+    { ...common, displayName: 'privileged', testMatch: ['<rootDir>/**/*.privileged.spec.ts'] },
   ],
 };

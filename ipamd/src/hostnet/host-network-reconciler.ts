@@ -68,28 +68,3 @@ export class HostNetworkReconciler {
     return 1;
   }
 }
-
-/**
- * Re-runs `reconcile` every `intervalMs` and reports each repair (a non-zero change count after the first run),
- * e.g. to a metric. Returns a function that stops the loop.
- */
-export function startSelfRepair(
-  reconciler: HostNetworkReconciler,
-  settings: () => HostNetSettings,
-  intervalMs: number,
-  onRepair: (changes: number) => void,
-  onError: (err: unknown) => void,
-): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    reconciler
-      .reconcile(settings())
-      .then((r) => r.changes > 0 && onRepair(r.changes))
-      .catch(onError)
-      .finally(() => (running = false));
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
-}

@@ -3,6 +3,7 @@ export * from './eni-network';
 export * from './firewall-diff';
 export * from './host-firewall';
 export * from './host-network-reconciler';
+export * from './host-network-service';
 export * from './ip-rule-diff';
 export * from './iptables-save';
 export * from './settings';
