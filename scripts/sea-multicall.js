@@ -57,7 +57,8 @@ const wrap = (src) =>
  * Writes `<work>/<name>.js`, `<work>/<name>.cache` and `<work>/vpc-cni-main.js`.
  * @param {{ name: string, file: string }[]} plugins
  * @param {string} work scratch directory
- * @param {(script: string) => void} runNode runs a Node script with the Node binary the SEA is built from
+ * @param {(script: string, env?: Record<string, string>) => void} runNode runs a Node script (stdin empty, output
+ *   discarded, extra env) with the Node binary the SEA is built from
  * @returns {{ main: string, assets: Record<string, string> }}
  */
 function multicallWithAssets(plugins, work, runNode) {
@@ -69,11 +70,21 @@ function multicallWithAssets(plugins, work, runNode) {
     const js = path.join(work, `${p.name}.js`);
     fs.writeFileSync(js, wrap(fs.readFileSync(p.file, 'utf8')));
     const cache = path.join(work, `${p.name}.cache`);
-    runNode(
+    const compile =
       `const fs=require('fs'),vm=require('vm');` +
-        `const s=new vm.Script(fs.readFileSync(${JSON.stringify(js)},'utf8'),{filename:${JSON.stringify(`${p.name}.js`)}});` +
-        `fs.writeFileSync(${JSON.stringify(cache)},s.createCachedData());`,
-    );
+      `const s=new vm.Script(fs.readFileSync(${JSON.stringify(js)},'utf8'),{filename:${JSON.stringify(`${p.name}.js`)}});`;
+    const save = `fs.writeFileSync(${JSON.stringify(cache)},s.createCachedData());`;
+    try {
+      // Warm cache: run the plugin once (CNI VERSION, output discarded) and save the cache at exit, so it also
+      // holds the functions start-up executes, not only the top level.
+      runNode(
+        `${compile}process.on('exit',()=>{${save}});` +
+          `s.runInThisContext().call(module.exports,module,module.exports,require,${JSON.stringify(p.name)},'.');`,
+        { CNI_COMMAND: 'VERSION' },
+      );
+    } catch {
+      runNode(`${compile}${save}`); // cold cache: top level only
+    }
     assets[`${p.name}.js`] = js;
     assets[`${p.name}.cache`] = cache;
   }

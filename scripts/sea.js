@@ -69,7 +69,8 @@ function seaEnv() {
 }
 
 /** Runs a Node script with the Node binary SEAs are built from (so V8 code caches match it). */
-const runNode = (script) => execFileSync(process.execPath, ['-e', script], { stdio: 'pipe', env: seaEnv() });
+const runNode = (script, env = {}) =>
+  execFileSync(process.execPath, ['-e', script], { stdio: 'pipe', input: '', env: { ...seaEnv(), ...env } });
 
 /** Replaces `dst` with a hard link to `src` (copy if the filesystem refuses links). */
 function linkOrCopy(src, dst) {

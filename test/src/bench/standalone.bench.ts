@@ -71,7 +71,7 @@ export const suite: BenchSuite = {
         }
       }
       const LABEL: Record<string, string> = {
-        multi: 'multicall vpc-cni, plugin as asset + own code cache (default)',
+        multi: 'multicall vpc-cni, plugin as asset + own warm code cache (default)',
         inline: 'multicall vpc-cni, all bundles inline in main',
         each: 'one SEA per plugin',
       };
