@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFile } from 'node:fs/promises';
 
+import { type ProcessRunner, SpawnRunner } from '@vpc-cni-ts/sdk/kernel';
+
 import { type ShapingPlan, ipBatch, tcBatch } from '../plan/shaping-plan';
 import { DEFAULT_TICKS_PER_USEC, ticksPerUsecFromPsched } from '../plan/tbf';
-import { type Exec, inNetns, spawnExec } from './exec';
 import { type HostLink, type ObservedShaping, type ObservedTbf, type ShapingKernel } from './shaping-kernel';
 
 /** Error from a kernel tool, naming the operation and what the tool said. */
@@ -49,12 +50,12 @@ function parseTbf(q: QdiscJson | undefined): ObservedTbf | undefined {
 /** {@link ShapingKernel} over iproute2 (`ip -j`, `ip -batch`, `tc -batch`), one process per step. */
 export class TcShapingKernel implements ShapingKernel {
   constructor(
-    private readonly exec: Exec = spawnExec,
+    private readonly runner: ProcessRunner = new SpawnRunner(),
     private readonly pschedPath = '/proc/net/psched',
   ) {}
 
   private async run(op: string, cmd: string, args: readonly string[], input?: string): Promise<string> {
-    const r = await this.exec(cmd, args, input);
+    const r = await this.runner.run(cmd, args, { input, context: { op } });
     if (r.code !== 0) {
       const detail = (r.stderr || r.stdout).trim().split('\n').slice(0, 4).join('; ') || `exit code ${r.code}`;
       throw new ToolError(op, detail, NOT_FOUND.test(detail));
@@ -63,8 +64,8 @@ export class TcShapingKernel implements ShapingKernel {
   }
 
   async containerPeerIndex(netns: string, ifName: string): Promise<number | undefined> {
-    const [cmd, args] = inNetns(netns, 'ip', ['-d', '-j', 'link', 'show', 'dev', ifName]);
-    const links = JSON.parse(await this.run(`look up ${ifName} in ${netns}`, cmd, args)) as LinkJson[];
+    const args = [`--net=${netns}`, '--', 'ip', '-d', '-j', 'link', 'show', 'dev', ifName];
+    const links = JSON.parse(await this.run(`look up ${ifName} in ${netns}`, 'nsenter', args)) as LinkJson[];
     const l = links[0];
     if (!l || l.linkinfo?.info_kind !== 'veth' || l.link_index === undefined) return undefined;
     return l.link_index;
@@ -82,11 +83,16 @@ export class TcShapingKernel implements ShapingKernel {
       if (ip.length) await this.run('create ifb', 'ip', ['-batch', '-'], ip.join('\n') + '\n');
       if (tc.length) await this.run(`add qdiscs on ${plan.hostVeth}`, 'tc', ['-batch', '-'], tc.join('\n') + '\n');
     } catch (err) {
-      await this.exec('tc', ['qdisc', 'del', 'dev', plan.hostVeth, 'root']);
-      await this.exec('tc', ['qdisc', 'del', 'dev', plan.hostVeth, 'ingress']);
-      if (plan.egress) await this.exec('ip', ['link', 'del', 'dev', plan.egress.ifb]);
+      await this.bestEffort('tc', ['qdisc', 'del', 'dev', plan.hostVeth, 'root']);
+      await this.bestEffort('tc', ['qdisc', 'del', 'dev', plan.hostVeth, 'ingress']);
+      if (plan.egress) await this.bestEffort('ip', ['link', 'del', 'dev', plan.egress.ifb]);
       throw err;
     }
+  }
+
+  /** Runs a clean-up step whose failure (even a missing tool) must not hide the error being handled. */
+  private async bestEffort(cmd: string, args: readonly string[]): Promise<void> {
+    await this.runner.run(cmd, args).catch(() => undefined);
   }
 
   async deleteLink(name: string): Promise<void> {
@@ -102,7 +108,7 @@ export class TcShapingKernel implements ShapingKernel {
     const [vq, vf, iq] = await Promise.all([
       this.run(`list qdiscs of ${hostVeth}`, 'tc', ['-j', 'qdisc', 'show', 'dev', hostVeth]),
       this.run(`list filters of ${hostVeth}`, 'tc', ['-j', 'filter', 'show', 'dev', hostVeth, 'ingress']),
-      this.exec('tc', ['-j', 'qdisc', 'show', 'dev', ifb]),
+      this.runner.run('tc', ['-j', 'qdisc', 'show', 'dev', ifb]),
     ]);
     const vethQdiscs = JSON.parse(vq || '[]') as QdiscJson[];
     const filters = JSON.parse(vf || '[]') as FilterJson[];

@@ -1,4 +1,3 @@
 // SPDX-License-Identifier: Apache-2.0
 export * from './egress-kernel';
-export * from './exec';
 export * from './ip-egress-kernel';

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import { access, readFile, writeFile } from 'node:fs/promises';
 
+import { type ProcessRunner, SpawnRunner } from '@vpc-cni-ts/sdk/kernel';
+
 import { type EgressPlan } from '../plan/egress-plan';
 import { type EgressKernel } from './egress-kernel';
-import { type Exec, spawnExec } from './exec';
 
 /** A failed kernel step, naming the operation and what the tool said. */
 export class ToolError extends Error {
@@ -22,12 +23,12 @@ const trim = (s: string): string => s.trim().split('\n').slice(0, 4).join('; ');
 /** {@link EgressKernel} over iproute2, nsenter and iptables-restore; one process per step. */
 export class IpEgressKernel implements EgressKernel {
   constructor(
-    private readonly exec: Exec = spawnExec,
+    private readonly runner: ProcessRunner = new SpawnRunner(),
     private readonly procSys = '/proc/sys',
   ) {}
 
   private async run(op: string, cmd: string, args: readonly string[], input?: string): Promise<string> {
-    const r = await this.exec(cmd, args, input);
+    const r = await this.runner.run(cmd, args, { input, context: { op } });
     if (r.code !== 0) throw new ToolError(op, trim(r.stderr || r.stdout) || `exit code ${r.code}`);
     return r.stdout;
   }
@@ -58,14 +59,14 @@ export class IpEgressKernel implements EgressKernel {
         plan.hostBatch.join('\n') + '\n',
       );
     } catch (err) {
-      await this.exec('ip', ['link', 'del', 'dev', plan.hostVeth]);
+      await this.runner.run('ip', ['link', 'del', 'dev', plan.hostVeth]).catch(() => undefined);
       throw err;
     }
   }
 
   async deletePodInterface(netns: string, ifName: string): Promise<string[]> {
     if (!(await this.netnsExists(netns))) return [];
-    const r = await this.exec('nsenter', [
+    const r = await this.runner.run('nsenter', [
       `--net=${netns}`,
       '--',
       'sh',

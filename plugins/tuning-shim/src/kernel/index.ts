@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-export * from './exec';
 export * from './file-backup-store';
 export * from './ip-tuning-kernel';
 export * from './tuning-kernel';

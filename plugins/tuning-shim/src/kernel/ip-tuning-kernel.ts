@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import { access } from 'node:fs/promises';
 
+import { type ProcessRunner, SpawnRunner } from '@vpc-cni-ts/sdk/kernel';
+
 import { type LinkSettings, type SysctlEntry } from '../config/tuning-config';
-import { type Exec, spawnExec } from './exec';
 import { type LinkState, type TuningKernel } from './tuning-kernel';
 
 /** A failed kernel step, naming the operation and what the tool said. */
@@ -52,10 +53,10 @@ export function linkSetArgs(ifName: string, s: LinkSettings): string[] {
 
 /** {@link TuningKernel} over `nsenter`, `sh` and iproute2. */
 export class IpTuningKernel implements TuningKernel {
-  constructor(private readonly exec: Exec = spawnExec) {}
+  constructor(private readonly runner: ProcessRunner = new SpawnRunner()) {}
 
   private async ns(op: string, netns: string, args: string[]): Promise<string> {
-    const r = await this.exec('nsenter', [`--net=${netns}`, '--', ...args]);
+    const r = await this.runner.run('nsenter', [`--net=${netns}`, '--', ...args], { context: { op, netns } });
     if (r.code !== 0)
       throw new ToolError(op, (r.stderr || r.stdout).trim().split('\n').slice(0, 3).join('; ') || `exit ${r.code}`);
     return r.stdout;
