@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { CniError, CniErrorCode } from '@vpc-cni-ts/sdk/errors';
 import { parsePrevResult, type AnyResult } from '@vpc-cni-ts/sdk/spec';
-
-import { getCaseInsensitive, hasCaseInsensitive, isPlainObject } from './keys';
+import { normalizeKeys, type SchemaNode } from '@vpc-cni-ts/sdk/validation';
 
 /** Limits in the reference plugin's units: rates in bits/s, bursts in bits; 0 means "no limit". */
 export interface BandwidthLimits {
@@ -23,6 +22,16 @@ export interface BandwidthConfig {
 }
 
 const LIMIT_KEYS = ['ingressRate', 'ingressBurst', 'egressRate', 'egressBurst'] as const;
+const LIMITS_SPELLING: SchemaNode = { properties: Object.fromEntries(LIMIT_KEYS.map((k) => [k, {}])) };
+/**
+ * The keys' canonical spelling, for the SDK's `normalizeKeys` (Go's case-insensitive matching). Spelling only:
+ * values are checked below, with the reference's messages.
+ */
+export const BANDWIDTH_KEY_SPELLING: SchemaNode = {
+  properties: { ...LIMITS_SPELLING.properties, runtimeConfig: { properties: { bandwidth: LIMITS_SPELLING } } },
+};
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const MAX_UINT32 = 0xffffffff;
 
 const invalid = (msg: string): CniError => new CniError(CniErrorCode.InvalidNetworkConfig, msg);
@@ -30,7 +39,7 @@ const invalid = (msg: string): CniError => new CniError(CniErrorCode.InvalidNetw
 function readLimits(obj: Record<string, unknown>, where: string): BandwidthLimits {
   const out: Record<string, number> = {};
   for (const key of LIMIT_KEYS) {
-    const v = getCaseInsensitive(obj, key);
+    const v = obj[key];
     if (v === undefined || v === null) {
       out[key] = 0;
       continue;
@@ -73,20 +82,21 @@ export function validateDirection(dir: 'ingress' | 'egress', rate: number, burst
  * `IngressRate`/`bandWidth`). Static keys take precedence. `prevResult` is parsed in the config's version family.
  * @throws CniError 7 for bad values, 1/6 for a bad prevResult.
  */
-export function parseBandwidthConfig(raw: Record<string, unknown>): BandwidthConfig {
+export function parseBandwidthConfig(input: Record<string, unknown>): BandwidthConfig {
+  const raw = normalizeKeys<Record<string, unknown>>(input, BANDWIDTH_KEY_SPELLING);
   const cniVersion = typeof raw.cniVersion === 'string' ? raw.cniVersion : '0.1.0';
   const name = raw.name;
   if (typeof name !== 'string' || name === '') throw invalid('network config is missing "name"');
   let source: BandwidthConfig['source'] = 'none';
   let limits: BandwidthLimits = { ingressRate: 0, ingressBurst: 0, egressRate: 0, egressBurst: 0 };
-  if (LIMIT_KEYS.some((k) => hasCaseInsensitive(raw, k))) {
+  if (LIMIT_KEYS.some((k) => k in raw)) {
     limits = readLimits(raw, '');
     source = 'config';
   } else {
-    const rc = getCaseInsensitive(raw, 'runtimeConfig');
+    const rc = raw.runtimeConfig;
     if (rc !== undefined && rc !== null) {
       if (!isPlainObject(rc)) throw invalid('runtimeConfig must be an object');
-      const bw = getCaseInsensitive(rc, 'bandwidth');
+      const bw = rc.bandwidth;
       if (bw !== undefined && bw !== null) {
         if (!isPlainObject(bw)) throw invalid('runtimeConfig.bandwidth must be an object');
         limits = readLimits(bw, 'runtimeConfig.bandwidth.');

@@ -9,6 +9,28 @@ const base = {
 };
 
 describe('parseEgressConfig', () => {
+  it('matches keys case-insensitively like Go, the exact spelling winning', () => {
+    const c = parseEgressConfig({
+      cniVersion: '0.4.0',
+      name: 'aws-cni',
+      Enabled: 'true',
+      NodeIp: '10.99.0.5',
+      MTU: '1500',
+      mtu: '9000',
+      IfName: 'e0',
+      IPAM: {
+        Type: 'host-local',
+        Ranges: [[{ Subnet: '10.99.8.0/24', RangeStart: '10.99.8.10', Gateway: '10.99.8.254' }]],
+        Routes: [{ Dst: '0.0.0.0/0' }],
+        DataDir: '/tmp/x',
+      },
+    });
+    expect(c).toMatchObject({ enabled: true, mtu: 9000, ifName: 'e0', dataDir: '/tmp/x', routes: [{}] });
+    expect(c.nodeIp).toBeDefined();
+    expect(c.range.rangeStart.value).toBe(c.range.subnet.ip.value + 10n);
+    expect(c.range.gateway.value).toBe(c.range.subnet.ip.value + 254n);
+  });
+
   it('reads the upstream conflist entry', () => {
     const c = parseEgressConfig({
       ...base,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { CniError, CniErrorCode } from '@vpc-cni-ts/sdk/errors';
 import { parsePrevResult, type AnyResult } from '@vpc-cni-ts/sdk/spec';
+import { normalizeKeys, type SchemaNode } from '@vpc-cni-ts/sdk/validation';
 
 import {
   addIp,
@@ -13,7 +14,6 @@ import {
   type Prefix,
   contains,
 } from '../ip/ip-math';
-import { getCaseInsensitive, isPlainObject } from './keys';
 
 /** SNAT port randomisation, as `AWS_VPC_K8S_CNI_RANDOMIZESNAT`: prng → --random-fully, hashrandom → --random. */
 export type RandomizeSnat = 'prng' | 'hashrandom' | 'none';
@@ -57,10 +57,37 @@ export const DEFAULT_IPAM_DATA_DIR = '/var/lib/cni/networks';
 /** Upstream's pod MTU default and bounds (`GetPodMTU`: outside [576, 9001] becomes 9001). */
 export const DEFAULT_MTU = 9001;
 
+const RANGE_SPELLING: SchemaNode = { properties: { subnet: {}, rangeStart: {}, rangeEnd: {}, gateway: {} } };
+/**
+ * The keys' canonical spelling (upstream's NetConf and host-local's ipam section), for the SDK's `normalizeKeys`
+ * (Go's case-insensitive matching). Spelling only: values are checked below.
+ */
+export const EGRESS_KEY_SPELLING: SchemaNode = {
+  properties: {
+    enabled: {},
+    nodeIP: {},
+    mtu: {},
+    randomizeSNAT: {},
+    ifName: {},
+    pluginLogFile: {},
+    pluginLogLevel: {},
+    ipam: {
+      properties: {
+        type: {},
+        ranges: { items: { items: RANGE_SPELLING } },
+        routes: { items: { properties: { dst: {}, gw: {} } } },
+        dataDir: {},
+      },
+    },
+  },
+};
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 const invalid = (msg: string): CniError => new CniError(CniErrorCode.InvalidNetworkConfig, msg);
 
 function str(obj: Record<string, unknown>, key: string, where = ''): string | undefined {
-  const v = getCaseInsensitive(obj, key);
+  const v = obj[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw invalid(`${where}${key} must be a string, got ${JSON.stringify(v)}`);
   return v;
@@ -103,25 +130,26 @@ function parseRange(raw: unknown): EgressRange {
  * The family comes from the range's subnet; `nodeIP` (when set) must be of the same family.
  * @throws CniError 7 naming the bad field, 1/6 for a bad prevResult.
  */
-export function parseEgressConfig(raw: Record<string, unknown>): EgressConfig {
+export function parseEgressConfig(input: Record<string, unknown>): EgressConfig {
+  const raw = normalizeKeys<Record<string, unknown>>(input, EGRESS_KEY_SPELLING);
   const cniVersion = typeof raw.cniVersion === 'string' ? raw.cniVersion : '0.1.0';
   const name = raw.name;
   if (typeof name !== 'string' || name === '') throw invalid('network config is missing "name"');
-  const en = getCaseInsensitive(raw, 'enabled');
+  const en = raw.enabled;
   const enabled = en === true || (typeof en === 'string' && en.toLowerCase() === 'true');
-  const ipam = getCaseInsensitive(raw, 'ipam');
+  const ipam = raw.ipam;
   if (!isPlainObject(ipam)) throw invalid('ipam section is missing: egress-cni needs ipam.ranges and ipam.dataDir');
   const ipamType = str(ipam, 'type', 'ipam.');
   if (ipamType !== undefined && ipamType !== 'host-local') {
     throw invalid(`ipam.type "${ipamType}" is not supported: egress-cni manages host-local compatible leases itself`);
   }
-  const ranges = getCaseInsensitive(ipam, 'ranges');
+  const ranges = ipam.ranges;
   if (!Array.isArray(ranges) || !Array.isArray(ranges[0]) || ranges[0].length === 0) {
     throw invalid('ipam.ranges must be [[{"subnet": "..."}]]');
   }
   const range = parseRange(ranges[0][0]);
   const family = range.subnet.ip.family;
-  const routesRaw = getCaseInsensitive(ipam, 'routes') ?? [];
+  const routesRaw = ipam.routes ?? [];
   if (!Array.isArray(routesRaw)) throw invalid('ipam.routes must be a list');
   const routes = routesRaw.map((r, i): EgressRoute => {
     if (!isPlainObject(r)) throw invalid(`ipam.routes[${i}] must be an object with "dst"`);
@@ -159,7 +187,7 @@ export function parseEgressConfig(raw: Record<string, unknown>): EgressConfig {
     enabled,
     family,
     ifName,
-    mtu: podMtu(getCaseInsensitive(raw, 'mtu')),
+    mtu: podMtu(raw.mtu),
     nodeIp,
     randomizeSnat: (rs === '' ? 'prng' : rs) as RandomizeSnat,
     range,

@@ -20,6 +20,25 @@ describe('sysctlPath', () => {
 });
 
 describe('parseTuningConfig', () => {
+  it('matches keys case-insensitively like Go (sysctl names keep their case), the exact spelling winning', () => {
+    const c = parseTuningConfig(
+      {
+        ...base,
+        Sysctl: { 'net.core.SomaxConn': '512' },
+        MTU: 1400,
+        mtu: 1450,
+        TxQlen: 0,
+        DataDir: '/tmp/t',
+        RuntimeConfig: { MAC: '02:00:00:00:00:01' },
+        ARGS: { CNI: { Promisc: true, SYSCTL: { 'net.ipv4.ip_forward': '1' } } },
+      },
+      env,
+    );
+    expect(c.link).toEqual({ mtu: 1450, txQLen: 0, mac: '02:00:00:00:00:01', promisc: true });
+    expect(c.sysctls.map((s) => s.key)).toEqual(['net.core.SomaxConn', 'net.ipv4.ip_forward']);
+    expect(c.dataDir).toBe('/tmp/t');
+  });
+
   it('reads the DISABLE_POD_V6 entry of the upstream conflist', () => {
     const c = parseTuningConfig(
       {

@@ -4,8 +4,7 @@ import { posix } from 'node:path';
 import { parseCniArgs } from '@vpc-cni-ts/sdk/args';
 import { CniError, CniErrorCode } from '@vpc-cni-ts/sdk/errors';
 import { parsePrevResult, type AnyResult } from '@vpc-cni-ts/sdk/spec';
-
-import { getCaseInsensitive, isPlainObject } from './keys';
+import { normalizeKeys, type SchemaNode } from '@vpc-cni-ts/sdk/validation';
 
 /** Default backup directory of the reference plugin. */
 export const DEFAULT_DATA_DIR = '/run/cni/tuning';
@@ -74,6 +73,26 @@ export function sysctlPath(key: string, ifName: string): string {
   return full.slice('/proc/sys/'.length);
 }
 
+const LINK_SPELLING = { mac: {}, mtu: {}, promisc: {}, allmulti: {}, txQLen: {} };
+/**
+ * The keys' canonical spelling, for the SDK's `normalizeKeys` (Go's case-insensitive matching). Sysctl names are
+ * values here and keep their case. Spelling only: values are checked below, with the reference's messages.
+ */
+export const TUNING_KEY_SPELLING: SchemaNode = {
+  properties: {
+    sysctl: {},
+    ...LINK_SPELLING,
+    dataDir: {},
+    runtimeConfig: { properties: { mac: {} } },
+    args: { properties: { cni: { properties: { sysctl: {}, ...LINK_SPELLING } } } },
+  },
+};
+/** The link attributes of a backup file, spelled as the reference writes them. */
+export const LINK_KEY_SPELLING: SchemaNode = { properties: LINK_SPELLING };
+
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 function readSysctls(v: unknown, where: string, into: Map<string, string>): void {
   if (v === undefined || v === null) return;
   if (!isPlainObject(v)) throw invalid(`${where} must be an object of "key": "value" strings`);
@@ -94,27 +113,28 @@ function readSysctls(v: unknown, where: string, into: Map<string, string>): void
  * @throws CniError 7 for bad values, 4 for bad CNI_ARGS, 1/6 for a bad prevResult.
  */
 export function parseTuningConfig(
-  raw: Record<string, unknown>,
+  input: Record<string, unknown>,
   env: { ifName: string; cniArgs: string },
 ): TuningConfig {
+  const raw = normalizeKeys<Record<string, unknown>>(input, TUNING_KEY_SPELLING);
   const cniVersion = typeof raw.cniVersion === 'string' ? raw.cniVersion : '0.1.0';
   const name = raw.name;
   if (typeof name !== 'string' || name === '') throw invalid('network config is missing "name"');
   if (env.ifName.includes('/')) throw invalid(`interface name "${env.ifName}" must not contain "/"`);
 
   const sysctl = new Map<string, string>();
-  readSysctls(getCaseInsensitive(raw, 'sysctl'), 'sysctl', sysctl);
+  readSysctls(raw.sysctl, 'sysctl', sysctl);
   const link: { -readonly [K in keyof LinkSettings]: LinkSettings[K] } = {};
   const take = (obj: Record<string, unknown>, where: string): void => {
-    const mac = getCaseInsensitive(obj, 'mac');
+    const mac = obj.mac;
     if (mac !== undefined && mac !== '') link.mac = parseMac(mac, `${where}mac`);
-    const mtu = getCaseInsensitive(obj, 'mtu');
+    const mtu = obj.mtu;
     if (mtu !== undefined && mtu !== 0) link.mtu = parseInt32(mtu, `${where}mtu`, 68, 65535);
-    const promisc = getCaseInsensitive(obj, 'promisc');
+    const promisc = obj.promisc;
     if (promisc !== undefined) link.promisc = parseBool(promisc, `${where}promisc`);
-    const allmulti = getCaseInsensitive(obj, 'allmulti');
+    const allmulti = obj.allmulti;
     if (allmulti !== undefined && allmulti !== null) link.allmulti = parseBool(allmulti, `${where}allmulti`);
-    const txq = getCaseInsensitive(obj, 'txQLen');
+    const txq = obj.txQLen;
     if (txq !== undefined && txq !== null) link.txQLen = parseInt32(txq, `${where}txQLen`, 0, 0x7fffffff);
   };
   take(raw, '');
@@ -123,22 +143,22 @@ export function parseTuningConfig(
   const argMac = cniArgs.values.get('MAC');
   if (argMac !== undefined && argMac !== '') link.mac = parseMac(argMac, 'CNI_ARGS MAC');
 
-  const rc = getCaseInsensitive(raw, 'runtimeConfig');
+  const rc = raw.runtimeConfig;
   if (isPlainObject(rc)) {
-    const m = getCaseInsensitive(rc, 'mac');
+    const m = rc.mac;
     if (m !== undefined && m !== '') link.mac = parseMac(m, 'runtimeConfig.mac');
   }
 
-  const args = getCaseInsensitive(raw, 'args');
+  const args = raw.args;
   if (isPlainObject(args)) {
-    const cni = getCaseInsensitive(args, 'cni');
+    const cni = args.cni;
     if (isPlainObject(cni)) {
       take(cni, 'args.cni.');
-      readSysctls(getCaseInsensitive(cni, 'sysctl'), 'args.cni.sysctl', sysctl);
+      readSysctls(cni.sysctl, 'args.cni.sysctl', sysctl);
     }
   }
 
-  const dataDirRaw = getCaseInsensitive(raw, 'dataDir');
+  const dataDirRaw = raw.dataDir;
   if (dataDirRaw !== undefined && typeof dataDirRaw !== 'string') throw invalid('dataDir must be a string path');
   const dataDir = dataDirRaw || DEFAULT_DATA_DIR;
 

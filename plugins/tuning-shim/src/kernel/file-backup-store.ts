@@ -2,7 +2,9 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { getCaseInsensitive, isPlainObject } from '../config/keys';
+import { normalizeKeys } from '@vpc-cni-ts/sdk/validation';
+
+import { isPlainObject, LINK_KEY_SPELLING } from '../config/tuning-config';
 import { type BackupStore, type LinkBackup } from './tuning-kernel';
 
 const fileOf = (dir: string, cid: string, ifName: string): string => join(dir, `${cid}_${ifName}.json`);
@@ -31,17 +33,13 @@ export class FileBackupStore implements BackupStore {
       return {};
     }
     if (!isPlainObject(v)) return {};
+    const b = normalizeKeys<Record<string, unknown>>(v, LINK_KEY_SPELLING);
     const out: LinkBackup = {};
-    const mac = getCaseInsensitive(v, 'mac');
-    if (typeof mac === 'string' && mac) out.mac = mac;
-    const promisc = getCaseInsensitive(v, 'promisc');
-    if (typeof promisc === 'boolean') out.promisc = promisc;
-    const mtu = getCaseInsensitive(v, 'mtu');
-    if (typeof mtu === 'number' && mtu > 0) out.mtu = mtu;
-    const allmulti = getCaseInsensitive(v, 'allmulti');
-    if (typeof allmulti === 'boolean') out.allmulti = allmulti;
-    const txq = getCaseInsensitive(v, 'txQLen');
-    if (typeof txq === 'number' && txq >= 0) out.txQLen = txq;
+    if (typeof b.mac === 'string' && b.mac) out.mac = b.mac;
+    if (typeof b.promisc === 'boolean') out.promisc = b.promisc;
+    if (typeof b.mtu === 'number' && b.mtu > 0) out.mtu = b.mtu;
+    if (typeof b.allmulti === 'boolean') out.allmulti = b.allmulti;
+    if (typeof b.txQLen === 'number' && b.txQLen >= 0) out.txQLen = b.txQLen;
     return out;
   }
 
