@@ -6,7 +6,9 @@
 import { type Containerd } from '../e2e/containerd';
 import { ReferenceNode } from '../e2e/reference-node';
 import { VpcNode } from '../e2e/vpc-node';
-import { stats } from './stats';
+import { join } from 'node:path';
+
+import { benchEnv, stats, timedSpawn } from './stats';
 import { type BenchRow, type BenchSuite } from './suite';
 
 const N = Number(process.env.E2E_BENCH_N ?? 20);
@@ -61,6 +63,17 @@ export const suite: BenchSuite = {
           unit: 'ms',
         },
       ];
+      // context for the ratios: what one exec of each plugin in the chain costs before it does any work
+      const version = (file: string): number[] =>
+        Array.from({ length: N }, () => timedSpawn(file, [], { env: benchEnv({ CNI_COMMAND: 'VERSION' }) }));
+      const ptp = stats(version('/usr/lib/cni/ptp'));
+      for (const p of ['aws-cni', 'egress-cni'])
+        rows.push({
+          name: `${p} start-up (VERSION), as installed`,
+          ours: stats(version(join(node.binDir, p))),
+          reference: { ...ptp, label: 'ptp VERSION' },
+          unit: 'ms',
+        });
       return rows;
     } finally {
       await ref?.stop();
