@@ -127,7 +127,8 @@ state = "${workDir}/state"
     const log = openSync(join(workDir, 'containerd.log'), 'a');
     const argv = ['containerd', '--config', join(workDir, 'config.toml')];
     const [cmd, ...args] = netnsPath ? ['nsenter', `--net=${netnsPath}`, '--', ...argv] : argv;
-    return spawn(cmd!, args, { stdio: ['ignore', log, log], env });
+    // own process group: a Ctrl-C meant for the caller must not kill containerd before it has removed its sandboxes
+    return spawn(cmd!, args, { stdio: ['ignore', log, log], env, detached: true });
   }
 
   private async waitReady(): Promise<void> {

@@ -49,7 +49,10 @@ function standaloneDir(workDir: string): string {
     encoding: 'utf8',
     env: childEnv(),
   });
-  if (r.status !== 0 || !fresh(out)) throw new Error(`scripts/sea.js failed: ${(r.stderr || r.stdout).trim()}`);
+  if (r.status !== 0 || !fresh(out)) {
+    const why = (r.stderr || r.stdout || '').trim() || (r.signal ? `killed by ${r.signal}` : `exit ${r.status}`);
+    throw new Error(`scripts/sea.js failed: ${why}`);
+  }
   return out;
 }
 

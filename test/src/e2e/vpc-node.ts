@@ -226,6 +226,7 @@ export class VpcNode {
       env: this.awsNodeEnv(),
       cwd: this.plugins.dir,
       stdio: ['ignore', out, out],
+      detached: true, // own process group: a Ctrl-C meant for the caller is handled by stop(), in order
     });
     this.awsNode = child;
     this.awsNodeExit = new Promise((r) => child.once('exit', (code) => r(code)));
