@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 export * from './config/egress-config';
 export * from './handlers';
-export * from './ip/ip-math';
 export * from './ipam';
 export * from './kernel';
 export * from './log/file-logger';

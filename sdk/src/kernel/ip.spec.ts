@@ -37,6 +37,8 @@ describe('IP parsing and formatting', () => {
     ['1:0:1:0:1:0:1:0', '1:0:1:0:1:0:1:0'],
     ['::ffff:10.99.1.2', '::ffff:a63:102'],
     ['fe80::1', 'fe80::1'],
+    ['2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'], // one zero group stays (RFC 5952, Go)
+    ['fd00::ac:00', 'fd00::ac:0'], // egress-cni's IPv6 range
   ])('%s -> %s', (input, out) => {
     expect(normalizeIp(input)).toBe(out);
   });

@@ -27,8 +27,8 @@ describe('parseEgressConfig', () => {
     });
     expect(c).toMatchObject({ enabled: true, mtu: 9000, ifName: 'e0', dataDir: '/tmp/x', routes: [{}] });
     expect(c.nodeIp).toBeDefined();
-    expect(c.range.rangeStart.value).toBe(c.range.subnet.ip.value + 10n);
-    expect(c.range.gateway.value).toBe(c.range.subnet.ip.value + 254n);
+    expect(c.range.rangeStart.value).toBe(c.range.subnet.address.value + 10n);
+    expect(c.range.gateway.value).toBe(c.range.subnet.address.value + 254n);
   });
 
   it('reads the upstream conflist entry', () => {

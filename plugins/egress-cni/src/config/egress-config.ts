@@ -1,35 +1,34 @@
 // SPDX-License-Identifier: Apache-2.0
 import { CniError, CniErrorCode } from '@vpc-cni-ts/sdk/errors';
+import {
+  addToIp,
+  type Cidr,
+  cidrContains,
+  formatIp,
+  type IpAddress,
+  lastAddress,
+  networkOf,
+  tryParseCidr,
+  tryParseIp,
+} from '@vpc-cni-ts/sdk/kernel';
 import { parsePrevResult, type AnyResult } from '@vpc-cni-ts/sdk/spec';
 import { normalizeKeys, type SchemaNode } from '@vpc-cni-ts/sdk/validation';
-
-import {
-  addIp,
-  formatIp,
-  type Ip,
-  lastOf,
-  networkOf,
-  parseIp,
-  parsePrefix,
-  type Prefix,
-  contains,
-} from '../ip/ip-math';
 
 /** SNAT port randomisation, as `AWS_VPC_K8S_CNI_RANDOMIZESNAT`: prng → --random-fully, hashrandom → --random. */
 export type RandomizeSnat = 'prng' | 'hashrandom' | 'none';
 
 /** One host-local range, resolved (defaults filled like host-local). */
 export interface EgressRange {
-  readonly subnet: Prefix;
-  readonly rangeStart: Ip;
-  readonly rangeEnd: Ip;
-  readonly gateway: Ip;
+  readonly subnet: Cidr;
+  readonly rangeStart: IpAddress;
+  readonly rangeEnd: IpAddress;
+  readonly gateway: IpAddress;
 }
 
 /** A route handed to the pod interface (host-local `routes`). */
 export interface EgressRoute {
-  readonly dst: Prefix;
-  readonly gw?: Ip;
+  readonly dst: Cidr;
+  readonly gw?: IpAddress;
 }
 
 /** The validated, frozen configuration of one egress-cni invocation. */
@@ -41,7 +40,7 @@ export interface EgressConfig {
   readonly family: 4 | 6;
   readonly ifName: string;
   readonly mtu: number;
-  readonly nodeIp?: Ip;
+  readonly nodeIp?: IpAddress;
   readonly randomizeSnat: RandomizeSnat;
   readonly range: EgressRange;
   readonly routes: readonly EgressRoute[];
@@ -102,23 +101,24 @@ export function podMtu(v: unknown): number {
 function parseRange(raw: unknown): EgressRange {
   if (!isPlainObject(raw)) throw invalid('ipam.ranges[0][0] must be an object with "subnet"');
   const subnetText = str(raw, 'subnet', 'ipam.ranges[0][0].');
-  const subnet = subnetText ? parsePrefix(subnetText) : undefined;
+  const subnet = subnetText ? tryParseCidr(subnetText) : undefined;
   if (!subnet) throw invalid(`ipam.ranges[0][0].subnet ${JSON.stringify(subnetText)} is not a CIDR`);
-  const net = networkOf(subnet);
-  if (net.value !== subnet.ip.value) throw invalid(`ipam subnet ${subnetText}: Network has host bits set`);
-  const size = (subnet.ip.family === 4 ? 32 : 128) - subnet.bits;
+  const net = networkOf(subnet).address;
+  if (net.value !== subnet.address.value) throw invalid(`ipam subnet ${subnetText}: Network has host bits set`);
+  const size = (subnet.address.family === 4 ? 32 : 128) - subnet.prefix;
   if (size < 2) throw invalid(`ipam subnet ${subnetText} is too small to allocate from`);
-  const ipIn = (key: string): Ip | undefined => {
+  const ipIn = (key: string): IpAddress | undefined => {
     const t = str(raw, key, 'ipam.ranges[0][0].');
     if (t === undefined || t === '') return undefined;
-    const ip = parseIp(t);
-    if (!ip || !contains(subnet, ip)) throw invalid(`ipam.ranges[0][0].${key} ${t} is not an address in ${subnetText}`);
+    const ip = tryParseIp(t);
+    if (!ip || !cidrContains(subnet, ip))
+      throw invalid(`ipam.ranges[0][0].${key} ${t} is not an address in ${subnetText}`);
     return ip;
   };
-  const last = lastOf(subnet);
-  const gateway = ipIn('gateway') ?? addIp(net, 1n);
-  const rangeStart = ipIn('rangeStart') ?? addIp(net, 1n);
-  const rangeEnd = ipIn('rangeEnd') ?? (subnet.ip.family === 4 ? addIp(last, -1n) : last);
+  const last = lastAddress(subnet);
+  const gateway = ipIn('gateway') ?? addToIp(net, 1n);
+  const rangeStart = ipIn('rangeStart') ?? addToIp(net, 1n);
+  const rangeEnd = ipIn('rangeEnd') ?? (subnet.address.family === 4 ? addToIp(last, -1n) : last);
   if (rangeStart.value > rangeEnd.value)
     throw invalid(`ipam range start ${formatIp(rangeStart)} is after its end ${formatIp(rangeEnd)}`);
   return { subnet, rangeStart, rangeEnd, gateway };
@@ -148,28 +148,28 @@ export function parseEgressConfig(input: Record<string, unknown>): EgressConfig 
     throw invalid('ipam.ranges must be [[{"subnet": "..."}]]');
   }
   const range = parseRange(ranges[0][0]);
-  const family = range.subnet.ip.family;
+  const family = range.subnet.address.family;
   const routesRaw = ipam.routes ?? [];
   if (!Array.isArray(routesRaw)) throw invalid('ipam.routes must be a list');
   const routes = routesRaw.map((r, i): EgressRoute => {
     if (!isPlainObject(r)) throw invalid(`ipam.routes[${i}] must be an object with "dst"`);
     const d = str(r, 'dst', `ipam.routes[${i}].`);
-    const dst = d ? parsePrefix(d) : undefined;
-    if (!dst || dst.ip.family !== family)
+    const dst = d ? tryParseCidr(d) : undefined;
+    if (!dst || dst.address.family !== family)
       throw invalid(`ipam.routes[${i}].dst ${JSON.stringify(d)} is not an IPv${family} CIDR`);
     const g = str(r, 'gw', `ipam.routes[${i}].`);
-    const gw = g ? parseIp(g) : undefined;
+    const gw = g ? tryParseIp(g) : undefined;
     if (g && (!gw || gw.family !== family)) throw invalid(`ipam.routes[${i}].gw ${g} is not an IPv${family} address`);
     return gw ? { dst, gw } : { dst };
   });
   const nodeText = str(raw, 'nodeIP');
-  let nodeIp: Ip | undefined;
+  let nodeIp: IpAddress | undefined;
   if (nodeText) {
-    nodeIp = parseIp(nodeText);
+    nodeIp = tryParseIp(nodeText);
     if (!nodeIp) throw invalid(`nodeIP "${nodeText}" is not an IP address`);
     if (nodeIp.family !== family) {
       throw invalid(
-        `nodeIP ${nodeText} is IPv${nodeIp.family} but the egress range ${formatIp(range.subnet.ip)}/${range.subnet.bits} is IPv${family}: SNAT needs a node address of the same family`,
+        `nodeIP ${nodeText} is IPv${nodeIp.family} but the egress range ${formatIp(range.subnet.address)}/${range.subnet.prefix} is IPv${family}: SNAT needs a node address of the same family`,
       );
     }
   }

@@ -1,8 +1,8 @@
 import { CniError } from '@vpc-cni-ts/sdk/errors';
+import { formatIp, type IpAddress, tryParseIp } from '@vpc-cni-ts/sdk/kernel';
 import { type CniRequest } from '@vpc-cni-ts/sdk/skel';
 
 import { type EgressRange } from '../config/egress-config';
-import { formatIp, type Ip, parseIp } from '../ip/ip-math';
 import { nextFree } from '../ipam/allocator';
 import { type LeaseStore } from '../ipam/lease-store';
 import { type EgressKernel } from '../kernel/egress-kernel';
@@ -56,7 +56,7 @@ class FakeKernel implements EgressKernel {
 class MemoryLeases implements LeaseStore {
   leases = new Map<string, string>(); // ip -> cid/if
   last?: string;
-  async acquire(cid: string, ifName: string, range: EgressRange): Promise<Ip> {
+  async acquire(cid: string, ifName: string, range: EgressRange): Promise<IpAddress> {
     const mine = await this.find(cid, ifName);
     if (mine[0]) return mine[0];
     const ip = nextFree(range, new Set(this.leases.keys()), this.last);
@@ -65,10 +65,10 @@ class MemoryLeases implements LeaseStore {
     this.last = formatIp(ip);
     return ip;
   }
-  async find(cid: string, ifName: string): Promise<Ip[]> {
-    return [...this.leases].filter(([, v]) => v === `${cid}/${ifName}`).map(([k]) => parseIp(k)!);
+  async find(cid: string, ifName: string): Promise<IpAddress[]> {
+    return [...this.leases].filter(([, v]) => v === `${cid}/${ifName}`).map(([k]) => tryParseIp(k)!);
   }
-  async release(cid: string, ifName: string): Promise<Ip[]> {
+  async release(cid: string, ifName: string): Promise<IpAddress[]> {
     const mine = await this.find(cid, ifName);
     for (const ip of mine) this.leases.delete(formatIp(ip));
     return mine;

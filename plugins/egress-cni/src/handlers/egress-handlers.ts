@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 import { CniError, CniErrorCode } from '@vpc-cni-ts/sdk/errors';
+import { formatIp } from '@vpc-cni-ts/sdk/kernel';
 import { type CniHandlers, type CniRequest } from '@vpc-cni-ts/sdk/skel';
 import { type AnyResult, convertResult, toCurrentResult, versionsStartingFrom } from '@vpc-cni-ts/sdk/spec';
 
 import { type EgressConfig, parseEgressConfig } from '../config/egress-config';
-import { formatIp } from '../ip/ip-math';
 import { type LeaseStore } from '../ipam/lease-store';
 import { type EgressKernel } from '../kernel/egress-kernel';
 import { type Logger } from '../log/file-logger';

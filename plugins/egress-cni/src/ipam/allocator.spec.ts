@@ -1,5 +1,6 @@
+import { formatIp } from '@vpc-cni-ts/sdk/kernel';
+
 import { parseEgressConfig } from '../config/egress-config';
-import { formatIp } from '../ip/ip-math';
 import { nextFree } from './allocator';
 
 const rangeOf = (subnet: string, extra: object = {}) =>

@@ -2,8 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { formatIp } from '@vpc-cni-ts/sdk/kernel';
+
 import { parseEgressConfig } from '../config/egress-config';
-import { formatIp } from '../ip/ip-math';
 import { FileLeaseStore } from './file-lease-store';
 
 const range = parseEgressConfig({

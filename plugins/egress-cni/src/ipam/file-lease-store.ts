@@ -3,8 +3,9 @@ import { constants } from 'node:fs';
 import { mkdir, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { formatIp, type IpAddress, tryParseIp } from '@vpc-cni-ts/sdk/kernel';
+
 import { type EgressRange } from '../config/egress-config';
-import { formatIp, type Ip, parseIp } from '../ip/ip-math';
 import { nextFree } from './allocator';
 import { type LeaseStore } from './lease-store';
 
@@ -84,7 +85,7 @@ export class FileLeaseStore implements LeaseStore {
     }
     await Promise.all(
       names
-        .filter((n) => parseIp(n) !== undefined)
+        .filter((n) => tryParseIp(n) !== undefined)
         .map(async (n) => {
           const text = await readFile(join(this.dir, n), 'utf8').catch(() => '');
           const [id = '', ifn = ''] = text.split(/\r?\n/).map((s) => s.trim());
@@ -94,17 +95,17 @@ export class FileLeaseStore implements LeaseStore {
     return out;
   }
 
-  private static owned(all: Map<string, [string, string]>, cid: string, ifName: string): Ip[] {
+  private static owned(all: Map<string, [string, string]>, cid: string, ifName: string): IpAddress[] {
     return [...all]
       .filter(([, [id, ifn]]) => id === cid.trim() && ifn === ifName)
-      .map(([ip]) => parseIp(ip))
-      .filter((ip): ip is Ip => ip !== undefined);
+      .map(([ip]) => tryParseIp(ip))
+      .filter((ip): ip is IpAddress => ip !== undefined);
   }
 
-  async acquire(cid: string, ifName: string, range: EgressRange): Promise<Ip> {
+  async acquire(cid: string, ifName: string, range: EgressRange): Promise<IpAddress> {
     return this.withLock(async () => {
       const all = await this.leases();
-      const mine = FileLeaseStore.owned(all, cid, ifName).find((ip) => ip.family === range.subnet.ip.family);
+      const mine = FileLeaseStore.owned(all, cid, ifName).find((ip) => ip.family === range.subnet.address.family);
       if (mine) return mine;
       const lastFile = join(this.dir, 'last_reserved_ip.0');
       const last = (await readFile(lastFile, 'utf8').catch(() => '')).trim() || undefined;
@@ -121,11 +122,11 @@ export class FileLeaseStore implements LeaseStore {
     });
   }
 
-  async find(cid: string, ifName: string): Promise<Ip[]> {
+  async find(cid: string, ifName: string): Promise<IpAddress[]> {
     return FileLeaseStore.owned(await this.leases(), cid, ifName);
   }
 
-  async release(cid: string, ifName: string): Promise<Ip[]> {
+  async release(cid: string, ifName: string): Promise<IpAddress[]> {
     try {
       await stat(this.dir);
     } catch {

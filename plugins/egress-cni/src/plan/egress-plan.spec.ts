@@ -1,5 +1,6 @@
+import { tryParseIp } from '@vpc-cni-ts/sdk/kernel';
+
 import { parseEgressConfig } from '../config/egress-config';
-import { parseIp } from '../ip/ip-math';
 import { chainName, planEgress, ruleComment, snatRemoval, snatRestore } from './egress-plan';
 
 const cfg4 = parseEgressConfig({
@@ -32,7 +33,7 @@ describe('egress plan', () => {
   });
 
   it('plans ptp-style pod routes and a host /32 with the gateway', () => {
-    const p = planEgress(cfg4, ids, parseIp('169.254.172.7')!);
+    const p = planEgress(cfg4, ids, tryParseIp('169.254.172.7')!);
     expect(p.podBatch).toEqual([
       'addr add 169.254.172.7/22 dev v4if0',
       'link set dev v4if0 up',
@@ -58,7 +59,7 @@ describe('egress plan', () => {
       nodeIP: 'fd99::1',
       ipam: { ranges: [[{ subnet: 'fd00::ac:00/118' }]], routes: [{ dst: '::/0' }] },
     });
-    const p = planEgress(cfg6, ids, parseIp('fd00::ac:2')!);
+    const p = planEgress(cfg6, ids, tryParseIp('fd00::ac:2')!);
     expect(cfg6.ifName).toBe('v6if0');
     expect(p.podSysctls).toEqual([{ path: 'net/ipv6/conf/eth0/disable_ipv6', value: '1' }]);
     expect(p.podBatch[0]).toBe('addr add fd00::ac:2/118 dev v6if0 nodad');
@@ -66,7 +67,7 @@ describe('egress plan', () => {
   });
 
   it('restores the chain, adds the jump and FORWARD rule only when missing', () => {
-    const p = planEgress(cfg4, ids, parseIp('169.254.172.7')!);
+    const p = planEgress(cfg4, ids, tryParseIp('169.254.172.7')!);
     const first = snatRestore(cfg4, p, '');
     expect(first).toContain(`:${p.chain} - [0:0]`);
     expect(first).toContain(
@@ -83,7 +84,7 @@ describe('egress plan', () => {
   });
 
   it('maps randomizeSNAT to the SNAT flags', () => {
-    const p = planEgress(cfg4, ids, parseIp('169.254.172.7')!);
+    const p = planEgress(cfg4, ids, tryParseIp('169.254.172.7')!);
     for (const [mode, flag] of [
       ['hashrandom', ' --random\n'],
       ['none', '10.99.60.1\n'],

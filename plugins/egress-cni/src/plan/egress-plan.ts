@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import { createHash } from 'node:crypto';
 
+import { formatCidr, formatIp, hostCidr, type IpAddress, networkOf } from '@vpc-cni-ts/sdk/kernel';
+
 import { type EgressConfig, type RandomizeSnat } from '../config/egress-config';
-import { bitsOf, formatIp, formatPrefix, type Ip, networkOf } from '../ip/ip-math';
 
 /** iptables chain names are limited to 28 characters (containernetworking `utils.FormatChainName`). */
 const MAX_CHAIN = 28;
@@ -35,7 +36,7 @@ export const FORWARD_COMMENT = 'egress-cni: no pod-to-pod traffic over egress ad
 
 /** The shared filter-table rule (one per range, never removed by a pod's DEL): drop egress-range to egress-range. */
 export function forwardRule(cfg: EgressConfig): string {
-  const net = formatPrefix(networkOf(cfg.range.subnet), cfg.range.subnet.bits);
+  const net = formatCidr(networkOf(cfg.range.subnet));
   return `-A FORWARD -s ${net} -d ${net} -m comment --comment ${q(FORWARD_COMMENT)} -j DROP`;
 }
 
@@ -44,7 +45,7 @@ export interface EgressPlan {
   readonly family: 4 | 6;
   readonly chain: string;
   readonly comment: string;
-  readonly podIp: Ip;
+  readonly podIp: IpAddress;
   readonly hostVeth: string;
   readonly hostMac: string;
   readonly podMac: string;
@@ -69,14 +70,14 @@ export interface EgressPlan {
 export function planEgress(
   cfg: EgressConfig,
   ids: { containerId: string; netns: string; hostVeth: string; hostMac: string; podMac: string },
-  podIp: Ip,
+  podIp: IpAddress,
 ): EgressPlan {
   const fam = cfg.family;
-  const full = bitsOf(fam);
+  const full = hostCidr(podIp).prefix;
   const gw = formatIp(cfg.range.gateway);
   const ip = formatIp(podIp);
-  const bits = cfg.range.subnet.bits;
-  const subnet = formatPrefix(networkOf(cfg.range.subnet), bits);
+  const bits = cfg.range.subnet.prefix;
+  const subnet = formatCidr(networkOf(cfg.range.subnet));
   const dev = cfg.ifName;
   const nodad = fam === 6 ? ' nodad' : '';
   const podBatch = [
@@ -85,9 +86,7 @@ export function planEgress(
     `route del ${subnet} dev ${dev}`,
     `route add ${gw}/${full} dev ${dev} scope link src ${ip}`,
     `route add ${subnet} via ${gw} dev ${dev} src ${ip}`,
-    ...cfg.routes.map(
-      (r) => `route add ${formatPrefix(r.dst.ip, r.dst.bits)} via ${r.gw ? formatIp(r.gw) : gw} dev ${dev}`,
-    ),
+    ...cfg.routes.map((r) => `route add ${formatCidr(r.dst)} via ${r.gw ? formatIp(r.gw) : gw} dev ${dev}`),
   ];
   const hostBatch = [
     `link set dev ${ids.hostVeth} up`,
@@ -136,8 +135,7 @@ export function planEgress(
 export function snatRestore(cfg: EgressConfig, plan: EgressPlan, existing: string): string {
   if (!cfg.nodeIp) return '';
   const c = q(plan.comment);
-  const full = bitsOf(cfg.family);
-  const jump = `-A POSTROUTING -s ${formatIp(plan.podIp)}/${full} -m comment --comment ${c} -j ${plan.chain}`;
+  const jump = `-A POSTROUTING -s ${formatCidr(hostCidr(plan.podIp))} -m comment --comment ${c} -j ${plan.chain}`;
   const lines = [
     '*nat',
     `:${plan.chain} - [0:0]`,
