@@ -68,6 +68,7 @@ d('pods on a simulated EC2 node through containerd CRI (our chain)', () => {
       for (const [i, p] of pods.entries()) {
         expect(ping(p.netns, pods[(i + 1) % pods.length]!.ip)).toBe(true);
         expect(ping(p.netns, node.primaryIp)).toBe(true);
+        expect(ping(node.netnsPath, p.ip)).toBe(true); // and the node reaches the pod
       }
       // DISABLE_POD_V6: tuning-shim turned IPv6 off inside the pods
       for (const p of pods) {
