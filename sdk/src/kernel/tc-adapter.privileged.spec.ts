@@ -5,6 +5,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 
 import { type TempNetns, createTempNetns, isRoot } from '../testing/netns';
+import { FakeTrafficControl } from './fakes/fake-traffic-control';
 import { IpRoute2Kernel } from './iproute2-kernel';
 import { TcTrafficControl } from './tc-adapter';
 
@@ -113,6 +114,38 @@ d('TcTrafficControl on a real kernel', () => {
     await tc.batch(b.ref).deleteQdisc('vb', 'ingress').deleteQdisc('vctifb0', 'root').commit();
     expect(await tc.listFilters(b.ref, 'vb', 'ingress')).toEqual([]);
   }, 30_000);
+
+  it('sets the tbf handle and u32 flowid the reference bandwidth plugin uses, like the fake', async () => {
+    const fake = new FakeTrafficControl();
+    try {
+      for (const port of [tc, fake]) {
+        await port
+          .batch(b.ref)
+          .replaceTbf({ dev: 'vb', rateBitsPerSec: RATE, burstBytes: 1600, limitBytes: 14100, handle: '1:' })
+          .addIngress('vb')
+          .redirectIngress('vb', 'vctifb0', { flowid: '1:1' })
+          .commit();
+      }
+      for (const port of [tc, fake]) {
+        expect(await port.listQdiscs(b.ref, 'vb')).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ kind: 'tbf', handle: '1:', root: true, rateBitsPerSec: RATE, burstBytes: 1600 }),
+            expect.objectContaining({ kind: 'ingress', handle: 'ffff:' }),
+          ]),
+        );
+        expect(await port.listFilters(b.ref, 'vb', 'ingress')).toEqual([
+          expect.objectContaining({ kind: 'u32', protocol: 'all', pref: 1, redirectTo: 'vctifb0', flowid: '1:1' }),
+        ]);
+      }
+      const { stdout } = await run('tc', ['-n', b.name, 'qdisc', 'show', 'dev', 'vb', 'root']);
+      // limit 14100 bytes at 4 Mbit/s with a 1600-byte bucket is shown as the latency it allows: 25 ms
+      expect(stdout).toMatch(/^qdisc tbf 1: root .* burst 1600b lat 25ms/m);
+    } finally {
+      const clean = { missingOk: true };
+      await tc.batch(b.ref).deleteQdisc('vb', 'root', clean).deleteQdisc('vb', 'ingress', clean).commit();
+    }
+    expect(await tc.listQdiscs(b.ref, 'vb')).not.toContainEqual(expect.objectContaining({ kind: 'tbf' }));
+  });
 
   it('errors are typed and name the device', async () => {
     const dup = await tc

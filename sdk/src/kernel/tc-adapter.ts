@@ -6,8 +6,15 @@ import { runLineBatch } from './line-batch';
 import { type NetnsRef, describeNetns } from './netns';
 import { commandInNetns } from './ns-exec';
 import { type ProcessRunner, SpawnRunner } from './process-runner';
-import { type TcOp, describeTcOp, parseFilters, parseQdiscs, tbfOp, tcBatchLine } from './tc-commands';
-import { type Qdisc, type TbfSpec, type TcBatch, type TcFilter, type TrafficControl } from './tc-port';
+import { type TcOp, describeTcOp, parseFilters, parseQdiscs, tbfOp, tcBatchLine, validateTcId } from './tc-commands';
+import {
+  type Qdisc,
+  type RedirectOptions,
+  type TbfSpec,
+  type TcBatch,
+  type TcFilter,
+  type TrafficControl,
+} from './tc-port';
 import { validateIfName } from './validate';
 
 /** A {@link TcBatch} recording validated ops; shared by the adapter and the fake. */
@@ -33,11 +40,12 @@ export class TcBatchRecorder implements TcBatch {
   addIngress(dev: string, opts?: AddOptions): this {
     return this.push({ kind: 'ingress', dev: validateIfName(dev), tolerate: opts?.existOk ? 'exists' : undefined });
   }
-  redirectIngress(dev: string, ifb: string, opts?: AddOptions): this {
+  redirectIngress(dev: string, ifb: string, opts?: RedirectOptions): this {
     return this.push({
       kind: 'redirect',
       dev: validateIfName(dev),
       ifb: validateIfName(ifb, 'ifb name'),
+      ...(opts?.flowid !== undefined ? { flowid: validateTcId(opts.flowid, 'flowid') } : {}),
       tolerate: opts?.existOk ? 'exists' : undefined,
     });
   }

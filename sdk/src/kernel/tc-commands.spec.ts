@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { parseFilters, parseQdiscs, tbfOp, tcBatchLine } from './tc-commands';
+import { parseFilters, parseQdiscs, tbfOp, tcBatchLine, validateTcId } from './tc-commands';
 
 describe('tc', () => {
   it('batch lines', () => {
@@ -18,6 +18,26 @@ describe('tc', () => {
       expect.objectContaining({ kind: 'invalid-argument' }),
     );
     expect(() => tbfOp({ dev: 'bad dev', rateBitsPerSec: 1, burstBytes: 1 })).toThrow(/interface name/);
+  });
+
+  it('sets a tbf handle and a u32 flowid when asked (the reference bandwidth plugin uses 1: and 1:1)', () => {
+    expect(
+      tcBatchLine(tbfOp({ dev: 'veth1', rateBitsPerSec: 8000, burstBytes: 1600, limitBytes: 5000, handle: '1:' })),
+    ).toBe('qdisc replace dev veth1 root handle 1: tbf rate 8000bit burst 1600 limit 5000');
+    expect(tcBatchLine({ kind: 'redirect', dev: 'veth1', ifb: 'bwp0', flowid: '1:1' })).toBe(
+      'filter add dev veth1 parent ffff: protocol all prio 1 u32 match u32 0 0 flowid 1:1 action mirred egress redirect dev bwp0',
+    );
+    for (const handle of ['1', '1:1', 'ffff0:', ' 1:', '1: root', 'X:']) {
+      expect(() => tbfOp({ dev: 'veth1', rateBitsPerSec: 8, burstBytes: 1, handle })).toThrow(
+        expect.objectContaining({ kind: 'invalid-argument', message: expect.stringContaining('handle') }),
+      );
+    }
+    for (const flowid of ['1:', '1', '1:1 action drop', '1:10000']) {
+      expect(() => validateTcId(flowid, 'flowid')).toThrow(
+        expect.objectContaining({ kind: 'invalid-argument', message: expect.stringContaining(JSON.stringify(flowid)) }),
+      );
+    }
+    expect(validateTcId('ffff:fff1', 'flowid')).toBe('ffff:fff1');
   });
 
   it('parses qdiscs (tbf rate in bytes/s -> bit/s) and filters (skipping u32 hash tables)', () => {
@@ -44,6 +64,10 @@ describe('tc', () => {
     ];
     expect(parseFilters(filters, 'v1')).toEqual([
       { dev: 'v1', kind: 'u32', protocol: 'all', pref: 1, redirectTo: 'ifbx' },
+    ]);
+    const withFlowid = [{ ...filters[2], options: { ...filters[2].options, flowid: '1:1' } }];
+    expect(parseFilters(withFlowid, 'v1')).toEqual([
+      { dev: 'v1', kind: 'u32', protocol: 'all', pref: 1, redirectTo: 'ifbx', flowid: '1:1' },
     ]);
   });
 });

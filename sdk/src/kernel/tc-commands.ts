@@ -13,9 +13,10 @@ export type TcOp = { readonly tolerate?: Tolerate } & (
       readonly burst: number;
       readonly latencyMs?: number;
       readonly limit?: number;
+      readonly handle?: string;
     }
   | { readonly kind: 'ingress'; readonly dev: string }
-  | { readonly kind: 'redirect'; readonly dev: string; readonly ifb: string }
+  | { readonly kind: 'redirect'; readonly dev: string; readonly ifb: string; readonly flowid?: string }
   | { readonly kind: 'delete-qdisc'; readonly dev: string; readonly which: 'root' | 'ingress' }
 );
 
@@ -30,12 +31,28 @@ function positiveInt(n: number, field: string, max = Number.MAX_SAFE_INTEGER): n
   return n;
 }
 
+const HANDLE = /^[0-9a-f]{1,4}:$/;
+const CLASS_ID = /^[0-9a-f]{1,4}:[0-9a-f]{1,4}$/;
+
+/** Validates a tc handle (`"1:"`) or class id (`"1:1"`): lower-case hex, nothing else. */
+export function validateTcId(v: unknown, what: 'handle' | 'flowid'): string {
+  if (typeof v !== 'string' || !(what === 'handle' ? HANDLE : CLASS_ID).test(v)) {
+    throw new KernelError({
+      kind: 'invalid-argument',
+      op: `validate ${what}`,
+      detail: `${what} must look like ${what === 'handle' ? '"1:"' : '"1:1"'} (lower-case hex): ${JSON.stringify(v)}`,
+    });
+  }
+  return v;
+}
+
 export function tbfOp(s: TbfSpec): TcOp {
   const base = {
     kind: 'tbf' as const,
     dev: validateIfName(s.dev),
     rate: positiveInt(s.rateBitsPerSec, 'rate (bit/s)'),
     burst: positiveInt(s.burstBytes, 'burst (bytes)', 0xffffffff),
+    ...(s.handle !== undefined ? { handle: validateTcId(s.handle, 'handle') } : {}),
   };
   if (s.limitBytes !== undefined) return { ...base, limit: positiveInt(s.limitBytes, 'limit (bytes)', 0xffffffff) };
   return { ...base, latencyMs: positiveInt(s.latencyMs ?? 25, 'latency (ms)', 3_600_000) };
@@ -45,11 +62,11 @@ export function tbfOp(s: TbfSpec): TcOp {
 export function tcBatchLine(op: TcOp): string {
   switch (op.kind) {
     case 'tbf':
-      return `qdisc replace dev ${op.dev} root tbf rate ${op.rate}bit burst ${op.burst} ${op.limit !== undefined ? `limit ${op.limit}` : `latency ${op.latencyMs}ms`}`;
+      return `qdisc replace dev ${op.dev} root ${op.handle ? `handle ${op.handle} ` : ''}tbf rate ${op.rate}bit burst ${op.burst} ${op.limit !== undefined ? `limit ${op.limit}` : `latency ${op.latencyMs}ms`}`;
     case 'ingress':
       return `qdisc add dev ${op.dev} handle ffff: ingress`;
     case 'redirect':
-      return `filter add dev ${op.dev} parent ffff: protocol all prio 1 u32 match u32 0 0 action mirred egress redirect dev ${op.ifb}`;
+      return `filter add dev ${op.dev} parent ffff: protocol all prio 1 u32 match u32 0 0 ${op.flowid ? `flowid ${op.flowid} ` : ''}action mirred egress redirect dev ${op.ifb}`;
     case 'delete-qdisc':
       return op.which === 'root' ? `qdisc del dev ${op.dev} root` : `qdisc del dev ${op.dev} ingress`;
   }
@@ -103,6 +120,7 @@ export function parseFilters(v: unknown, dev: string): TcFilter[] {
       protocol: String(f.protocol ?? ''),
       pref: Number(f.pref ?? 0),
       ...(mirred && typeof mirred.to_dev === 'string' ? { redirectTo: mirred.to_dev } : {}),
+      ...(typeof o?.flowid === 'string' ? { flowid: o.flowid } : {}),
     });
   }
   return out;

@@ -16,6 +16,14 @@ export interface TbfSpec {
   readonly latencyMs?: number;
   /** Queue bound in bytes (instead of latency). */
   readonly limitBytes?: number;
+  /** Qdisc handle, `"<major>:"` in hex (e.g. `"1:"`, what the reference bandwidth plugin sets); default: the kernel picks one. */
+  readonly handle?: string;
+}
+
+/** Options of {@link TcBatch.redirectIngress}. */
+export interface RedirectOptions extends AddOptions {
+  /** Class id the u32 filter sets, `"<major>:<minor>"` in hex (e.g. `"1:1"`, as the reference bandwidth plugin). */
+  readonly flowid?: string;
 }
 
 export interface Qdisc {
@@ -38,18 +46,23 @@ export interface TcFilter {
   readonly pref: number;
   /** Device a mirred action redirects to, when there is one. */
   readonly redirectTo?: string;
+  /** u32: the class id the filter sets (`flowid`), when it sets one. */
+  readonly flowid?: string;
 }
 
 /** Traffic-control changes queued for one namespace; `commit()` runs one `tc -batch -`. */
 export interface TcBatch {
   readonly netns: NetnsRef;
   readonly size: number;
-  /** Sets (adds or replaces) a root tbf qdisc on the device. */
+  /** Sets (adds or replaces) a root tbf qdisc on the device, with `spec.handle` when given. */
   replaceTbf(spec: TbfSpec): this;
   /** Adds the ingress qdisc (handle ffff:). */
   addIngress(dev: string, opts?: AddOptions): this;
-  /** Redirects everything arriving on `dev` to `ifb` (u32 match-all + mirred egress redirect); needs ingress. */
-  redirectIngress(dev: string, ifb: string, opts?: AddOptions): this;
+  /**
+   * Redirects everything arriving on `dev` to `ifb` (u32 match-all + mirred egress redirect); needs ingress.
+   * `opts.flowid` also sets the filter's class id.
+   */
+  redirectIngress(dev: string, ifb: string, opts?: RedirectOptions): this;
   /** Deletes the root or ingress qdisc (and with it its filters). */
   deleteQdisc(dev: string, which: 'root' | 'ingress', opts?: DeleteOptions): this;
   commit(): Promise<BatchResult>;

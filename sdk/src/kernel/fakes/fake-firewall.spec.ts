@@ -122,4 +122,25 @@ describe('FakeTrafficControl', () => {
       .commit();
     expect(await tc.listQdiscs(HOST_NETNS)).toEqual([]);
   });
+
+  it('keeps the tbf handle and the redirect flowid it was given', async () => {
+    const k = new FakeKernel();
+    await k.batch(HOST_NETNS).addVeth({ name: 'eni1', peerName: 'eth0' }).addIfb('ifb-eni1').commit();
+    const tc = new FakeTrafficControl(k);
+    await tc
+      .batch(HOST_NETNS)
+      .replaceTbf({ dev: 'eni1', rateBitsPerSec: 8000, burstBytes: 1600, limitBytes: 5000, handle: '1:' })
+      .addIngress('eni1')
+      .redirectIngress('eni1', 'ifb-eni1', { flowid: '1:1' })
+      .commit();
+    expect(await tc.listQdiscs(HOST_NETNS, 'eni1')).toContainEqual(
+      expect.objectContaining({ kind: 'tbf', handle: '1:', rateBitsPerSec: 8000 }),
+    );
+    expect(await tc.listFilters(HOST_NETNS, 'eni1', 'ingress')).toEqual([
+      { dev: 'eni1', kind: 'u32', protocol: 'all', pref: 1, redirectTo: 'ifb-eni1', flowid: '1:1' },
+    ]);
+    expect(() => tc.batch(HOST_NETNS).redirectIngress('eni1', 'ifb-eni1', { flowid: '1' })).toThrow(
+      expect.objectContaining({ kind: 'invalid-argument' }),
+    );
+  });
 });

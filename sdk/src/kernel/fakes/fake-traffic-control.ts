@@ -14,7 +14,7 @@ import { type FakeKernel } from './fake-kernel';
 interface DevState {
   tbf?: { rate: number; burst: number; handle: string };
   ingress: boolean;
-  redirects: string[];
+  redirects: { to: string; flowid?: string }[];
 }
 
 export class FakeTrafficControl implements TrafficControl {
@@ -73,7 +73,11 @@ export class FakeTrafficControl implements TrafficControl {
     };
     switch (op.kind) {
       case 'tbf':
-        d.tbf = { rate: op.rate, burst: op.burst, handle: d.tbf?.handle ?? `${(++this.handles).toString(16)}:` };
+        d.tbf = {
+          rate: op.rate,
+          burst: op.burst,
+          handle: op.handle ?? d.tbf?.handle ?? `${(++this.handles).toString(16)}:`,
+        };
         return;
       case 'ingress':
         if (d.ingress) fail('exists', 'exclusivity flag on, cannot modify');
@@ -82,7 +86,7 @@ export class FakeTrafficControl implements TrafficControl {
       case 'redirect':
         if (!d.ingress) fail('invalid-argument', 'parent qdisc ffff: does not exist');
         if (this.kernel && !this.kernel.hasLink(ns, op.ifb)) fail('not-found', `cannot find device "${op.ifb}"`);
-        d.redirects.push(op.ifb);
+        d.redirects.push(op.flowid ? { to: op.ifb, flowid: op.flowid } : { to: op.ifb });
         return;
       case 'delete-qdisc':
         if (op.which === 'root') {
@@ -118,6 +122,13 @@ export class FakeTrafficControl implements TrafficControl {
   async listFilters(netns: NetnsRef, dev: string, parent: 'ingress' | 'root'): Promise<TcFilter[]> {
     const d = this.devs(netns).get(dev);
     if (!d || parent !== 'ingress') return [];
-    return d.redirects.map((to) => ({ dev, kind: 'u32', protocol: 'all', pref: 1, redirectTo: to }));
+    return d.redirects.map((r) => ({
+      dev,
+      kind: 'u32',
+      protocol: 'all',
+      pref: 1,
+      redirectTo: r.to,
+      ...(r.flowid ? { flowid: r.flowid } : {}),
+    }));
   }
 }
