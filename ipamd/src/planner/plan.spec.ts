@@ -77,7 +77,10 @@ class PaperNode {
       changed = true;
     }
     for (const r of p.release.releases) {
-      for (const c of [...r.ips, ...r.prefixes]) expect(this.ds.removeCidr(r.eniId, c).removed).toBe(true);
+      for (const c of [...r.ips, ...r.prefixes]) {
+        expect(this.ds.isCidrIdle(r.eniId, c, this.now)).toBe(true); // never releases assigned or cooling addresses
+        expect(this.ds.removeCidr(r.eniId, c).removed).toBe(true);
+      }
       this.calls.push('release');
       changed = true;
     }
@@ -99,10 +102,14 @@ class PaperNode {
     throw new Error('pool never settled');
   }
   scaleTo(n: number, settleEach = false): this {
+    const assign = () =>
+      this.ds.assign({ networkName: 'aws-cni', containerId: `c${this.pods}`, ifName: 'eth0' }, {}, this.now);
     while (this.pods < n) {
-      if (!this.ds.assign({ networkName: 'aws-cni', containerId: `c${this.pods}`, ifName: 'eth0' }, {}, this.now))
+      if (!assign()) {
         this.settle();
-      else this.pods++;
+        if (!assign()) throw new Error(`pool full at ${this.pods} pods`);
+      }
+      this.pods++;
       if (settleEach) this.settle();
     }
     while (this.pods > n)
@@ -260,5 +267,51 @@ describe('upstream defects fixed', () => {
     n.ds.addCidr('eni-0', '10.9.0.0/28', true);
     const p = planPool(t, n.ds.snapshot(n.now));
     expect(p.release.releases).toEqual([{ eniId: 'eni-0', ips: [], prefixes: ['10.9.0.0/28'] }]);
+  });
+});
+
+describe('planner invariants over random scenarios', () => {
+  function rng(seed: number): () => number {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  it('settles (no oscillation), respects max ENIs and max pods, and is never low unless blocked', () => {
+    const rand = rng(42);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    for (let scenario = 0; scenario < 150; scenario++) {
+      const type = pick(['m5.large', 'm5.4xlarge', 't3.medium', 'c5.xlarge']);
+      const pd = type !== 't3.medium' && rand() < 0.4;
+      const o = {
+        warmEniTarget: pick([0, 1, 2]),
+        warmIpTarget: pick([0, 0, 1, 5, 16, 20]),
+        minimumIpTarget: pick([0, 0, 4, 30]),
+        warmPrefixTarget: pick([0, 1, 2]),
+        maxEni: pick([undefined, 1, 2]),
+        prefixDelegation: pd,
+      };
+      const maxPods = pick([undefined, 20, 40]);
+      const t = targets(type, o, maxPods);
+      const n = new PaperNode(t).settle();
+      for (let step = 0; step < 6; step++) {
+        const pods = Math.floor(rand() * Math.min(t.maxPods, 60));
+        try {
+          n.scaleTo(pods);
+        } catch (e) {
+          // Pods beyond capacity (ENI limit / max pods) do not all fit; anything else (e.g. no settling) fails.
+          if (!/pool full/.test((e as Error).message)) throw e;
+        }
+        const st = n.stats;
+        const ctx = JSON.stringify({ type, o, maxPods, pods, st });
+        expect(st.enis).toBeLessThanOrEqual(t.maxEnis);
+        expect(st.total).toBeLessThanOrEqual(Math.max(t.maxPods + (pd ? 15 : 0), st.assigned));
+        const inc = planIncrease(t, n.ds.snapshot(n.now));
+        if (inc.kind !== 'none' && inc.kind !== 'blocked')
+          throw new Error(`not settled: ${ctx} ${JSON.stringify(inc)}`);
+      }
+    }
   });
 });
