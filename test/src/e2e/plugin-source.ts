@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 export const REPO = resolve(__dirname, '..', '..', '..');
 export const PLUGINS = ['aws-cni', 'egress-cni', 'bandwidth-shim', 'tuning-shim'] as const;
 export const ENTRYPOINT_BUNDLE = join(REPO, 'conflist', 'dist', 'bin', 'aws-vpc-cni.js');
+export const INIT_BUNDLE = join(REPO, 'conflist', 'dist', 'bin', 'aws-vpc-cni-init.js');
 export const IPAMD_BUNDLE = join(REPO, 'ipamd', 'dist', 'bin', 'ipamd.js');
 export const pluginBundle = (p: string): string => join(REPO, 'plugins', p, 'dist', 'bin', `${p}.js`);
 
@@ -21,7 +22,9 @@ export interface PluginSource {
 
 /** Fails with the command to run when a bundle the e2e flow needs is missing. */
 export function requireBundles(): void {
-  const missing = [ENTRYPOINT_BUNDLE, IPAMD_BUNDLE, ...PLUGINS.map(pluginBundle)].filter((f) => !existsSync(f));
+  const missing = [ENTRYPOINT_BUNDLE, INIT_BUNDLE, IPAMD_BUNDLE, ...PLUGINS.map(pluginBundle)].filter(
+    (f) => !existsSync(f),
+  );
   if (missing.length) throw new Error(`missing bundles (run \`npm run bundle\` or make demo): ${missing.join(', ')}`);
 }
 

@@ -26,7 +26,17 @@ function cniStateFor(ids: readonly string[], dir = '/run/cni'): string[] {
   });
 }
 const rootSysctls = (): string =>
-  spawnSync('sysctl', ['-n', 'net.ipv4.ip_forward', 'net.ipv6.conf.all.forwarding'], { encoding: 'utf8' }).stdout;
+  spawnSync(
+    'sysctl',
+    [
+      '-n',
+      'net.ipv4.ip_forward',
+      'net.ipv6.conf.all.forwarding',
+      'net.ipv4.tcp_early_demux',
+      'net.ipv4.conf.all.rp_filter',
+    ],
+    { encoding: 'utf8' },
+  ).stdout;
 
 d('pods on a simulated EC2 node through containerd CRI (our chain)', () => {
   let node: VpcNode;
@@ -50,7 +60,9 @@ d('pods on a simulated EC2 node through containerd CRI (our chain)', () => {
     await Promise.all(pods.map((p) => node.removePod(p.id)));
   };
 
-  it('writes the conflist with our plugins and reports the network ready', async () => {
+  it('init set the node (not the host) up, and containerd reports the network ready', async () => {
+    // aws-vpc-cni-init found the primary interface by its MAC in the node namespace
+    expect(node.nsExec(['sysctl', '-n', 'net.ipv4.conf.eth0.rp_filter']).trim()).toBe('2');
     expect(await node.containerd.cri.status()).toMatchObject({ RuntimeReady: true, NetworkReady: true });
   });
 

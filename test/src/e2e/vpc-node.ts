@@ -11,7 +11,14 @@ import { formatIpv4 } from '../simulator/ipv4';
 import { Containerd } from './containerd';
 import { type PodSpec } from './cri-client';
 import { NetnsPortBridge } from './netns-port-bridge';
-import { ENTRYPOINT_BUNDLE, IPAMD_BUNDLE, preparePlugins, type PluginForm, type PluginSource } from './plugin-source';
+import {
+  ENTRYPOINT_BUNDLE,
+  INIT_BUNDLE,
+  IPAMD_BUNDLE,
+  preparePlugins,
+  type PluginForm,
+  type PluginSource,
+} from './plugin-source';
 
 export interface VpcNodeOptions {
   /** EC2 instance type of the node (default m5.large). */
@@ -171,9 +178,7 @@ export class VpcNode {
     }
     mkdirSync(this.binDir, { recursive: true });
     mkdirSync(this.runDir, { recursive: true });
-    // What upstream's init container puts beside our plugins: the reference loopback (containerd) and portmap.
-    for (const p of ['loopback', 'portmap', 'host-local', 'ptp'])
-      if (existsSync(`/usr/lib/cni/${p}`)) symlinkSync(`/usr/lib/cni/${p}`, join(this.binDir, p));
+    await this.runInit();
     await this.startAwsNode();
     this.containerd = await Containerd.start({
       cniBinDir: this.binDir,
@@ -184,6 +189,37 @@ export class VpcNode {
       env: { IPAMD_SOCKET_PATH: this.socket },
     });
     this.log(`containerd: running in ${this.nodeNetns}, CNI from ${this.confDir}`);
+  }
+
+  /**
+   * The init container: `aws-vpc-cni-init` inside the node namespace installs the files of its directory (here the
+   * reference loopback, which containerd needs, and portmap, which the conflist chains) into the CNI bin dir and
+   * sets the node's sysctls (rp_filter of the primary interface found by its MAC, tcp_early_demux): net sysctls of
+   * the node namespace, not the host's.
+   */
+  private async runInit(): Promise<void> {
+    const initDir = join(this.workDir, 'init');
+    mkdirSync(initDir, { recursive: true });
+    for (const p of ['loopback', 'portmap', 'host-local', 'ptp'])
+      if (existsSync(`/usr/lib/cni/${p}`)) symlinkSync(`/usr/lib/cni/${p}`, join(initDir, p));
+    // async: the bridges to the simulator are served by this process's event loop
+    const child = spawn('ip', ['netns', 'exec', this.nodeNetns, process.execPath, INIT_BUNDLE], {
+      env: {
+        PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+        HOST_CNI_BIN_PATH: this.binDir,
+        VPC_CNI_TS_PLUGIN_DIR: initDir,
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: this.bridges[1]!.url,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (b: Buffer) => (output += b.toString()));
+    child.stderr!.on('data', (b: Buffer) => (output += b.toString()));
+    const t = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    clearTimeout(t);
+    if (code !== 0) throw new Error(`aws-vpc-cni-init failed (exit ${code}): ${output}`);
+    this.log(`init: aws-vpc-cni-init installed ${['loopback', 'portmap'].join(', ')} and set the node's sysctls`);
   }
 
   /** The aws-node container's environment. */
