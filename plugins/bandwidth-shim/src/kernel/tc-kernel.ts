@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFile } from 'node:fs/promises';
 
-import { type ProcessRunner, SpawnRunner } from '@vpc-cni-ts/sdk/kernel';
+import {
+  HOST_NETNS,
+  type ProcessRunner,
+  type Qdisc,
+  SpawnRunner,
+  TcTrafficControl,
+  type TrafficControl,
+} from '@vpc-cni-ts/sdk/kernel';
 
-import { type ShapingPlan, ipBatch, tcBatch } from '../plan/shaping-plan';
+import { type ShapingPlan, ipBatch, queueShaping } from '../plan/shaping-plan';
 import { DEFAULT_TICKS_PER_USEC, ticksPerUsecFromPsched } from '../plan/tbf';
 import { type HostLink, type ObservedShaping, type ObservedTbf, type ShapingKernel } from './shaping-kernel';
 
@@ -29,30 +36,27 @@ interface LinkJson {
   link_index?: number;
   linkinfo?: { info_kind?: string };
 }
-interface QdiscJson {
-  kind: string;
-  handle?: string;
-  root?: boolean;
-  options?: { rate?: number; burst?: number | string };
-}
-interface FilterJson {
-  options?: { actions?: { kind?: string; to_dev?: string }[] };
+function observedTbf(qdiscs: readonly Qdisc[] | undefined): ObservedTbf | undefined {
+  const q = qdiscs?.find((x) => x.kind === 'tbf' && x.root);
+  if (!q) return undefined;
+  return { rateBytes: (q.rateBitsPerSec ?? 0) / 8, burstBytes: q.burstBytes ?? 0 };
 }
 
-function parseTbf(q: QdiscJson | undefined): ObservedTbf | undefined {
-  if (!q || q.kind !== 'tbf' || !q.options) return undefined;
-  if (typeof q.options.burst === 'number') return { rateBytes: q.options.rate ?? 0, burstBytes: q.options.burst };
-  const burst = /^(\d+(?:\.\d+)?)([KMG]?)b/i.exec(q.options.burst ?? '');
-  const mult = { '': 1, K: 1024, M: 1024 * 1024, G: 1024 * 1024 * 1024 }[(burst?.[2] ?? '').toUpperCase()] ?? 1;
-  return { rateBytes: q.options.rate ?? 0, burstBytes: burst ? Math.round(Number(burst[1]) * mult) : 0 };
-}
-
-/** {@link ShapingKernel} over iproute2 (`ip -j`, `ip -batch`, `tc -batch`), one process per step. */
+/**
+ * {@link ShapingKernel} over iproute2, one process per step: links through `ip -j` / `ip -batch` (the SDK's ifb
+ * cannot be given the MAC and txqueuelen 0 the result and the reference need), qdiscs and filters through the SDK's
+ * {@link TrafficControl} (`tc -batch`, `tc -j`).
+ */
 export class TcShapingKernel implements ShapingKernel {
+  private readonly tc: TrafficControl;
+
   constructor(
     private readonly runner: ProcessRunner = new SpawnRunner(),
     private readonly pschedPath = '/proc/net/psched',
-  ) {}
+    tc?: TrafficControl,
+  ) {
+    this.tc = tc ?? new TcTrafficControl({ runner });
+  }
 
   private async run(op: string, cmd: string, args: readonly string[], input?: string): Promise<string> {
     const r = await this.runner.run(cmd, args, { input, context: { op } });
@@ -78,13 +82,18 @@ export class TcShapingKernel implements ShapingKernel {
 
   async apply(plan: ShapingPlan): Promise<void> {
     const ip = ipBatch(plan);
-    const tc = tcBatch(plan);
     try {
+      const tc = queueShaping(this.tc.batch(HOST_NETNS), plan);
       if (ip.length) await this.run('create ifb', 'ip', ['-batch', '-'], ip.join('\n') + '\n');
-      if (tc.length) await this.run(`add qdiscs on ${plan.hostVeth}`, 'tc', ['-batch', '-'], tc.join('\n') + '\n');
+      if (tc.size) await tc.commit();
     } catch (err) {
-      await this.bestEffort('tc', ['qdisc', 'del', 'dev', plan.hostVeth, 'root']);
-      await this.bestEffort('tc', ['qdisc', 'del', 'dev', plan.hostVeth, 'ingress']);
+      const gone = { missingOk: true };
+      await this.tc
+        .batch(HOST_NETNS)
+        .deleteQdisc(plan.hostVeth, 'root', gone)
+        .deleteQdisc(plan.hostVeth, 'ingress', gone)
+        .commit()
+        .catch(() => undefined);
       if (plan.egress) await this.bestEffort('ip', ['link', 'del', 'dev', plan.egress.ifb]);
       throw err;
     }
@@ -105,22 +114,17 @@ export class TcShapingKernel implements ShapingKernel {
   }
 
   async observe(hostVeth: string, ifb: string): Promise<ObservedShaping> {
-    const [vq, vf, iq] = await Promise.all([
-      this.run(`list qdiscs of ${hostVeth}`, 'tc', ['-j', 'qdisc', 'show', 'dev', hostVeth]),
-      this.run(`list filters of ${hostVeth}`, 'tc', ['-j', 'filter', 'show', 'dev', hostVeth, 'ingress']),
-      this.runner.run('tc', ['-j', 'qdisc', 'show', 'dev', ifb]),
+    const [vethQdiscs, filters, ifbQdiscs] = await Promise.all([
+      this.tc.listQdiscs(HOST_NETNS, hostVeth),
+      this.tc.listFilters(HOST_NETNS, hostVeth, 'ingress'),
+      this.tc.listQdiscs(HOST_NETNS, ifb).catch(() => undefined),
     ]);
-    const vethQdiscs = JSON.parse(vq || '[]') as QdiscJson[];
-    const filters = JSON.parse(vf || '[]') as FilterJson[];
-    const ifbQdiscs = iq.code === 0 ? (JSON.parse(iq.stdout || '[]') as QdiscJson[]) : [];
     return {
-      vethTbf: parseTbf(vethQdiscs.find((q) => q.kind === 'tbf' && q.root)),
+      vethTbf: observedTbf(vethQdiscs),
       vethIngressQdisc: vethQdiscs.some((q) => q.kind === 'ingress'),
-      redirectsTo: filters.flatMap((f) =>
-        (f.options?.actions ?? []).filter((a) => a.kind === 'mirred' && a.to_dev).map((a) => a.to_dev as string),
-      ),
-      ifbExists: iq.code === 0,
-      ifbTbf: parseTbf(ifbQdiscs.find((q) => q.kind === 'tbf' && q.root)),
+      redirectsTo: filters.flatMap((f) => (f.redirectTo ? [f.redirectTo] : [])),
+      ifbExists: ifbQdiscs !== undefined,
+      ifbTbf: observedTbf(ifbQdiscs),
     };
   }
 

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import { type TbfSpec, type TcBatch } from '@vpc-cni-ts/sdk/kernel';
+
 import { type BandwidthLimits } from '../config/bandwidth-config';
 import { tbfParams, type TbfParams } from './tbf';
 
@@ -52,25 +54,36 @@ export function ipBatch(plan: ShapingPlan): string[] {
   ];
 }
 
-const tbf = (dev: string, p: TbfParams): string =>
-  `qdisc add dev ${dev} root handle 1: tbf rate ${p.rateBytes}bps burst ${p.tcBurstBytes} limit ${p.limitBytes}`;
+/** The reference plugin's tbf handle and the class id its u32 filter sets; kept for identical kernel state. */
+export const REFERENCE_TBF_HANDLE = '1:';
+export const REFERENCE_FLOWID = '1:1';
+
+/** A TBF in the SDK's terms: rate in bit/s (the kernel gets exactly `rateBytes`), queue bound as a byte limit. */
+export function tbfSpec(dev: string, p: TbfParams): TbfSpec {
+  return {
+    dev,
+    rateBitsPerSec: p.rateBytes * 8,
+    burstBytes: p.tcBurstBytes,
+    limitBytes: p.limitBytes,
+    handle: REFERENCE_TBF_HANDLE,
+  };
+}
 
 /**
- * `tc -batch` lines. Debian's reference build installs the u32 filter with a second, unreachable mirred action
+ * Queues the plan's traffic control on `batch` (one `tc -batch` when committed): the ingress limit as a root tbf on
+ * the veth; the egress limit as an ingress qdisc with a u32 match-all filter (flowid 1:1) redirecting to the ifb,
+ * and a root tbf on the ifb. Debian's reference build installs the filter with a second, unreachable mirred action
  * (the first one steals every packet); the tc CLI cannot express that on this kernel, and it changes nothing, so
  * the filter carries the one action that acts.
  */
-export function tcBatch(plan: ShapingPlan): string[] {
-  const out: string[] = [];
-  if (plan.ingress) out.push(tbf(plan.hostVeth, plan.ingress));
+export function queueShaping(batch: TcBatch, plan: ShapingPlan): TcBatch {
+  if (plan.ingress) batch.replaceTbf(tbfSpec(plan.hostVeth, plan.ingress));
   if (plan.egress) {
     const e = plan.egress;
-    out.push(`qdisc add dev ${plan.hostVeth} handle ffff: ingress`);
-    out.push(
-      `filter add dev ${plan.hostVeth} parent ffff: protocol all prio 1 u32 match u32 0 0 flowid 1:1 ` +
-        `action mirred egress redirect dev ${e.ifb}`,
-    );
-    out.push(tbf(e.ifb, e));
+    batch
+      .addIngress(plan.hostVeth)
+      .redirectIngress(plan.hostVeth, e.ifb, { flowid: REFERENCE_FLOWID })
+      .replaceTbf(tbfSpec(e.ifb, e));
   }
-  return out;
+  return batch;
 }
