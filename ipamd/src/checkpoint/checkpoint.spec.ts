@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -56,6 +56,7 @@ describe('checkpoint format', () => {
 
 describe('FileCheckpoint', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vct-ipamd-ckpt-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   it('a missing file is a fresh node', async () => {
     expect(await new FileCheckpoint(join(dir, 'none', 'ipam.json')).load()).toBeUndefined();
   });
