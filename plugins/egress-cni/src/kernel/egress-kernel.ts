@@ -13,5 +13,6 @@ export interface EgressKernel {
   saveRules(family: 4 | 6, table?: 'nat' | 'filter'): Promise<string>;
   /** Feeds `iptables-restore --noflush` (or the v6 variant); no-op for empty input. */
   restoreRules(family: 4 | 6, input: string): Promise<void>;
+  /** False when the namespace path is gone or no longer a live namespace (the pod is gone). */
   netnsExists(netns: string): Promise<boolean>;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 
-import { type ProcessRunner, SpawnRunner } from '@vpc-cni-ts/sdk/kernel';
+import { netnsFileExists, type ProcessRunner, SpawnRunner } from '@vpc-cni-ts/sdk/kernel';
 
 import { type EgressPlan } from '../plan/egress-plan';
 import { type EgressKernel } from './egress-kernel';
@@ -104,13 +104,8 @@ export class IpEgressKernel implements EgressKernel {
     );
   }
 
+  /** A live namespace: the file exists and is an nsfs mount (the SDK's check; a deleted one may leave a file). */
   async netnsExists(netns: string): Promise<boolean> {
-    if (!netns) return false;
-    try {
-      await access(netns);
-      return true;
-    } catch {
-      return false;
-    }
+    return netns ? netnsFileExists({ kind: 'path', path: netns }) : false;
   }
 }

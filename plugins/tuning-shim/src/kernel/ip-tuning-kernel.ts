@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { access } from 'node:fs/promises';
-
-import { type ProcessRunner, SpawnRunner } from '@vpc-cni-ts/sdk/kernel';
+import { netnsFileExists, type ProcessRunner, SpawnRunner } from '@vpc-cni-ts/sdk/kernel';
 
 import { type LinkSettings, type SysctlEntry } from '../config/tuning-config';
 import { type LinkState, type TuningKernel } from './tuning-kernel';
@@ -80,13 +78,8 @@ export class IpTuningKernel implements TuningKernel {
     return { sysctls: values.map((v) => v.replace(/\n+$/, '')), link: toState(out.slice(nl + 1), ifName) };
   }
 
+  /** A live namespace: the file exists and is an nsfs mount (the SDK's check; a deleted one may leave a file). */
   async netnsExists(netns: string): Promise<boolean> {
-    if (!netns) return false;
-    try {
-      await access(netns);
-      return true;
-    } catch {
-      return false;
-    }
+    return netns ? netnsFileExists({ kind: 'path', path: netns }) : false;
   }
 }

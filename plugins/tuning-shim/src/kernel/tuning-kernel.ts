@@ -18,7 +18,7 @@ export interface TuningKernel {
   setLink(netns: string, ifName: string, settings: LinkSettings): Promise<void>;
   /** Reads sysctls (trailing newline trimmed) and the interface state. */
   read(netns: string, ifName: string, paths: readonly string[]): Promise<{ sysctls: string[]; link: LinkState }>;
-  /** False when the namespace path no longer exists (the pod is gone). */
+  /** False when the namespace path is gone or no longer a live namespace (the pod is gone). */
   netnsExists(netns: string): Promise<boolean>;
 }
 
