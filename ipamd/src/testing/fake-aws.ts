@@ -33,6 +33,8 @@ export interface FakeAwsOptions {
   readonly clock: Clock;
   /** IMDS shows changes only this long after they happen. */
   readonly imdsLagMs?: number;
+  /** Instance type IMDS reports, when it should be one the vendored table lacks (DescribeInstanceTypes fallback). */
+  readonly reportedInstanceType?: string;
 }
 
 /**
@@ -331,6 +333,7 @@ export class FakeAws implements Ec2Api {
   }
   async describeInstanceType(instanceType: string): Promise<InstanceLimits | undefined> {
     this.call('DescribeInstanceTypes');
+    if (instanceType === this.opts.reportedInstanceType) return { ...this.limits, instanceType };
     return lookupInstanceLimits(instanceType);
   }
 
@@ -339,7 +342,7 @@ export class FakeAws implements Ec2Api {
   readonly imds: Imds = {
     identity: async (): Promise<InstanceIdentity> => ({
       instanceId: this.instanceId,
-      instanceType: this.limits.instanceType,
+      instanceType: this.opts.reportedInstanceType ?? this.limits.instanceType,
       availabilityZone: this.subnet.az,
       region: 'us-west-2',
       localIpv4: this.enis.get(this.primaryEniId)!.primaryIp,
