@@ -24,6 +24,9 @@ async function main(): Promise<number> {
     );
     return 2;
   }
+  // a closed pipe (e.g. `| head`) must not kill the demo before it has cleaned up
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   console.log('vpc-cni-ts demo: a simulated EC2 node running aws-node (ipamd) and containerd, pods in the VPC');
   let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {

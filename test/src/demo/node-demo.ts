@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 
 import { type Pod, VpcNode } from '../e2e/vpc-node';
 import { type DemoOptions } from './demo-options';
@@ -138,11 +138,7 @@ export async function runNodeDemo(opts: DemoOptions, io: DemoIo): Promise<boolea
     const leftovers = [
       ...(existsSync(`/run/netns/${netns}`) ? [`netns ${netns}`] : []),
       ...(existsSync(workDir) ? [workDir] : []),
-      ...(existsSync('/run/netns')
-        ? readdirSync('/run/netns')
-            .filter((n) => n.startsWith('cni-'))
-            .map((n) => `netns ${n}`)
-        : []),
+      ...pods.filter((p) => existsSync(p.netns)).map((p) => `pod netns ${p.netns}`),
     ];
     io.print(
       `  ${leftovers.length ? `LEFT BEHIND: ${leftovers.join(', ')}` : 'nothing left behind (namespaces and work dir gone)'}`,

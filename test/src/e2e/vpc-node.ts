@@ -8,7 +8,7 @@ import { GrpcHealthProbe, unixTarget } from '@vpc-cni-ts/conflist/health';
 
 import { startSimulator, type Simulator } from '../simulator';
 import { formatIpv4 } from '../simulator/ipv4';
-import { Containerd } from './containerd';
+import { Containerd, pidsWithArg } from './containerd';
 import { type PodSpec } from './cri-client';
 import { NetnsPortBridge } from './netns-port-bridge';
 import {
@@ -80,6 +80,9 @@ export class VpcNode {
   primaryIp = '';
   private bridges: NetnsPortBridge[] = [];
   private awsNode: ChildProcess | undefined;
+  /** Pod network namespaces (bind mounts) of pods not yet removed: what an emergency clean-up must unmount. */
+  private readonly podNetns = new Map<string, string>();
+  private readonly onExit = (): void => this.emergencyCleanup();
   private awsNodeExit: Promise<number | null> = Promise.resolve(null);
   private readonly log: (line: string) => void;
 
@@ -131,6 +134,7 @@ export class VpcNode {
     const missing = VpcNode.missing();
     if (missing.length) throw new Error(`cannot start the node: missing ${missing.join(', ')}`);
     const node = new VpcNode(mkdtempSync(join(tmpdir(), 'vct-e2e-')), options);
+    process.once('exit', node.onExit); // a crash of the caller still leaves nothing behind
     try {
       await node.setUp();
     } catch (err) {
@@ -343,13 +347,16 @@ export class VpcNode {
     const cri = this.containerd.cri;
     const id = await cri.runPodSandbox({ namespace: 'default', uid: `uid-${spec.name}`, ...spec });
     const st = await cri.podSandboxStatus(id);
-    return { id, name: spec.name, ip: st.ip, netns: await cri.sandboxNetns(id) };
+    const netns = await cri.sandboxNetns(id);
+    this.podNetns.set(id, netns);
+    return { id, name: spec.name, ip: st.ip, netns };
   }
 
   /** StopPodSandbox then RemovePodSandbox, as a kubelet deleting a pod. */
   async removePod(id: string): Promise<void> {
     await this.containerd.cri.stopPodSandbox(id);
     await this.containerd.cri.removePodSandbox(id);
+    this.podNetns.delete(id);
   }
 
   /**
@@ -477,9 +484,42 @@ export class VpcNode {
     return [this.awsNodeLog, this.ipamdLog, this.pluginLog].map((f) => `--- ${f}\n${this.tail(f, lines)}`).join('\n');
   }
 
+  /**
+   * Synchronous last resort when the process exits without `stop()` (a crash, an uncaught error): kills every
+   * process it started (by pid: containerd and its shims, socat, the entrypoint, ipamd), unmounts pod namespaces and
+   * everything under the work dir, deletes the namespaces and the work dir. No CNI DEL runs: the node namespace and
+   * everything in it goes with it.
+   */
+  emergencyCleanup(): void {
+    const pids = new Set<number>(pidsWithArg(this.workDir, ''));
+    const ipamd = this.ipamdPid();
+    if (ipamd) pids.add(ipamd);
+    if (this.awsNode?.pid) pids.add(this.awsNode.pid);
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    for (const ns of this.podNetns.values()) {
+      spawnSync('umount', ['-l', ns]);
+      rmSync(ns, { force: true });
+    }
+    const mounts = readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[1])
+      .filter((m): m is string => !!m && m.startsWith(this.workDir))
+      .sort((a, b) => b.length - a.length);
+    for (const m of mounts) spawnSync('umount', ['-l', m]);
+    for (const ns of [this.nodeNetns, this.vpcNetns]) spawnSync('ip', ['netns', 'del', ns]);
+    rmSync(this.workDir, { recursive: true, force: true });
+  }
+
   /** Stops containerd (removing every sandbox through the chain), aws-node, the bridges, the simulator and its
    * fabric (which deletes both namespaces), and removes the work dir. Safe to call on a half-started node. */
   async stop(): Promise<void> {
+    process.removeListener('exit', this.onExit);
     const errors: string[] = [];
     const step = async (what: string, fn: () => unknown): Promise<void> => {
       try {
