@@ -20,7 +20,8 @@ d('prefix delegation through containerd CRI (our chain)', () => {
   let node: VpcNode;
 
   beforeAll(async () => {
-    node = await VpcNode.start({ instanceType: 'm5.large', prefixDelegation: true });
+    // plugins as node bundles behind a wrapper here (the other suites use the standalone executables)
+    node = await VpcNode.start({ instanceType: 'm5.large', prefixDelegation: true, plugins: 'bundle' });
     await node.settle();
   }, 120_000);
 
@@ -29,6 +30,7 @@ d('prefix delegation through containerd CRI (our chain)', () => {
   }, 60_000);
 
   it('gives pods addresses from delegated /28 prefixes, and takes them all back', async () => {
+    expect(node.plugins.form).toBe('bundle');
     const before = node.dump();
     const pods = await Promise.all([0, 1, 2, 3].map((i) => node.runPod({ name: `e2e-pd-${i}` })));
     try {
