@@ -155,6 +155,44 @@ export function prevResultFor(
 }
 
 /**
+ * One side of a differential test: a namespace playing the host and a pod namespace joined by a veth (`veth` on the
+ * host, eth0 in the pod), with the prevResult the main plugin would have printed for it.
+ */
+export interface DiffSide {
+  readonly host: string;
+  readonly pod: string;
+  /** The pod namespace's path (CNI_NETNS). */
+  readonly podPath: string;
+  /** prevResult for a cniVersion. */
+  readonly prev: (version: string) => object;
+}
+
+/** Creates a {@link DiffSide}; remove it with `delNetns(side.host, side.pod)`. */
+export function makeDiffSide(tag: string, o: { veth: string; mtu: number; ip: string; gw: string }): DiffSide {
+  const host = nsName(`${tag}h`);
+  const pod = nsName(`${tag}p`);
+  addNetns(host);
+  const podPath = addNetns(pod);
+  const macs = podVeth(host, pod, o.veth, o.mtu);
+  return {
+    host,
+    pod,
+    podPath,
+    prev: (v) => prevResultFor(v, { hostName: o.veth, ...macs, netns: podPath, ip: o.ip, gw: o.gw }),
+  };
+}
+
+/** Runs the same call on the reference plugin (its side) and on ours (its side) at the same time. */
+export async function runBoth<S extends DiffSide>(
+  plugins: { readonly ref: string; readonly ours: string },
+  sides: { readonly ref: S; readonly mine: S },
+  call: (side: S) => CniCall,
+): Promise<{ r: CniRun; o: CniRun }> {
+  const [r, o] = await Promise.all([runCni(plugins.ref, call(sides.ref)), runCni(plugins.ours, call(sides.mine))]);
+  return { r, o };
+}
+
+/**
  * Result JSON with volatile values removed: MACs of devices the plugins create (random), sandbox paths (each side
  * has its own namespace), an empty dns object (Go always prints one).
  */

@@ -10,12 +10,13 @@ import {
   bundle,
   comparableResult,
   delNetns,
+  type DiffSide,
   hasReference,
   isRoot,
   jsonIn,
+  makeDiffSide,
   nsName,
-  podVeth,
-  prevResultFor,
+  runBoth,
   runCni,
   sh,
 } from './harness';
@@ -29,27 +30,13 @@ const VERSIONS = ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0'];
 const VETH = 'vethvcttu01';
 const CID = 'vct-tu-diff-1';
 
-interface Side {
-  host: string;
-  pod: string;
-  podPath: string;
+interface Side extends DiffSide {
   dataDir: string;
-  prev: (v: string) => object;
 }
 
 function makeSide(tag: string, tmp: string): Side {
-  const host = nsName(`${tag}h`);
-  const pod = nsName(`${tag}p`);
-  addNetns(host);
-  const podPath = addNetns(pod);
-  const macs = podVeth(host, pod, VETH, 1500);
-  return {
-    host,
-    pod,
-    podPath,
-    dataDir: join(tmp, tag),
-    prev: (v) => prevResultFor(v, { hostName: VETH, ...macs, netns: podPath, ip: '10.99.33.2/24', gw: '10.99.33.1' }),
-  };
+  const side = makeDiffSide(tag, { veth: VETH, mtu: 1500, ip: '10.99.33.2/24', gw: '10.99.33.1' });
+  return { ...side, dataDir: join(tmp, tag) };
 }
 
 const SYSCTLS = [
@@ -92,17 +79,14 @@ d('tuning-shim vs reference tuning (privileged, differential)', () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function both(command: 'ADD' | 'DEL' | 'CHECK', conf: (s: Side) => object, netns = true) {
-    const call = (s: Side) => ({
+  const both = (command: 'ADD' | 'DEL' | 'CHECK', conf: (s: Side) => object, netns = true) =>
+    runBoth({ ref: REF, ours }, { ref, mine }, (s) => ({
       command,
       config: conf(s),
       containerId: CID,
       netns: netns ? s.podPath : undefined,
       hostNs: s.host,
-    });
-    const [r, o] = await Promise.all([runCni(REF, call(ref)), runCni(ours, call(mine))]);
-    return { r, o };
-  }
+    }));
 
   const tune = {
     sysctl: {
