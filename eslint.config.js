@@ -15,13 +15,26 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@vpc-cni-ts/*/src/*', '@vpc-cni-ts/*/dist/*'], message: 'import a package, not its files' }] },
+        {
+          patterns: [
+            { group: ['@vpc-cni-ts/*/src/*', '@vpc-cni-ts/*/dist/*'], message: 'import a package, not its files' },
+          ],
+        },
       ],
     },
   },
   {
     files: ['**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

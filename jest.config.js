@@ -36,7 +36,16 @@ for (const [name, dir] of Object.entries(packages)) {
 
 // ES-module-only dependencies (@kubernetes/client-node 1.x and its own) are compiled to CommonJS for jest, which
 // cannot require() an ES module; at run time Node 20 loads them natively.
-const esmOnly = ['@kubernetes/client-node', '@jsep-plugin', 'jose', 'jsep', 'jsonpath-plus', 'oauth4webapi', 'openid-client', 'rfc4648'];
+const esmOnly = [
+  '@kubernetes/client-node',
+  '@jsep-plugin',
+  'jose',
+  'jsep',
+  'jsonpath-plus',
+  'oauth4webapi',
+  'openid-client',
+  'rfc4648',
+];
 
 const common = {
   rootDir: path.resolve(__dirname),

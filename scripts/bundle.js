@@ -15,9 +15,13 @@ if (!name) {
 const pkgDir = process.cwd();
 const outDir = path.join(pkgDir, 'dist', 'bundle', name);
 const ncc = require.resolve('@vercel/ncc/dist/ncc/cli.js');
-execFileSync(process.execPath, [ncc, 'build', path.join(pkgDir, entry), '-o', outDir, '-q', '--no-source-map-register', '-t'], {
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [ncc, 'build', path.join(pkgDir, entry), '-o', outDir, '-q', '--no-source-map-register', '-t'],
+  {
+    stdio: 'inherit',
+  },
+);
 const bin = path.join(pkgDir, 'dist', 'bin');
 fs.mkdirSync(bin, { recursive: true });
 fs.copyFileSync(path.join(outDir, 'index.js'), path.join(bin, `${name}.js`));

@@ -21,7 +21,13 @@ const env = { ...process.env };
 delete env.NODE_EXTRA_CA_CERTS; // adds ~37 ms to every node start the tests spawn
 const r = spawnSync('npx', args, { cwd: root, stdio: 'inherit', env });
 
-let summary = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTotalTestSuites: 0, numFailedTestSuites: 0 };
+let summary = {
+  numPassedTests: 0,
+  numFailedTests: 0,
+  numPendingTests: 0,
+  numTotalTestSuites: 0,
+  numFailedTestSuites: 0,
+};
 try {
   summary = JSON.parse(fs.readFileSync(out, 'utf8'));
 } catch {

@@ -47,7 +47,8 @@ export function timedSpawn(cmd: string, args: readonly string[], opts: SpawnSync
   const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`${cmd} exited ${r.status}: ${String(r.stderr).trim() || String(r.stdout).trim()}`);
+  if (r.status !== 0)
+    throw new Error(`${cmd} exited ${r.status}: ${String(r.stderr).trim() || String(r.stdout).trim()}`);
   return ms;
 }
 

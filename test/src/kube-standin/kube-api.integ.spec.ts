@@ -1,4 +1,12 @@
-import { ClientNodeKubeApi, KubeError, PodIpAnnotator, POD_IPS_ANNOTATION, eniConfigNameFor, withFeatures, wantedFeatures } from '@vpc-cni-ts/ipamd/kube';
+import {
+  ClientNodeKubeApi,
+  KubeError,
+  PodIpAnnotator,
+  POD_IPS_ANNOTATION,
+  eniConfigNameFor,
+  withFeatures,
+  wantedFeatures,
+} from '@vpc-cni-ts/ipamd/kube';
 import { IPAMD_API_CALLS, rulesFor } from '@vpc-cni-ts/manifests';
 
 import { KubeStandin } from './kube-standin';
@@ -21,7 +29,10 @@ describe('ipamd Kubernetes adapter through @kubernetes/client-node', () => {
       status: { capacity: { pods: '29' } },
     });
     api.put('', 'pods', { metadata: { name: 'web-1', namespace: 'default', annotations: {} }, spec: {} });
-    api.put('crd.k8s.amazonaws.com', 'eniconfigs', { metadata: { name: 'us-west-2a' }, spec: { subnet: 'subnet-0abc', securityGroups: ['sg-1'] } });
+    api.put('crd.k8s.amazonaws.com', 'eniconfigs', {
+      metadata: { name: 'us-west-2a' },
+      spec: { subnet: 'subnet-0abc', securityGroups: ['sg-1'] },
+    });
   });
   afterEach(async () => api.stop());
 
@@ -29,23 +40,33 @@ describe('ipamd Kubernetes adapter through @kubernetes/client-node', () => {
     expect(await kube.probe()).toMatch(/^v1\.31/);
     const node = await kube.getNode('ip-10-99-0-10');
     expect(node).toMatchObject({ unschedulable: true, maxPods: 29 });
-    expect(eniConfigNameFor(node, { annotationKey: 'k8s.amazonaws.com/eniConfig', labelKey: 'topology.kubernetes.io/zone' })).toBe('us-west-2a');
+    expect(
+      eniConfigNameFor(node, { annotationKey: 'k8s.amazonaws.com/eniConfig', labelKey: 'topology.kubernetes.io/zone' }),
+    ).toBe('us-west-2a');
   });
 
   it("reads the node's ENIConfig and answers undefined for a missing one", async () => {
-    expect(await kube.getEniConfig('us-west-2a')).toEqual({ name: 'us-west-2a', subnet: 'subnet-0abc', securityGroups: ['sg-1'] });
+    expect(await kube.getEniConfig('us-west-2a')).toEqual({
+      name: 'us-west-2a',
+      subnet: 'subnet-0abc',
+      securityGroups: ['sg-1'],
+    });
     expect(await kube.getEniConfig('nope')).toBeUndefined();
   });
 
   it('annotates the pod IP on ADD, skips an equal value, clears it on DEL, and tolerates a gone pod', async () => {
     const ann = new PodIpAnnotator(kube);
     await ann.annotate('default', 'web-1', '10.99.1.5');
-    expect(api.get('', 'pods', 'web-1', 'default')?.metadata.annotations).toEqual({ [POD_IPS_ANNOTATION]: '10.99.1.5' });
+    expect(api.get('', 'pods', 'web-1', 'default')?.metadata.annotations).toEqual({
+      [POD_IPS_ANNOTATION]: '10.99.1.5',
+    });
     const patches = api.calls.filter((c) => c.verb === 'PATCH').length;
     await ann.annotate('default', 'web-1', '10.99.1.5');
     expect(api.calls.filter((c) => c.verb === 'PATCH').length).toBe(patches);
     await ann.clear('default', 'web-1', '10.99.1.6'); // not ours any more: left alone
-    expect(api.get('', 'pods', 'web-1', 'default')?.metadata.annotations).toEqual({ [POD_IPS_ANNOTATION]: '10.99.1.5' });
+    expect(api.get('', 'pods', 'web-1', 'default')?.metadata.annotations).toEqual({
+      [POD_IPS_ANNOTATION]: '10.99.1.5',
+    });
     await ann.clear('default', 'web-1', '10.99.1.5');
     expect(api.get('', 'pods', 'web-1', 'default')?.metadata.annotations).toEqual({ [POD_IPS_ANNOTATION]: '' });
     await expect(ann.clear('default', 'gone', '10.99.1.5')).resolves.toBeUndefined();
@@ -53,14 +74,25 @@ describe('ipamd Kubernetes adapter through @kubernetes/client-node', () => {
 
   it('a stale resourceVersion gets 409 Conflict; the annotator re-reads and wins', async () => {
     const pod = await kube.getPod('default', 'web-1');
-    api.put('', 'pods', { ...api.get('', 'pods', 'web-1', 'default')!, metadata: { ...api.get('', 'pods', 'web-1', 'default')!.metadata, labels: { changed: 'yes' } } });
-    await expect(kube.patchPodAnnotation('default', 'web-1', 'x', 'y', pod!.resourceVersion)).rejects.toMatchObject({ kind: 'conflict', status: 409 });
+    api.put('', 'pods', {
+      ...api.get('', 'pods', 'web-1', 'default')!,
+      metadata: { ...api.get('', 'pods', 'web-1', 'default')!.metadata, labels: { changed: 'yes' } },
+    });
+    await expect(kube.patchPodAnnotation('default', 'web-1', 'x', 'y', pod!.resourceVersion)).rejects.toMatchObject({
+      kind: 'conflict',
+      status: 409,
+    });
     await new PodIpAnnotator(kube).annotate('default', 'web-1', '10.99.1.7');
-    expect(api.get('', 'pods', 'web-1', 'default')?.metadata.annotations).toMatchObject({ [POD_IPS_ANNOTATION]: '10.99.1.7' });
+    expect(api.get('', 'pods', 'web-1', 'default')?.metadata.annotations).toMatchObject({
+      [POD_IPS_ANNOTATION]: '10.99.1.7',
+    });
   });
 
   it('requests SGP and custom networking on the CNINode under optimistic lock, replacing a stale entry', async () => {
-    api.put('vpcresources.k8s.aws', 'cninodes', { metadata: { name: 'ip-10-99-0-10' }, spec: { features: [{ name: 'CustomNetworking', value: 'old' }] } });
+    api.put('vpcresources.k8s.aws', 'cninodes', {
+      metadata: { name: 'ip-10-99-0-10' },
+      spec: { features: [{ name: 'CustomNetworking', value: 'old' }] },
+    });
     const cn = (await kube.getCniNode('ip-10-99-0-10'))!;
     const next = withFeatures(cn.features, wantedFeatures({ podEni: true, eniConfigName: 'us-west-2a' }))!;
     await kube.patchCniNodeFeatures('ip-10-99-0-10', next, cn.resourceVersion);
@@ -72,13 +104,26 @@ describe('ipamd Kubernetes adapter through @kubernetes/client-node', () => {
   });
 
   it('records a Warning event on the aws-node pod', async () => {
-    await kube.createPodEvent('kube-system', 'aws-node-abcde', 'Warning', 'MissingIAMPermissions', 'Unauthorized operation: ec2:CreateNetworkInterface');
+    await kube.createPodEvent(
+      'kube-system',
+      'aws-node-abcde',
+      'Warning',
+      'MissingIAMPermissions',
+      'Unauthorized operation: ec2:CreateNetworkInterface',
+    );
     const ev = api.list('', 'events')[0];
-    expect(ev).toMatchObject({ reason: 'MissingIAMPermissions', type: 'Warning', involvedObject: { name: 'aws-node-abcde', kind: 'Pod' } });
+    expect(ev).toMatchObject({
+      reason: 'MissingIAMPermissions',
+      type: 'Warning',
+      involvedObject: { name: 'aws-node-abcde', kind: 'Pod' },
+    });
   });
 
   it('names the call and the kind of failure: forbidden, unauthorized, server errors', async () => {
-    const limited = await new KubeStandin({ token, rules: [{ nonResourceURLs: ['/version'], verbs: ['get'] }] }).start();
+    const limited = await new KubeStandin({
+      token,
+      rules: [{ nonResourceURLs: ['/version'], verbs: ['get'] }],
+    }).start();
     try {
       const k = new ClientNodeKubeApi({ kind: 'endpoint', server: limited.url, token, insecure: true });
       await expect(k.getNode('n1')).rejects.toMatchObject({ kind: 'forbidden', status: 403 });
@@ -86,7 +131,9 @@ describe('ipamd Kubernetes adapter through @kubernetes/client-node', () => {
     } finally {
       await limited.stop();
     }
-    await expect(new ClientNodeKubeApi({ kind: 'endpoint', server: api.url, token: 'wrong', insecure: true }).probe()).rejects.toMatchObject({ kind: 'unauthorized' });
+    await expect(
+      new ClientNodeKubeApi({ kind: 'endpoint', server: api.url, token: 'wrong', insecure: true }).probe(),
+    ).rejects.toMatchObject({ kind: 'unauthorized' });
     api.injectFault({ pathIncludes: '/nodes/', status: 503, count: 1 });
     const err = await kube.getNode('ip-10-99-0-10').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KubeError);

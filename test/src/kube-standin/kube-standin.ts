@@ -5,7 +5,10 @@ import { type AddressInfo } from 'node:net';
 import { allowed, type PolicyRule, type RequestAttributes } from './policy';
 
 /** A stored object: whatever JSON the kind has, with metadata. */
-export type KubeObject = { metadata: { name: string; namespace?: string; resourceVersion?: string; [k: string]: unknown }; [k: string]: unknown };
+export type KubeObject = {
+  metadata: { name: string; namespace?: string; resourceVersion?: string; [k: string]: unknown };
+  [k: string]: unknown;
+};
 
 export interface StandinOptions {
   /** Bearer token every request must carry. */
@@ -56,14 +59,19 @@ function route(path: string): Route | undefined {
   if (rest.length < 1 || rest.length > 2) return undefined;
   const resource = rest[0];
   const kinds: Record<string, string> = {
-    nodes: 'Node', pods: 'Pod', events: 'Event', eniconfigs: 'ENIConfig', cninodes: 'CNINode',
+    nodes: 'Node',
+    pods: 'Pod',
+    events: 'Event',
+    eniconfigs: 'ENIConfig',
+    cninodes: 'CNINode',
   };
   return { group, version, resource, kind: kinds[resource] ?? resource, namespace, name: rest[1] };
 }
 
 function mergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as object) } : {};
+  const out: Record<string, unknown> =
+    target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as object) } : {};
   for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);
@@ -94,7 +102,10 @@ export class KubeStandin {
 
   /** Stores an object (as if created by someone else), stamping a resourceVersion. */
   put(group: string, resource: string, obj: KubeObject): KubeObject {
-    const stored = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.rv), uid: obj.metadata.uid ?? randomUUID() } };
+    const stored = {
+      ...obj,
+      metadata: { ...obj.metadata, resourceVersion: String(++this.rv), uid: obj.metadata.uid ?? randomUUID() },
+    };
     this.objects.set(this.key({ group, resource, namespace: obj.metadata.namespace }, obj.metadata.name), stored);
     return stored;
   }
@@ -113,7 +124,9 @@ export class KubeStandin {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(this.opts.port ?? 0, this.opts.host ?? '127.0.0.1', resolve));
+    await new Promise<void>((resolve) =>
+      this.server!.listen(this.opts.port ?? 0, this.opts.host ?? '127.0.0.1', resolve),
+    );
     const a = this.server.address() as AddressInfo;
     this.url = `http://${a.address}:${a.port}`;
     return this;
@@ -158,11 +171,29 @@ export class KubeStandin {
 
     if (path.split('?')[0] === '/version') {
       if (!this.authorize(res, { kind: 'non-resource', path: '/version', verb: 'get' })) return;
-      return this.send(res, 200, { major: '1', minor: '31', gitVersion: 'v1.31.0-vct-standin', platform: 'linux/amd64' });
+      return this.send(res, 200, {
+        major: '1',
+        minor: '31',
+        gitVersion: 'v1.31.0-vct-standin',
+        platform: 'linux/amd64',
+      });
     }
     const r = route(path);
     if (!r) return this.status(res, 404, 'NotFound', `the server could not find the requested resource (${path})`);
-    const verb = method === 'GET' ? (r.name ? 'get' : 'list') : method === 'POST' ? 'create' : method === 'PATCH' ? 'patch' : method === 'PUT' ? 'update' : method === 'DELETE' ? 'delete' : method.toLowerCase();
+    const verb =
+      method === 'GET'
+        ? r.name
+          ? 'get'
+          : 'list'
+        : method === 'POST'
+          ? 'create'
+          : method === 'PATCH'
+            ? 'patch'
+            : method === 'PUT'
+              ? 'update'
+              : method === 'DELETE'
+                ? 'delete'
+                : method.toLowerCase();
     if (!this.authorize(res, { kind: 'resource', group: r.group, resource: r.resource, verb })) return;
 
     const what = `${r.resource}${r.group ? `.${r.group}` : ''} "${r.name ?? ''}"`;
@@ -180,7 +211,8 @@ export class KubeStandin {
       const meta = (body.metadata ?? {}) as KubeObject['metadata'] & { generateName?: string };
       const name = meta.name ?? (meta.generateName ? `${meta.generateName}${randomUUID().slice(0, 5)}` : undefined);
       if (!name) return this.status(res, 422, 'Invalid', `${r.kind} is invalid: metadata.name: Required value`);
-      if (this.objects.has(this.key(r, name))) return this.status(res, 409, 'AlreadyExists', `${r.resource} "${name}" already exists`);
+      if (this.objects.has(this.key(r, name)))
+        return this.status(res, 409, 'AlreadyExists', `${r.resource} "${name}" already exists`);
       const created = this.put(r.group, r.resource, {
         ...body,
         kind: r.kind,
@@ -198,10 +230,20 @@ export class KubeStandin {
       if (!o) return this.status(res, 404, 'NotFound', `${what} not found`);
       const wantRv = (body.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
       if (wantRv && wantRv !== o.metadata.resourceVersion) {
-        return this.status(res, 409, 'Conflict', `Operation cannot be fulfilled on ${what}: the object has been modified; please apply your changes to the latest version and try again`);
+        return this.status(
+          res,
+          409,
+          'Conflict',
+          `Operation cannot be fulfilled on ${what}: the object has been modified; please apply your changes to the latest version and try again`,
+        );
       }
       const merged = mergePatch(o, body) as KubeObject;
-      merged.metadata = { ...merged.metadata, name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid };
+      merged.metadata = {
+        ...merged.metadata,
+        name: o.metadata.name,
+        namespace: o.metadata.namespace,
+        uid: o.metadata.uid,
+      };
       return this.send(res, 200, this.put(r.group, r.resource, merged));
     }
     return this.status(res, 405, 'MethodNotAllowed', `${method} is not supported by this stand-in for ${r.resource}`);

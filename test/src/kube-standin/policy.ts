@@ -18,6 +18,8 @@ export function allowed(rules: readonly PolicyRule[], a: RequestAttributes): boo
     if (a.kind === 'non-resource') return (r.nonResourceURLs ?? []).some((u) => u === a.path || u === '*');
     const groups = r.apiGroups ?? [];
     const resources = r.resources ?? [];
-    return (groups.includes(a.group) || groups.includes('*')) && (resources.includes(a.resource) || resources.includes('*'));
+    return (
+      (groups.includes(a.group) || groups.includes('*')) && (resources.includes(a.resource) || resources.includes('*'))
+    );
   });
 }
