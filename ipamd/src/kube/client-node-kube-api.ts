@@ -9,7 +9,9 @@ import {
   type PodInfo,
 } from './kube-api';
 
-type K8s = typeof import('@kubernetes/client-node', { with: { 'resolution-mode': 'import' } });
+import type * as K8sModule from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
+
+type K8s = typeof K8sModule;
 
 /** Where the API server is and how to authenticate. */
 export type KubeConnection =
