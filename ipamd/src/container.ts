@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 
+import { HOST_NETNS, IpRoute2Kernel, ToolFirewall } from '@vpc-cni-ts/sdk/kernel';
+
 import { ImdsClient } from './adapters/imds';
 import { SdkEc2Api } from './adapters/ec2';
 import { FileCheckpoint } from './checkpoint';
 import type { IpamdConfig } from './config';
-import { IpamdDaemon } from './daemon';
-import { AlwaysSchedulable, MemoryMetrics, NoopHostNetwork, SystemClock, type Logger } from './ports';
+import type { NodeInfo } from './pool';
+import { IpamdDaemon, IpamdRuntime, type SideService } from './daemon';
+import { ExecHostFirewall, HostNetworkService } from './hostnet';
+import { IntrospectionServer, daemonSources } from './introspection';
+import { DatastoreGaugeRefresher, MetricsServer, PromMetrics } from './metrics';
+import { AlwaysSchedulable, NoopHostNetwork, SystemClock, type Logger } from './ports';
 import { TOKENS, resolve } from './tokens';
 
 /** Config, logger, clock and metrics. */
@@ -14,8 +20,14 @@ export function registerCoreModule(c: DependencyContainer, config: IpamdConfig, 
   c.register(TOKENS.Config, { useValue: config });
   c.register(TOKENS.Logger, { useValue: logger });
   c.register(TOKENS.Clock, { useFactory: instanceCachingFactory(() => new SystemClock()) });
-  // In-memory counters until the Prometheus endpoint lands (later issue); the port stays the same.
-  c.register(TOKENS.Metrics, { useFactory: instanceCachingFactory(() => new MemoryMetrics()) });
+  c.register(TOKENS.PromMetrics, {
+    useFactory: instanceCachingFactory((x) => {
+      const m = new PromMetrics();
+      m.setBuildInfo(resolve(x, TOKENS.Config).aws.vpcCniVersion, `node ${process.version}`);
+      return m;
+    }),
+  });
+  c.register(TOKENS.Metrics, { useFactory: (x) => resolve(x, TOKENS.PromMetrics) });
 }
 
 /** IMDS (needed first: it tells the region) and EC2. */
@@ -52,8 +64,34 @@ export function registerDaemonModule(c: DependencyContainer): void {
   c.register(TOKENS.Checkpoint, {
     useFactory: instanceCachingFactory((x) => new FileCheckpoint(resolve(x, TOKENS.Config).server.backingStore)),
   });
-  // Seams filled by later work: host networking (hostnet/) and the Kubernetes node view (kube/).
-  c.register(TOKENS.HostNetwork, { useFactory: instanceCachingFactory(() => new NoopHostNetwork()) });
+  c.register(TOKENS.HostNetworkService, {
+    useFactory: instanceCachingFactory((x) => {
+      const cfg = resolve(x, TOKENS.Config);
+      if (!cfg.hostNetwork.manageHostNetwork) return undefined as unknown as HostNetworkService;
+      const metrics = resolve(x, TOKENS.Metrics);
+      return new HostNetworkService({
+        kernel: new IpRoute2Kernel(),
+        netns: HOST_NETNS,
+        firewall: new ExecHostFirewall(),
+        detectIptablesBackend: () => new ToolFirewall().detectBackend(),
+        config: cfg.hostNetwork,
+        ipv6: cfg.ipv6,
+        logger: resolve(x, TOKENS.Logger),
+        onRepair: (n) => metrics.inc('awscni_host_rules_repaired_total', {}, n),
+      });
+    }),
+  });
+  c.register(TOKENS.HostNetwork, {
+    useFactory: instanceCachingFactory((x) => {
+      const svc = resolve(x, TOKENS.HostNetworkService);
+      if (svc) return svc;
+      resolve(x, TOKENS.Logger).warn(
+        'VPC_CNI_TS_MANAGE_HOST_NETWORK=false: host rules (SNAT, connmark, ip rules) and ENI route tables are not set up',
+      );
+      return new NoopHostNetwork();
+    }),
+  });
+  // Seam filled by the Kubernetes work (kube/).
   c.register(TOKENS.NodeStatus, { useFactory: instanceCachingFactory(() => new AlwaysSchedulable()) });
   c.register(TOKENS.Daemon, {
     useFactory: instanceCachingFactory(
@@ -68,8 +106,102 @@ export function registerDaemonModule(c: DependencyContainer): void {
           checkpoint: resolve(x, TOKENS.Checkpoint),
           hostNetwork: resolve(x, TOKENS.HostNetwork),
           nodeStatus: resolve(x, TOKENS.NodeStatus),
+          setUpHost: hostSetup(resolve(x, TOKENS.HostNetworkService), resolve(x, TOKENS.PromMetrics)),
         }),
     ),
+  });
+}
+
+/** Start-up step of the daemon that installs the node-wide rules, or undefined when host networking is off. */
+function hostSetup(svc: HostNetworkService | undefined, prom: PromMetrics) {
+  if (!svc) return undefined;
+  return async (node: NodeInfo): Promise<void> => {
+    const settings = await svc.start({
+      primaryMac: node.identity.primaryMac,
+      primaryIPv4: node.identity.localIpv4,
+      vpcCidrs: node.vpcCidrs,
+    });
+    prom.setConnmarkBackend(settings.connmarkBackend);
+  };
+}
+
+/** How often host rules and ENI routes are checked and put back (ours; upstream re-checks on its reconcile). */
+export const HOST_REPAIR_INTERVAL_MS = 10_000;
+
+/** Prometheus and introspection servers, the datastore gauges, and the runtime that starts them after the daemon. */
+export function registerServersModule(c: DependencyContainer): void {
+  c.register(TOKENS.MetricsServer, {
+    useFactory: instanceCachingFactory((x) => {
+      const cfg = resolve(x, TOKENS.Config);
+      return new MetricsServer({
+        metrics: resolve(x, TOKENS.PromMetrics),
+        bindAddress: cfg.server.metricsBindAddress,
+        disabled: cfg.server.disableMetrics,
+        logger: resolve(x, TOKENS.Logger),
+      });
+    }),
+  });
+  c.register(TOKENS.IntrospectionServer, {
+    useFactory: instanceCachingFactory((x) => {
+      const cfg = resolve(x, TOKENS.Config);
+      const src = daemonSources(resolve(x, TOKENS.Daemon), resolve(x, TOKENS.Clock));
+      return new IntrospectionServer({
+        bindAddress: cfg.server.introspectionBindAddress,
+        disabled: cfg.server.disableIntrospection,
+        logger: resolve(x, TOKENS.Logger),
+        config: cfg,
+        datastore: src.datastore,
+        pool: src.pool,
+      });
+    }),
+  });
+  c.register(TOKENS.GaugeRefresher, {
+    useFactory: instanceCachingFactory((x) => {
+      const cfg = resolve(x, TOKENS.Config);
+      const daemon = resolve(x, TOKENS.Daemon);
+      const clock = resolve(x, TOKENS.Clock);
+      const src = daemonSources(daemon, clock);
+      return new DatastoreGaugeRefresher({
+        metrics: resolve(x, TOKENS.PromMetrics),
+        view: () => (daemon.store ? src.datastore() : undefined),
+        limits: () => daemon.poolManager?.currentTargets(),
+        clock,
+        intervalMs: cfg.timing.poolTickMs,
+        cooldownMs: cfg.pool.ipCooldownSeconds * 1000,
+      });
+    }),
+  });
+  c.register(TOKENS.Runtime, {
+    useFactory: instanceCachingFactory((x) => {
+      const clock = resolve(x, TOKENS.Clock);
+      const metricsServer = resolve(x, TOKENS.MetricsServer);
+      const introspection = resolve(x, TOKENS.IntrospectionServer);
+      const gauges = resolve(x, TOKENS.GaugeRefresher);
+      const hostNet = resolve(x, TOKENS.HostNetworkService);
+      const services: SideService[] = [
+        { name: 'gauges', start: () => gauges.start(), stop: () => gauges.stop() },
+        { name: 'metrics', start: () => void metricsServer.startInBackground(clock), stop: () => metricsServer.stop() },
+        {
+          name: 'introspection',
+          start: () => void introspection.startInBackground(clock),
+          stop: () => introspection.stop(),
+        },
+      ];
+      if (hostNet)
+        services.push({
+          name: 'host-repair',
+          start: () => hostNet.startSelfRepair(HOST_REPAIR_INTERVAL_MS),
+          stop: () => hostNet.stop(),
+        });
+      return new IpamdRuntime({
+        daemon: resolve(x, TOKENS.Daemon),
+        clock,
+        imds: resolve(x, TOKENS.Imds),
+        logger: resolve(x, TOKENS.Logger),
+        services,
+        onVpcCidrsChanged: hostNet ? (cidrs) => hostNet.updateVpcCidrs(cidrs) : undefined,
+      });
+    }),
   });
 }
 
@@ -84,5 +216,6 @@ export async function createIpamdContainer(config: IpamdConfig, logger: Logger):
   const region = config.aws.region ?? (await resolve(c, TOKENS.Imds).identity()).region;
   registerAwsModule(c, region);
   registerDaemonModule(c);
+  registerServersModule(c);
   return c;
 }

@@ -67,7 +67,7 @@ async function main(): Promise<number> {
   let stopping: Promise<void> | undefined;
   try {
     const c = await createIpamdContainer(config, logger);
-    const daemon = resolve(c, TOKENS.Daemon);
+    const daemon = resolve(c, TOKENS.Runtime);
     const done = new Promise<number>((resolveExit) => {
       const onSignal = (sig: string) => {
         if (stopping) return;

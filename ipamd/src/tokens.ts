@@ -3,7 +3,10 @@ import type { DependencyContainer } from 'tsyringe';
 
 import type { Checkpoint } from './checkpoint';
 import type { IpamdConfig } from './config';
-import type { IpamdDaemon } from './daemon';
+import type { IpamdDaemon, IpamdRuntime } from './daemon';
+import type { HostNetworkService } from './hostnet';
+import type { IntrospectionServer } from './introspection';
+import type { DatastoreGaugeRefresher, MetricsServer, PromMetrics } from './metrics';
 import type { Clock, Ec2Api, HostNetwork, Imds, Logger, Metrics, NodeStatus } from './ports';
 
 /** A symbol carrying the type it resolves to. */
@@ -16,12 +19,21 @@ export const TOKENS = {
   Logger: token<Logger>('Logger'),
   Clock: token<Clock>('Clock'),
   Metrics: token<Metrics>('Metrics'),
+  /** The same instance as `Metrics`, typed as the Prometheus adapter (exposition, build info, gauges). */
+  PromMetrics: token<PromMetrics>('PromMetrics'),
   Imds: token<Imds>('Imds'),
   Ec2Api: token<Ec2Api>('Ec2Api'),
   Checkpoint: token<Checkpoint>('Checkpoint'),
   HostNetwork: token<HostNetwork>('HostNetwork'),
+  /** The kernel-backed host networking, or undefined when VPC_CNI_TS_MANAGE_HOST_NETWORK=false. */
+  HostNetworkService: token<HostNetworkService | undefined>('HostNetworkService'),
   NodeStatus: token<NodeStatus>('NodeStatus'),
   Daemon: token<IpamdDaemon>('IpamdDaemon'),
+  MetricsServer: token<MetricsServer>('MetricsServer'),
+  IntrospectionServer: token<IntrospectionServer>('IntrospectionServer'),
+  GaugeRefresher: token<DatastoreGaugeRefresher>('DatastoreGaugeRefresher'),
+  /** The daemon plus the servers and loops beside it: what `main.ts` starts and stops. */
+  Runtime: token<IpamdRuntime>('IpamdRuntime'),
 } as const;
 
 /** Resolve a typed token. */

@@ -87,6 +87,11 @@ export interface HostNetworkConfig {
   readonly clusterEndpoint: string | undefined;
   readonly nodeName: string | undefined;
   readonly podName: string | undefined;
+  /**
+   * VPC_CNI_TS_MANAGE_HOST_NETWORK (ours), default true: host rules and ENI route tables are set up in the namespace
+   * ipamd runs in. False keeps them untouched (tests running ipamd in a root namespace that is not the node).
+   */
+  readonly manageHostNetwork: boolean;
 }
 
 /** Servers and files. */
@@ -101,6 +106,8 @@ export interface ServerConfig {
   readonly disableMetrics: boolean;
   readonly disableIntrospection: boolean;
   readonly introspectionBindAddress: string;
+  /** METRICS_BIND_ADDRESS (ours), default ':61678' (upstream's fixed port, all interfaces). */
+  readonly metricsBindAddress: string;
 }
 
 /** Everything ipamd is configured with, read once at start-up; deeply frozen. */

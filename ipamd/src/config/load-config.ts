@@ -41,6 +41,11 @@ export const ENV_HELP: readonly (readonly [name: string, dflt: string, what: str
   ['IPAMD_RELEASE_GRACE_MS', '60000', 'ignore stale IMDS this long after a release'],
   ['IPAMD_IMDS_WAIT_MS', '60000', 'wait for a new ENI to appear in IMDS'],
   ['IPAMD_EC2_MAX_ATTEMPTS', '10', 'EC2 attempts per call'],
+  ['DISABLE_METRICS', 'false', 'do not serve Prometheus /metrics'],
+  ['METRICS_BIND_ADDRESS', ':61678', 'Prometheus /metrics listen address (host:port, :port, unix:/path)'],
+  ['DISABLE_INTROSPECTION', 'false', 'do not serve the introspection API'],
+  ['INTROSPECTION_BIND_ADDRESS', '127.0.0.1:61679', 'introspection listen address (host:port, :port, unix:/path)'],
+  ['VPC_CNI_TS_MANAGE_HOST_NETWORK', 'true', 'set up SNAT/connmark rules and ENI route tables on the host'],
 ];
 
 function deepFreeze<T>(o: T): T {
@@ -208,6 +213,7 @@ export function loadConfig(env: Env): IpamdConfig {
       clusterEndpoint: r.url('CLUSTER_ENDPOINT'),
       nodeName: r.raw('MY_NODE_NAME'),
       podName: r.raw('MY_POD_NAME'),
+      manageHostNetwork: r.bool('VPC_CNI_TS_MANAGE_HOST_NETWORK', true),
     },
     server: {
       socketPath: r.path('IPAMD_SOCKET_PATH', '/var/run/aws-node/ipamd.sock'),
@@ -217,6 +223,7 @@ export function loadConfig(env: Env): IpamdConfig {
       disableMetrics: r.bool('DISABLE_METRICS', false),
       disableIntrospection: r.bool('DISABLE_INTROSPECTION', false),
       introspectionBindAddress: r.str('INTROSPECTION_BIND_ADDRESS', '127.0.0.1:61679'),
+      metricsBindAddress: r.str('METRICS_BIND_ADDRESS', ':61678'),
     },
   };
   if (config.ipv6 && config.hostNetwork.customNetwork)

@@ -20,6 +20,11 @@ export interface IpamdDaemonDeps {
   readonly hostNetwork: HostNetwork;
   /** Cordoned-node check; absent = always schedulable. */
   readonly nodeStatus?: NodeStatus;
+  /**
+   * Node-wide host networking (SNAT, connmark, ip rules), run once the node is described and before anything is
+   * served; a rejection stops start-up. Absent = nothing to set up.
+   */
+  readonly setUpHost?: (node: NodeInfo) => Promise<void>;
 }
 
 /** Start-up fails with this when the node cannot be described (IMDS down, unknown instance type...). */
@@ -37,6 +42,7 @@ export class IpamdDaemon {
   private server: IpamdGrpcServer | undefined;
   private pool: PoolManager | undefined;
   private datastore: Datastore | undefined;
+  private nodeInfo: NodeInfo | undefined;
   private readonly log: Logger;
 
   constructor(private readonly d: IpamdDaemonDeps) {
@@ -66,6 +72,11 @@ export class IpamdDaemon {
         { keys: config.aws.droppedEniTagKeys },
         'ADDITIONAL_ENI_TAGS keys containing k8s.amazonaws.com are reserved; ignored',
       );
+
+    if (this.d.setUpHost)
+      await this.d.setUpHost(node).catch((e) => {
+        throw new StartupError(`host networking: ${(e as Error).message}`, { cause: e });
+      });
 
     const datastore = new Datastore({
       prefixMode: config.pool.prefixDelegation && node.limits.nitro,
@@ -111,6 +122,7 @@ export class IpamdDaemon {
     this.server = server;
     this.pool = pool;
     this.datastore = datastore;
+    this.nodeInfo = node;
     this.log.info({ ms: clock.now() - t0, ...pool.stats(), targets: pool.currentTargets() }, 'ipamd ready');
   }
 
@@ -164,6 +176,11 @@ export class IpamdDaemon {
 
   get poolManager(): PoolManager | undefined {
     return this.pool;
+  }
+
+  /** What start-up learned about the node. Undefined before `start()` finished. */
+  get node(): NodeInfo | undefined {
+    return this.nodeInfo;
   }
 
   async stop(): Promise<void> {

@@ -38,6 +38,7 @@ const config: HostNetworkConfig = {
   enableMultiNic: false,
   clusterEndpoint: undefined,
   nodeName: undefined,
+  manageHostNetwork: true,
   podName: undefined,
 };
 

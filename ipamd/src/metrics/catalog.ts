@@ -189,6 +189,13 @@ export const METRIC_CATALOG = [
     ours: true,
   },
   {
+    name: 'awscni_eni_created_total',
+    type: 'counter',
+    labels: [],
+    help: 'ENIs created and attached because the pool needed more (awscni_eni_allocated is the gauge of ENIs held)',
+    ours: true,
+  },
+  {
     name: 'awscni_eni_freed',
     type: 'counter',
     labels: [],

@@ -91,15 +91,17 @@ describe('PromMetrics', () => {
     ]);
   });
 
-  it('maps the port: eni_allocated is a gauge; ec2api errors drop the code label and feed aws_api_error_count', async () => {
+  it('maps the port: ENIs created is our counter beside the eni_allocated gauge; ec2api errors drop the code label and feed aws_api_error_count', async () => {
     const m = new PromMetrics({ defaultCollectors: false });
-    m.inc('awscni_eni_allocated');
-    m.inc('awscni_eni_allocated');
+    m.inc('awscni_eni_created_total');
+    m.inc('awscni_eni_created_total');
     m.inc('awscni_ec2api_error_count', { fn: 'AssignPrivateIpAddresses', error: 'InsufficientCidrBlocks' });
     m.inc('awscni_ipamd_action_backoff', { reason: 'subnet-full', extra: 'dropped' });
     const fams = parseExposition(await m.exposition());
     expect(fams.get('awscni_eni_allocated')!.type).toBe('gauge');
-    expect(await m.value('awscni_eni_allocated')).toBe(2);
+    expect(await m.value('awscni_eni_allocated')).toBe(0);
+    expect(fams.get('awscni_eni_created_total')!.type).toBe('counter');
+    expect(await m.value('awscni_eni_created_total')).toBe(2);
     expect(await m.value('awscni_ec2api_error_count', { fn: 'AssignPrivateIpAddresses' })).toBe(1);
     expect(
       await m.value('awscni_aws_api_error_count', { api: 'AssignPrivateIpAddresses', error: 'InsufficientCidrBlocks' }),

@@ -22,9 +22,7 @@ export interface PromMetricsOptions {
 /**
  * The `Metrics` port over prom-client, with its own `Registry` (never the global one, so several instances and
  * tests do not collide). Every metric of `METRIC_CATALOG` is declared at construction with upstream's name, type and
- * label names. Port names map one to one, with two adaptations where the port differs from upstream:
- * - `inc('awscni_eni_allocated')`: upstream's metric is a gauge (ENIs in the datastore); the increment is applied
- *   to the gauge and `refreshDatastoreGauges` later sets the exact value.
+ * label names. Port names map one to one, with one adaptation where the port differs from upstream:
  * - `inc('awscni_ec2api_error_count', {fn, error})`: upstream labels that counter by `fn` only; the error code goes
  *   to `awscni_aws_api_error_count{api=fn, error=code}` as well.
  * Labels a metric does not declare are dropped (prom-client would throw), declared ones missing are set to "".
@@ -69,10 +67,6 @@ export class PromMetrics implements Metrics {
   }
 
   inc(name: CounterName | CatalogCounter, labels?: Labels, by = 1): void {
-    if (name === 'awscni_eni_allocated') {
-      (this.get(name, 'gauge').metric as Gauge<string>).inc(by);
-      return;
-    }
     if (name === 'awscni_ec2api_error_count' && labels?.error !== undefined) {
       this.counter('awscni_aws_api_error_count').inc({ api: labels.fn ?? '', error: labels.error }, by);
     }

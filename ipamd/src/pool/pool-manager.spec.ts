@@ -223,6 +223,7 @@ describe('PoolManager against the stateful FakeAws', () => {
     await r.pool.reconcile();
     expect(r.ds.lookup({ networkName: 'aws-cni', containerId: c, ifName: 'eth0' })).toBeUndefined();
     expect(r.metrics.get('awscni_force_removed_ips')).toBe(1);
+    expect(r.metrics.get('awscni_reconcile_count', { fn: 'eniIPPoolReconcileDel' })).toBe(1);
   });
 
   it('an ENI that never shows up in IMDS is detached and deleted, not leaked', async () => {

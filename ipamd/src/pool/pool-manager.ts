@@ -252,7 +252,10 @@ export class PoolManager {
     if (this.loop) return;
     this.loop = (async () => {
       while (!this.abort.signal.aborted) {
-        await this.tick().catch((e) => this.log.error({ err: (e as Error).message }, 'pool tick failed'));
+        await this.tick().catch((e) => {
+          this.d.metrics.inc('awscni_ipamd_error_count', { fn: 'poolTick' });
+          this.log.error({ err: (e as Error).message }, 'pool tick failed');
+        });
         const sig = AbortSignal.any([this.abort.signal, this.wake.signal]);
         await this.d.clock.sleep(this.d.config.timing.poolTickMs, sig);
         if (this.wake.signal.aborted) this.wake = new AbortController();
@@ -343,6 +346,7 @@ export class PoolManager {
 
   private countError(e: unknown): void {
     if (e instanceof Ec2Error) this.d.metrics.inc('awscni_ec2api_error_count', { fn: e.action, error: e.code });
+    this.d.metrics.inc('awscni_ipamd_error_count', { fn: e instanceof Ec2Error ? e.action : 'pool' });
   }
 
   /** Record a failed growth attempt so the next ticks back off instead of hammering EC2. */
@@ -507,7 +511,7 @@ export class PoolManager {
       });
       for (const ip of eni.secondaryIps) this.d.datastore.addCidr(eni.id, ip, false);
       for (const c of eni.ipv4Prefixes) this.d.datastore.addCidr(eni.id, c, true);
-      this.d.metrics.inc('awscni_eni_allocated');
+      this.d.metrics.inc('awscni_eni_created_total');
       this.log.info(
         { eni: eni.id, deviceIndex, ips: eni.secondaryIps.length, prefixes: eni.ipv4Prefixes.length },
         'attached new ENI',
@@ -660,10 +664,14 @@ export class PoolManager {
     const have = new Map(this.d.datastore.cidrsOf(eniId).map((c) => [c.cidr, c.isPrefix]));
     let forced = 0;
     for (const [c, isPrefix] of want)
-      if (!have.has(c) && !this.recentlyReleased(c, now)) this.d.datastore.addCidr(eniId, c, isPrefix);
+      if (!have.has(c) && !this.recentlyReleased(c, now)) {
+        this.d.datastore.addCidr(eniId, c, isPrefix);
+        this.d.metrics.inc('awscni_reconcile_count', { fn: 'eniIPPoolReconcileAdd' });
+      }
     for (const c of have.keys()) {
       if (want.has(c)) continue;
       const r = this.d.datastore.removeCidr(eniId, c, true);
+      this.d.metrics.inc('awscni_reconcile_count', { fn: 'eniIPPoolReconcileDel' });
       if (r.evicted.length) {
         forced += r.evicted.length;
         this.log.error(
@@ -695,6 +703,7 @@ export class PoolManager {
           const [eni] = await this.d.ec2.describeNetworkInterfaces([i.eniId]);
           if (eni && (eni.attachmentId || eni.status === 'in-use')) {
             this.addEniToDatastore(i, eni, now);
+            this.d.metrics.inc('awscni_reconcile_count', { fn: 'eniReconcileAdd' });
             await this.d.hostNetwork.setupEni(this.link(i.eniId));
             this.log.info({ eni: i.eniId }, 'reconcile: found an attached ENI missing from the datastore; added');
           }
@@ -732,6 +741,7 @@ export class PoolManager {
       const r = this.d.datastore.removeEni(id, true);
       this.attachments.delete(id);
       this.d.metrics.inc('awscni_force_removed_enis');
+      this.d.metrics.inc('awscni_reconcile_count', { fn: 'eniReconcileDel' });
       this.log.error({ eni: id, pods: r.evicted }, 'reconcile: ENI is no longer attached; removed from the datastore');
       if (r.evicted.length) {
         this.d.metrics.inc('awscni_force_removed_ips', {}, r.evicted.length);

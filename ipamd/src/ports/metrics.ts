@@ -10,12 +10,18 @@ export type CounterName =
   | 'awscni_no_available_ip_addresses'
   | 'awscni_ec2api_req_count'
   | 'awscni_ec2api_error_count'
-  | 'awscni_eni_allocated'
+  | 'awscni_eni_created_total'
   | 'awscni_eni_freed'
   | 'awscni_force_removed_ips'
   | 'awscni_force_removed_enis'
   | 'awscni_prefix_fallback_to_secondary_ip'
-  | 'awscni_ipamd_action_backoff';
+  | 'awscni_ipamd_action_backoff'
+  | 'awscni_add_ip_req_count'
+  | 'awscni_del_ip_req_count'
+  | 'awscni_ipamd_error_count'
+  | 'awscni_reconcile_count'
+  | 'awscni_host_rules_repaired_total'
+  | 'awscni_leaked_enis_deleted_total';
 
 export type GaugeName =
   | 'awscni_total_ip_addresses'

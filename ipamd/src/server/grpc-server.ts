@@ -37,7 +37,7 @@ import { IpamError, type AddRequest } from '../service';
 /** What the server needs from the IPAM service. */
 export interface CniBackend {
   add(req: AddRequest): Promise<AddressGrant>;
-  del(key: { networkName: string; containerId: string; ifName: string }, podName?: string): Promise<AddressGrant>;
+  del(key: { networkName: string; containerId: string; ifName: string }, podName?: string, reason?: string): Promise<AddressGrant>;
 }
 
 /** Extra reply fields (VPC CIDRs, SNAT mode, policy mode) filled by ipamd's host-network config. */
@@ -178,7 +178,7 @@ export class IpamdGrpcServer {
       ) => {
         const r = call.request;
         this.backend
-          .del({ networkName: r.NetworkName, containerId: r.ContainerID, ifName: r.IfName }, r.K8S_POD_NAME)
+          .del({ networkName: r.NetworkName, containerId: r.ContainerID, ifName: r.IfName }, r.K8S_POD_NAME, r.Reason)
           .then((g) =>
             cb(null, {
               Success: true,

@@ -51,8 +51,12 @@ describe('IpamService', () => {
     r.store.failNext();
     await expect(r.svc.del(key)).rejects.toMatchObject({ kind: 'internal' });
     expect(r.ds.lookup(key)?.address).toBe('10.0.0.21');
-    await r.svc.del(key);
+    await r.svc.del(key, 'p', 'PodDeleted');
     expect(r.store.saved).toEqual([]);
+    expect(r.metrics.get('awscni_add_ip_req_count')).toBe(1);
+    expect(r.metrics.get('awscni_del_ip_req_count', { reason: '' })).toBe(1);
+    expect(r.metrics.get('awscni_del_ip_req_count', { reason: 'PodDeleted' })).toBe(1);
+    expect(r.metrics.get('awscni_ipamd_error_count', { fn: 'DelNetwork' })).toBe(1);
   });
   it.each([
     [{ ...key, containerId: '' }, /ContainerID is empty/],

@@ -69,6 +69,7 @@ export class IpamService {
   }
 
   async add(req: AddRequest): Promise<AddressGrant> {
+    this.metrics.inc('awscni_add_ip_req_count');
     validateKey(req, 'AddNetwork');
     validateOptional('AddNetwork', [
       ['K8S_POD_NAME', req.podName],
@@ -92,6 +93,7 @@ export class IpamService {
       await this.commit();
     } catch (e) {
       if (!existing) this.datastore.undoAssign(key);
+      this.metrics.inc('awscni_ipamd_error_count', { fn: 'AddNetwork' });
       throw new IpamError(
         'internal',
         `AddNetwork: could not persist the assignment to the checkpoint (${(e as Error).message}); nothing was assigned`,
@@ -102,7 +104,9 @@ export class IpamService {
     return grant;
   }
 
-  async del(key: IpamKey, podName?: string): Promise<AddressGrant> {
+  /** `reason` is the request's Reason (upstream labels `awscni_del_ip_req_count` with it). */
+  async del(key: IpamKey, podName?: string, reason = ''): Promise<AddressGrant> {
+    this.metrics.inc('awscni_del_ip_req_count', { reason });
     validateKey(key, 'DelNetwork');
     let grant: AddressGrant;
     try {
@@ -115,6 +119,7 @@ export class IpamService {
       await this.commit();
     } catch (e) {
       this.datastore.undoUnassign(grant);
+      this.metrics.inc('awscni_ipamd_error_count', { fn: 'DelNetwork' });
       throw new IpamError(
         'internal',
         `DelNetwork: could not persist the release to the checkpoint (${(e as Error).message}); the address stays assigned`,

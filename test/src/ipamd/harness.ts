@@ -2,6 +2,7 @@
 /** Runs the bundled ipamd against an in-process AWS simulator, over its real unix-socket gRPC API. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -145,6 +146,12 @@ export function ipamdFor(sim: Simulator, env: Record<string, string> = {}): Ipam
     AWS_VPC_K8S_CNI_BACKING_STORE: join(dir, 'ipam.json'),
     AWS_VPC_K8S_CNI_LOG_FILE: join(dir, 'ipamd.log'),
     AWS_VPC_K8S_CNI_LOGLEVEL: 'DEBUG',
+    // This ipamd runs in the test's own (root) namespace, which is not the node the simulator describes: the
+    // simulated ENIs' MACs do not exist here, and the host's rules must not be touched.
+    VPC_CNI_TS_MANAGE_HOST_NETWORK: 'false',
+    // Private sockets: several ipamds run side by side, and nothing listens on the host's ports.
+    METRICS_BIND_ADDRESS: `unix:${join(dir, 'metrics.sock')}`,
+    INTROSPECTION_BIND_ADDRESS: `unix:${join(dir, 'introspection.sock')}`,
     ...FAST_TIMINGS,
     ...env,
   });
@@ -224,4 +231,18 @@ export async function waitFor(what: string, pred: () => boolean | Promise<boolea
     await sleep(100);
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** GET over a unix socket (ipamd's metrics and introspection in tests): status and body. */
+export function getUnix(socketPath: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolveGet, reject) => {
+    const req = httpGet({ socketPath, path, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolveGet({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${path} on ${socketPath}: timed out`)));
+    req.on('error', reject);
+  });
 }

@@ -7,6 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, readFileSync } from 'node:fs';
 
+import { parseExposition } from '@vpc-cni-ts/ipamd/metrics';
+
 import type { Simulator } from '../simulator';
 import {
   IPAMD_BUNDLE,
@@ -15,6 +17,7 @@ import {
   delPod,
   eniState,
   ensureBundle,
+  getUnix,
   ipamdFor,
   simulator,
   waitFor,
@@ -86,6 +89,37 @@ describe('ipamd on a fresh m5.large', () => {
     report.push(`  m5.large 27 -> 0 pods: ${JSON.stringify(callDelta(sim.calls(), up))}`);
     expect(eniState(sim).detached).toEqual([]);
     expect(p.readCheckpoint().allocations).toEqual([]);
+  });
+
+  it('serves Prometheus /metrics and the introspection API (private unix sockets here)', async () => {
+    const dir = p.dir;
+    const m = await getUnix(`${dir}/metrics.sock`, '/metrics');
+    expect(m.status).toBe(200);
+    const fams = parseExposition(m.body);
+    const one = (name: string, labels: Record<string, string> = {}) =>
+      fams
+        .get(name)
+        ?.samples.filter((x) => Object.entries(labels).every(([k, v]) => x.labels[k] === v))
+        .reduce((a, x) => a + x.value, 0);
+    expect(one('awscni_add_ip_req_count')).toBeGreaterThanOrEqual(28);
+    expect(one('awscni_del_ip_req_count')).toBeGreaterThanOrEqual(27);
+    expect(one('awscni_eni_created_total')).toBeGreaterThanOrEqual(2);
+    expect(one('awscni_no_available_ip_addresses')).toBeGreaterThanOrEqual(1);
+    expect(fams.get('awscni_build_info')!.samples[0]!.labels.goversion).toMatch(/^node v/);
+    expect(fams.get('awscni_eni_allocated')!.type).toBe('gauge');
+    expect(fams.has('process_resident_memory_bytes')).toBe(true);
+    await waitFor('datastore gauges', async () => {
+      const f = parseExposition((await getUnix(`${dir}/metrics.sock`, '/metrics')).body);
+      return (f.get('awscni_eni_allocated')?.samples[0]?.value ?? 0) >= 1 && (f.get('awscni_eni_max')?.samples[0]?.value ?? 0) === 3;
+    });
+    const enis = await getUnix(`${dir}/introspection.sock`, '/v1/enis');
+    expect(enis.status).toBe(200);
+    const body = JSON.parse(enis.body) as Record<string, { ENIs: Record<string, { IsPrimary: boolean }> }>;
+    expect(Object.values(body['0']!.ENIs).some((e) => e.IsPrimary)).toBe(true);
+    const env = JSON.parse((await getUnix(`${dir}/introspection.sock`, '/v1/ipamd-env-settings')).body);
+    expect(env).toMatchObject({ WARM_ENI_TARGET: expect.anything() });
+    const pool = JSON.parse((await getUnix(`${dir}/introspection.sock`, '/v1/pool')).body);
+    expect(pool.stats).toBeDefined();
   });
 
   it('answers bad input with clear failures', async () => {
