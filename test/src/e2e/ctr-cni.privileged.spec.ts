@@ -35,7 +35,7 @@ d('ctr run --cni on a simulated EC2 node (our chain)', () => {
     await node?.stop();
   }, 60_000);
 
-  it('ctr run --rm --cni: the container gets an ENI address, reaches the node, and leaves nothing behind', () => {
+  it('ctr run --rm --cni: the container gets an ENI address, reaches the node, and leaves nothing behind', async () => {
     const r = node.ctr([
       'run',
       '--rm',
@@ -54,11 +54,12 @@ d('ctr run --cni on a simulated EC2 node (our chain)', () => {
     expect(r.stdout).toContain('ping-ok');
     // DEL came after the task exited (netns gone): aws-cni still returned the address and removed its rules
     expect(node.allocations()).toEqual([]);
+    await node.settle(); // ipamd's own host-network reconciling, not the pods
     expect(node.dump()).toBe(before.dump);
     expect(netnsEntries()).toEqual(before.netns);
   }, 60_000);
 
-  it('ctr run -d --cni then kill/rm never calls DEL (ctr behaviour): the address stays until a CNI DEL is run', () => {
+  it('ctr run -d --cni then kill/rm never calls DEL (ctr behaviour): the address stays until a CNI DEL is run', async () => {
     const run = node.ctr(['run', '-d', '--cni', SANDBOX_IMAGE, 'vct-e2e-ctr2']);
     expect(run.status).toBe(0);
     expect(node.allocations().map((a) => a.containerID)).toEqual(['default-vct-e2e-ctr2']);
@@ -69,6 +70,7 @@ d('ctr run --cni on a simulated EC2 node (our chain)', () => {
     // clean-up the way a runtime's garbage collection would: DEL of the conflist, no netns, no prevResult
     expect(node.cniDel('default-vct-e2e-ctr2')).toEqual([]);
     expect(node.allocations()).toEqual([]);
+    await node.settle(); // ipamd's own host-network reconciling, not the pods
     expect(node.dump()).toBe(before.dump);
   }, 60_000);
 });

@@ -96,6 +96,7 @@ d('pods on a simulated EC2 node through containerd CRI (our chain)', () => {
     }
     expect(node.allocations()).toEqual([]);
     expect(await node.containerd.cri.listPodSandbox()).toEqual([]);
+    await node.settle(); // ipamd's own host-network reconciling, not the pods
     expect(node.dump()).toBe(before.dump);
     for (const p of pods) expect(existsSync(p.netns)).toBe(false); // containerd removed the pod namespaces
     expect(cniStateFor(pods.map((p) => p.id))).toEqual([]);
@@ -131,6 +132,7 @@ d('pods on a simulated EC2 node through containerd CRI (our chain)', () => {
     } finally {
       await node.removePod(pod.id);
     }
+    await node.settle(); // ipamd's own host-network reconciling, not the pods
     expect(node.dump()).toBe(before.dump);
   }, 60_000);
 
@@ -155,6 +157,7 @@ d('pods on a simulated EC2 node through containerd CRI (our chain)', () => {
       await removeAll([...pods, ...more]);
     }
     expect(node.allocations()).toEqual([]);
+    await node.settle(); // ipamd's own host-network reconciling, not the pods
     expect(node.dump()).toBe(before.dump);
   }, 120_000);
 
@@ -172,6 +175,7 @@ d('pods on a simulated EC2 node through containerd CRI (our chain)', () => {
       await node.removePod(pod.id);
     }
     expect(node.allocations()).toEqual([]);
+    await node.settle(); // ipamd's own host-network reconciling, not the pods
     expect(node.dump()).toBe(before.dump);
   }, 120_000);
 });

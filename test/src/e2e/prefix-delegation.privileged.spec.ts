@@ -50,6 +50,7 @@ d('prefix delegation through containerd CRI (our chain)', () => {
       await Promise.all(pods.map((p) => node.removePod(p.id)));
     }
     expect(node.allocations()).toEqual([]);
+    await node.settle(); // ipamd's own host-network reconciling, not the pods
     expect(node.dump()).toBe(before);
   }, 90_000);
 });

@@ -82,6 +82,8 @@ export class VpcNode {
   private awsNode: ChildProcess | undefined;
   /** Pod network namespaces (bind mounts) of pods not yet removed: what an emergency clean-up must unmount. */
   private readonly podNetns = new Map<string, string>();
+  /** Primary addresses of secondary ENIs ever seen: ipamd's per-ENI rules name them. */
+  private readonly secondaryEniIps = new Set<string>();
   private readonly onExit = (): void => this.emergencyCleanup();
   private awsNodeExit: Promise<number | null> = Promise.resolve(null);
   private readonly log: (line: string) => void;
@@ -284,10 +286,12 @@ export class VpcNode {
 
   /**
    * Waits until the warm pool is quiet: the node's ENIs and their addresses (EC2's view) unchanged for `quietMs`,
-   * and a link in the node namespace for every attached ENI. Gives up after `timeoutMs` without failing.
+   * the node namespace's state (`dump()`) unchanged too, a link in the node namespace for every attached ENI and no
+   * IPv6 address still in DAD. Gives up after `timeoutMs` without failing.
    */
   async settle(quietMs = 600, timeoutMs = 10_000): Promise<void> {
-    const snap = (): string => JSON.stringify(this.vpcAddresses());
+    // EC2's view and the node's kernel state (ipamd's host networking reconciles after it serves)
+    const snap = (): string => JSON.stringify(this.vpcAddresses()) + this.dump();
     const until = Date.now() + timeoutMs;
     let last = snap();
     let since = Date.now();
@@ -300,7 +304,8 @@ export class VpcNode {
         continue;
       }
       const links = this.nsExec(['ip', '-o', 'link', 'show']).match(/: eth\d+@/g)?.length ?? 0;
-      if (Date.now() - since >= quietMs && links === this.vpcAddresses().length) return;
+      const dad = this.nsExec(['ip', '-o', '-6', 'addr', 'show', 'tentative']).trim(); // link-locals still in DAD
+      if (Date.now() - since >= quietMs && links === this.vpcAddresses().length && !dad) return;
     }
   }
 
@@ -429,6 +434,7 @@ export class VpcNode {
   /** Every IPv4 address EC2 (the simulator) has given the node's ENIs, secondary and from /28 prefixes. */
   vpcAddresses(): { eni: string; device: number; primary: string; addresses: string[]; prefixes: string[] }[] {
     return this.sim.state.enisOf(this.sim.instanceId).map((e) => {
+      if (e.attachment!.deviceIndex > 0) this.secondaryEniIps.add(formatIpv4(e.primaryIp));
       const prefixAddrs = e.ipv4Prefixes.flatMap((p) => Array.from({ length: 16 }, (_, i) => formatIpv4(p + i)));
       return {
         eni: e.networkInterfaceId,
@@ -442,10 +448,12 @@ export class VpcNode {
 
   /**
    * The node namespace's network state, normalised for comparison: links (name, kind), addresses, routes of every
-   * table, rules, iptables (no counters), and the tc qdiscs. Secondary ENI links (eth1...) come and go with the warm
-   * pool (ipamd attaches and frees ENIs on its own schedule), so lines naming them are left out.
+   * table, rules, iptables (no counters), and the tc qdiscs. Secondary ENIs come and go with the warm pool (ipamd
+   * attaches and frees them on its own schedule), so lines naming their links (eth1...) or their primary addresses
+   * (ipamd's per-ENI rules) are left out.
    */
   dump(): string {
+    this.vpcAddresses(); // learn the secondary ENIs' addresses first
     const links = (
       JSON.parse(this.nsExec(['ip', '-j', '-d', 'link', 'show'])) as {
         ifname: string;
@@ -468,6 +476,12 @@ export class VpcNode {
       ...strip(this.nsExec(['tc', 'qdisc', 'show'])),
     ]
       .filter((l) => !/\beth[1-9]\d*\b/.test(l))
+      .filter(
+        (l) =>
+          ![...this.secondaryEniIps].some((ip) =>
+            new RegExp(`(^|[^\\d.])${ip.replace(/\./g, '\\.')}([^\\d]|$)`).test(l),
+          ),
+      )
       .join('\n');
   }
 
