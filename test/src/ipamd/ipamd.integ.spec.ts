@@ -110,7 +110,10 @@ describe('ipamd on a fresh m5.large', () => {
     expect(fams.has('process_resident_memory_bytes')).toBe(true);
     await waitFor('datastore gauges', async () => {
       const f = parseExposition((await getUnix(`${dir}/metrics.sock`, '/metrics')).body);
-      return (f.get('awscni_eni_allocated')?.samples[0]?.value ?? 0) >= 1 && (f.get('awscni_eni_max')?.samples[0]?.value ?? 0) === 3;
+      return (
+        (f.get('awscni_eni_allocated')?.samples[0]?.value ?? 0) >= 1 &&
+        (f.get('awscni_eni_max')?.samples[0]?.value ?? 0) === 3
+      );
     });
     const enis = await getUnix(`${dir}/introspection.sock`, '/v1/enis');
     expect(enis.status).toBe(200);
