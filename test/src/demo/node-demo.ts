@@ -15,13 +15,8 @@ const ms = (t0: number): string => `${Date.now() - t0} ms`;
 
 /** Warm pool per ENI: ipamd's introspection (`/v1/enis`) when it answers, else EC2's view and ipamd's checkpoint. */
 function warmPool(node: VpcNode): { source: string; rows: PoolRow[] } {
-  const r = spawnSync('ip', ['netns', 'exec', node.nodeNetns, 'socat', '-t2', '-', 'TCP:127.0.0.1:61679'], {
-    input: 'GET /v1/enis HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n',
-    encoding: 'utf8',
-    timeout: 5_000,
-  });
-  const [head = '', ...rest] = (r.stdout ?? '').split('\r\n\r\n');
-  const rows = / 200 /.test(head.split('\r\n')[0] ?? '') ? poolFromIntrospection(rest.join('\r\n\r\n')) : undefined;
+  const body = node.introspect('/v1/enis');
+  const rows = body === undefined ? undefined : poolFromIntrospection(body);
   if (rows?.length) return { source: 'ipamd introspection (127.0.0.1:61679/v1/enis in the node namespace)', rows };
   return {
     source: 'EC2 (simulator) addresses per ENI + ipamd checkpoint (introspection not answering)',

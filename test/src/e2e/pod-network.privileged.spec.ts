@@ -7,7 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { poolFromIntrospection } from '../demo/warm-pool';
 import { type Pod, VpcNode } from './vpc-node';
+
+const assignedIn = (body: string): number => (poolFromIntrospection(body) ?? []).reduce((n, r) => n + r.assigned, 0);
 
 const missing = VpcNode.missing();
 const d = missing.length === 0 ? describe : describe.skip;
@@ -77,6 +80,8 @@ d('pods on a simulated EC2 node through containerd CRI (our chain)', () => {
       const allocs = node.allocations();
       expect(allocs.map((a) => a.ipv4).sort()).toEqual([...ips].sort());
       expect(allocs.map((a) => a.containerID).sort()).toEqual(pods.map((p) => p.id).sort());
+      // and its introspection counts them as assigned
+      expect(assignedIn(node.introspect('/v1/enis') ?? '')).toBe(6);
       for (const [i, p] of pods.entries()) {
         expect(ping(p.netns, pods[(i + 1) % pods.length]!.ip)).toBe(true);
         expect(ping(p.netns, node.primaryIp)).toBe(true);
@@ -95,6 +100,8 @@ d('pods on a simulated EC2 node through containerd CRI (our chain)', () => {
       await removeAll(pods);
     }
     expect(node.allocations()).toEqual([]);
+    expect(node.introspect('/v1/enis')).toBeDefined();
+    expect(assignedIn(node.introspect('/v1/enis')!)).toBe(0);
     expect(await node.containerd.cri.listPodSandbox()).toEqual([]);
     await node.settle(); // ipamd's own host-network reconciling, not the pods
     expect(node.dump()).toBe(before.dump);

@@ -425,6 +425,20 @@ export class VpcNode {
     return failed;
   }
 
+  /**
+   * GET `path` from ipamd's introspection server (127.0.0.1:61679 inside the node namespace, reached with a one-shot
+   * socat there); the body on HTTP 200, else undefined (not serving, or disabled).
+   */
+  introspect(path: string, port = 61679): string | undefined {
+    const r = spawnSync('ip', ['netns', 'exec', this.nodeNetns, 'socat', '-t2', '-', `TCP:127.0.0.1:${port}`], {
+      input: `GET ${path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n`,
+      encoding: 'utf8',
+      timeout: 5_000,
+    });
+    const [head = '', ...rest] = (r.stdout ?? '').split('\r\n\r\n');
+    return / 200 /.test(head.split('\r\n')[0] ?? '') ? rest.join('\r\n\r\n') : undefined;
+  }
+
   /** ipamd's checkpoint: the allocations it has acknowledged. */
   allocations(): Allocation[] {
     if (!existsSync(this.checkpointPath)) return [];
