@@ -6,6 +6,7 @@
 import { type Containerd } from '../e2e/containerd';
 import { ReferenceNode } from '../e2e/reference-node';
 import { VpcNode } from '../e2e/vpc-node';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { benchEnv, stats, timedSpawn } from './stats';
@@ -33,6 +34,27 @@ async function cycle(
     out.stop.push(stop);
     out.remove.push(remove);
   }
+}
+
+/** Per ADD in aws-cni's JSON log: ms from its first line to the AddNetwork reply, and from there to set-up done. */
+function addPhases(log: string): { ipamd: number[]; kernel: number[] } {
+  const byId = new Map<string, Record<string, number>>();
+  for (const line of log.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const j = JSON.parse(line) as { ts?: string; msg?: string; command?: string; containerID?: string };
+    if (j.command !== 'ADD' || !j.containerID || !j.ts || !j.msg) continue;
+    const m = byId.get(j.containerID) ?? {};
+    m[j.msg] ??= Date.parse(j.ts);
+    byId.set(j.containerID, m);
+  }
+  const out = { ipamd: [] as number[], kernel: [] as number[] };
+  for (const m of byId.values()) {
+    const [start, reply, done] = [m['ADD'], m['AddNetwork reply'], m['pod network set up']];
+    if (start === undefined || reply === undefined || done === undefined) continue;
+    out.ipamd.push(reply - start);
+    out.kernel.push(done - reply);
+  }
+  return out;
 }
 
 export const suite: BenchSuite = {
@@ -63,6 +85,12 @@ export const suite: BenchSuite = {
           unit: 'ms',
         },
       ];
+      // where aws-cni's own ADD time goes, from its log (after start-up): ipamd's answer, then the kernel work
+      const phases = addPhases(readFileSync(node.pluginLog, 'utf8'));
+      rows.push(
+        { name: 'aws-cni ADD: log start -> ipamd AddNetwork reply', ours: stats(phases.ipamd), unit: 'ms' },
+        { name: 'aws-cni ADD: AddNetwork reply -> pod network set up', ours: stats(phases.kernel), unit: 'ms' },
+      );
       // context for the ratios: what one exec of each plugin in the chain costs before it does any work
       const version = (file: string): number[] =>
         Array.from({ length: N }, () => timedSpawn(file, [], { env: benchEnv({ CNI_COMMAND: 'VERSION' }) }));
