@@ -109,6 +109,28 @@ d('pods on a simulated EC2 node through containerd CRI (our chain)', () => {
     expect(cniStateFor(pods.map((p) => p.id))).toEqual([]);
   }, 120_000);
 
+  it('spills pods onto a secondary ENI when the primary is full; they reach pods on the other ENI and the node', async () => {
+    const pods = await Promise.all(Array.from({ length: 12 }, (_, i) => node.runPod({ name: `e2e-spill-${i}` })));
+    try {
+      const deviceOf = new Map(node.vpcAddresses().flatMap((e) => e.addresses.map((a) => [a, e.device] as const)));
+      const onPrimary = pods.filter((p) => deviceOf.get(p.ip) === 0);
+      const onSecondary = pods.filter((p) => (deviceOf.get(p.ip) ?? -1) > 0);
+      expect(onPrimary.length + onSecondary.length).toBe(12);
+      expect(onSecondary.length).toBeGreaterThan(0); // m5.large: 9 pod addresses per ENI
+      expect(new Set(pods.map((p) => p.ip)).size).toBe(12);
+      for (const p of onSecondary) {
+        expect(ping(p.netns, onPrimary[0]!.ip)).toBe(true);
+        expect(ping(onPrimary[0]!.netns, p.ip)).toBe(true);
+        expect(ping(p.netns, node.primaryIp)).toBe(true);
+      }
+    } finally {
+      await removeAll(pods);
+    }
+    expect(node.allocations()).toEqual([]);
+    await node.settle(); // ipamd's own host-network reconciling, not the pods
+    expect(node.dump()).toBe(before.dump);
+  }, 120_000);
+
   it('enforces the kubernetes.io bandwidth annotations on the host veth (ENABLE_BANDWIDTH_PLUGIN)', async () => {
     const pod = await node.runPod({
       name: 'e2e-shaped',
