@@ -8,9 +8,20 @@ import { SdkEc2Api } from './adapters/ec2';
 import { FileCheckpoint } from './checkpoint';
 import type { IpamdConfig } from './config';
 import type { NodeInfo } from './pool';
-import { IpamdDaemon, IpamdRuntime, type SideService } from './daemon';
+import { IpamdDaemon, IpamdRuntime, StartupError, type SideService } from './daemon';
 import { ExecHostFirewall, HostNetworkService } from './hostnet';
 import { IntrospectionServer, daemonSources } from './introspection';
+import {
+  ClientNodeKubeApi,
+  KubeNodeStatus,
+  PodIpAnnotator,
+  eniConfigNameFor,
+  type KubeApi,
+  kubeConnectionFor,
+  kubeNeeds,
+  requestCniNodeFeatures,
+  waitForApiServer,
+} from './kube';
 import { DatastoreGaugeRefresher, MetricsServer, PromMetrics } from './metrics';
 import { AlwaysSchedulable, NoopHostNetwork, SystemClock, type Logger } from './ports';
 import { TOKENS, resolve } from './tokens';
@@ -91,8 +102,9 @@ export function registerDaemonModule(c: DependencyContainer): void {
       return new NoopHostNetwork();
     }),
   });
-  // Seam filled by the Kubernetes work (kube/).
-  c.register(TOKENS.NodeStatus, { useFactory: instanceCachingFactory(() => new AlwaysSchedulable()) });
+  c.register(TOKENS.NodeStatus, {
+    useFactory: instanceCachingFactory((x) => resolve(x, TOKENS.KubeNodeStatus) ?? new AlwaysSchedulable()),
+  });
   c.register(TOKENS.Daemon, {
     useFactory: instanceCachingFactory(
       (x) =>
@@ -107,9 +119,121 @@ export function registerDaemonModule(c: DependencyContainer): void {
           hostNetwork: resolve(x, TOKENS.HostNetwork),
           nodeStatus: resolve(x, TOKENS.NodeStatus),
           setUpHost: hostSetup(resolve(x, TOKENS.HostNetworkService), resolve(x, TOKENS.PromMetrics)),
+          podHooks: podHooks(resolve(x, TOKENS.Config), resolve(x, TOKENS.KubeApi)),
         }),
     ),
   });
+}
+
+/**
+ * The Kubernetes API, built only when a feature needs it (custom networking, SGP, ANNOTATE_POD_IP) or the node can
+ * be read (MY_NODE_NAME), and a connection is known (CLUSTER_ENDPOINT or in-cluster). The client module loads lazily.
+ */
+export function registerKubeModule(c: DependencyContainer): void {
+  c.register(TOKENS.KubeApi, {
+    useFactory: instanceCachingFactory((x) => {
+      const cfg = resolve(x, TOKENS.Config);
+      const needs = kubeNeeds(cfg);
+      if (!needs.required.length && !needs.nodeName) return undefined as unknown as ClientNodeKubeApi;
+      const conn = kubeConnectionFor(cfg);
+      return (conn ? new ClientNodeKubeApi(conn) : undefined) as unknown as ClientNodeKubeApi;
+    }),
+  });
+  c.register(TOKENS.KubeNodeStatus, {
+    useFactory: instanceCachingFactory((x) => {
+      const cfg = resolve(x, TOKENS.Config);
+      const kube = resolve(x, TOKENS.KubeApi);
+      if (!kube || !cfg.hostNetwork.nodeName) return undefined as unknown as KubeNodeStatus;
+      return new KubeNodeStatus(
+        kube,
+        cfg.hostNetwork.nodeName,
+        resolve(x, TOKENS.Clock),
+        resolve(x, TOKENS.Logger),
+        cfg.kube.nodeStatusIntervalMs,
+      );
+    }),
+  });
+}
+
+/** ANNOTATE_POD_IP: the pod's address in `vpc.amazonaws.com/pod-ips` after ADD, cleared after DEL. */
+function podHooks(cfg: IpamdConfig, kube: KubeApi | undefined) {
+  if (!cfg.hostNetwork.annotatePodIp || !kube) return undefined;
+  const ann = new PodIpAnnotator(kube);
+  return {
+    added: async (g: { address: string; metadata: { k8sPodNamespace?: string; k8sPodName?: string } }) => {
+      const { k8sPodNamespace: ns, k8sPodName: name } = g.metadata;
+      if (ns && name) await ann.annotate(ns, name, g.address);
+    },
+    deleted: async (g: { address: string; metadata: { k8sPodNamespace?: string; k8sPodName?: string } }) => {
+      const { k8sPodNamespace: ns, k8sPodName: name } = g.metadata;
+      if (ns && name) await ann.clear(ns, name, g.address);
+    },
+  };
+}
+
+/** Steps run before the daemon starts: wait for a needed API server, CNINode features, the first node read. */
+function kubeStartup(x: DependencyContainer): SideService[] {
+  const cfg = resolve(x, TOKENS.Config);
+  const kube = resolve(x, TOKENS.KubeApi);
+  const logger = resolve(x, TOKENS.Logger).child({ component: 'kube' });
+  const clock = resolve(x, TOKENS.Clock);
+  const needs = kubeNeeds(cfg);
+  const out: SideService[] = [];
+  if (needs.required.length) {
+    out.push({
+      name: 'api-server',
+      beforeDaemon: true,
+      start: async (signal) => {
+        if (!kube)
+          throw new StartupError(
+            `${needs.required.join(', ')} need the Kubernetes API server: set CLUSTER_ENDPOINT or run in a pod (KUBERNETES_SERVICE_HOST)`,
+          );
+        await waitForApiServer(kube, clock, logger, needs.required, signal).catch((e) => {
+          throw new StartupError(`Kubernetes API server: ${(e as Error).message}`, { cause: e });
+        });
+        if (cfg.hostNetwork.enablePodEni && cfg.hostNetwork.nodeName) {
+          const h = cfg.hostNetwork;
+          await requestCniNodeFeatures(kube, h.nodeName!, {
+            podEni: true,
+            customNetwork: h.customNetwork,
+            annotationKey: h.eniConfigAnnotationDef,
+            labelKey: h.eniConfigLabelDef,
+          }).then(
+            (f) => f && logger.info({ features: f }, 'CNINode features requested'),
+            (e) => {
+              resolve(x, TOKENS.Metrics).inc('awscni_ipamd_error_count', { fn: 'cniNodeFeatures' });
+              logger.warn({ err: (e as Error).message }, 'could not request CNINode features; SGP pods will wait');
+            },
+          );
+        }
+      },
+      stop: () => {},
+    });
+  }
+  const ns = resolve(x, TOKENS.KubeNodeStatus);
+  if (ns)
+    out.push({
+      name: 'node-status',
+      beforeDaemon: true,
+      // One bounded read before the pool is pre-scaled, then the loop; an unreachable API server does not hold start-up.
+      start: async () => {
+        await Promise.race([ns.refresh(), clock.sleep(5000)]);
+        ns.start();
+      },
+      stop: () => ns.stop(),
+    });
+  return out;
+}
+
+/** ENIConfig name of this node (introspection `/v1/eni-configs`), when custom networking can read it. */
+function eniConfigSource(cfg: IpamdConfig, kube: KubeApi | undefined) {
+  const h = cfg.hostNetwork;
+  if (!kube || !h.nodeName) return undefined;
+  return async () =>
+    eniConfigNameFor(await kube.getNode(h.nodeName!), {
+      annotationKey: h.eniConfigAnnotationDef,
+      labelKey: h.eniConfigLabelDef,
+    });
 }
 
 /** Start-up step of the daemon that installs the node-wide rules, or undefined when host networking is off. */
@@ -152,6 +276,7 @@ export function registerServersModule(c: DependencyContainer): void {
         config: cfg,
         datastore: src.datastore,
         pool: src.pool,
+        eniConfigName: cfg.hostNetwork.customNetwork ? eniConfigSource(cfg, resolve(x, TOKENS.KubeApi)) : undefined,
       });
     }),
   });
@@ -179,6 +304,7 @@ export function registerServersModule(c: DependencyContainer): void {
       const gauges = resolve(x, TOKENS.GaugeRefresher);
       const hostNet = resolve(x, TOKENS.HostNetworkService);
       const services: SideService[] = [
+        ...kubeStartup(x),
         { name: 'gauges', start: () => gauges.start(), stop: () => gauges.stop() },
         { name: 'metrics', start: () => void metricsServer.startInBackground(clock), stop: () => metricsServer.stop() },
         {
@@ -215,6 +341,7 @@ export async function createIpamdContainer(config: IpamdConfig, logger: Logger):
   registerImdsModule(c);
   const region = config.aws.region ?? (await resolve(c, TOKENS.Imds).identity()).region;
   registerAwsModule(c, region);
+  registerKubeModule(c);
   registerDaemonModule(c);
   registerServersModule(c);
   return c;

@@ -6,6 +6,7 @@ import type { IpamdConfig } from './config';
 import type { IpamdDaemon, IpamdRuntime } from './daemon';
 import type { HostNetworkService } from './hostnet';
 import type { IntrospectionServer } from './introspection';
+import type { KubeApi, KubeNodeStatus } from './kube';
 import type { DatastoreGaugeRefresher, MetricsServer, PromMetrics } from './metrics';
 import type { Clock, Ec2Api, HostNetwork, Imds, Logger, Metrics, NodeStatus } from './ports';
 
@@ -28,6 +29,10 @@ export const TOKENS = {
   /** The kernel-backed host networking, or undefined when VPC_CNI_TS_MANAGE_HOST_NETWORK=false. */
   HostNetworkService: token<HostNetworkService | undefined>('HostNetworkService'),
   NodeStatus: token<NodeStatus>('NodeStatus'),
+  /** The API server, or undefined when no feature wants it or no connection is configured. */
+  KubeApi: token<KubeApi | undefined>('KubeApi'),
+  /** The Node-backed status when MY_NODE_NAME and the API server are known, else undefined. */
+  KubeNodeStatus: token<KubeNodeStatus | undefined>('KubeNodeStatus'),
   Daemon: token<IpamdDaemon>('IpamdDaemon'),
   MetricsServer: token<MetricsServer>('MetricsServer'),
   IntrospectionServer: token<IntrospectionServer>('IntrospectionServer'),

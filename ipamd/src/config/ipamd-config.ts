@@ -110,6 +110,16 @@ export interface ServerConfig {
   readonly metricsBindAddress: string;
 }
 
+/** How ipamd reaches the Kubernetes API server (with CLUSTER_ENDPOINT and MY_NODE_NAME in `hostNetwork`). */
+export interface KubeConfig {
+  /** VPC_CNI_TS_KUBE_TOKEN_FILE (ours): bearer token used with CLUSTER_ENDPOINT; `ca.crt` beside it, if any, is the CA. */
+  readonly tokenFile: string;
+  /** KUBERNETES_SERVICE_HOST is set: the pod's service account can be used. */
+  readonly inCluster: boolean;
+  /** VPC_CNI_TS_NODE_STATUS_INTERVAL_MS (ours), default 10000: how often the Node is re-read for cordon. */
+  readonly nodeStatusIntervalMs: number;
+}
+
 /** Everything ipamd is configured with, read once at start-up; deeply frozen. */
 export interface IpamdConfig {
   readonly ipv4: boolean;
@@ -119,4 +129,5 @@ export interface IpamdConfig {
   readonly aws: AwsConfig;
   readonly hostNetwork: HostNetworkConfig;
   readonly server: ServerConfig;
+  readonly kube: KubeConfig;
 }

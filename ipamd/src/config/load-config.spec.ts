@@ -88,6 +88,13 @@ describe('loadConfig valid values', () => {
     ],
     [{ NETWORK_POLICY_ENFORCING_MODE: 'Standard' }, (c) => c.hostNetwork.networkPolicyEnforcingMode, 'standard'],
     [{ WARM_IP_TARGET: '' }, (c) => c.pool.warmIpTarget, 0],
+    [{}, (c) => c.server.metricsBindAddress, ':61678'],
+    [{ METRICS_BIND_ADDRESS: 'unix:/run/m.sock' }, (c) => c.server.metricsBindAddress, 'unix:/run/m.sock'],
+    [{}, (c) => c.hostNetwork.manageHostNetwork, true],
+    [{ VPC_CNI_TS_MANAGE_HOST_NETWORK: 'false' }, (c) => c.hostNetwork.manageHostNetwork, false],
+    [{}, (c) => c.kube.inCluster, false],
+    [{ KUBERNETES_SERVICE_HOST: '10.100.0.1' }, (c) => c.kube.inCluster, true],
+    [{ VPC_CNI_TS_KUBE_TOKEN_FILE: '/t/token' }, (c) => c.kube.tokenFile, '/t/token'],
   ];
   it.each(cases)('%j', (env, pick, want) => {
     expect(pick(loadConfig(env))).toEqual(want);
@@ -135,6 +142,7 @@ describe('loadConfig rejects invalid values naming variable, value and what is a
     [{ AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: '10.0.0.0/8,nope' }, /"nope" is not an IPv4 CIDR/],
     [{ AWS_VPC_K8S_CNI_RANDOMIZESNAT: 'random' }, /expected one of prng, hashrandom, none/],
     [{ IPAMD_POOL_TICK_MS: '1' }, /IPAMD_POOL_TICK_MS/],
+    [{ VPC_CNI_TS_MANAGE_HOST_NETWORK: 'maybe' }, /VPC_CNI_TS_MANAGE_HOST_NETWORK="maybe"/],
   ];
   it.each(cases)('%j', (env, re) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

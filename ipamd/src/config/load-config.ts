@@ -46,6 +46,13 @@ export const ENV_HELP: readonly (readonly [name: string, dflt: string, what: str
   ['DISABLE_INTROSPECTION', 'false', 'do not serve the introspection API'],
   ['INTROSPECTION_BIND_ADDRESS', '127.0.0.1:61679', 'introspection listen address (host:port, :port, unix:/path)'],
   ['VPC_CNI_TS_MANAGE_HOST_NETWORK', 'true', 'set up SNAT/connmark rules and ENI route tables on the host'],
+  ['CLUSTER_ENDPOINT', 'in-cluster', 'Kubernetes API server URL (token from VPC_CNI_TS_KUBE_TOKEN_FILE)'],
+  [
+    'VPC_CNI_TS_KUBE_TOKEN_FILE',
+    '/var/run/secrets/kubernetes.io/serviceaccount/token',
+    'bearer token for CLUSTER_ENDPOINT',
+  ],
+  ['VPC_CNI_TS_NODE_STATUS_INTERVAL_MS', '10000', 'how often the Node is re-read (cordon)'],
 ];
 
 function deepFreeze<T>(o: T): T {
@@ -224,6 +231,11 @@ export function loadConfig(env: Env): IpamdConfig {
       disableIntrospection: r.bool('DISABLE_INTROSPECTION', false),
       introspectionBindAddress: r.str('INTROSPECTION_BIND_ADDRESS', '127.0.0.1:61679'),
       metricsBindAddress: r.str('METRICS_BIND_ADDRESS', ':61678'),
+    },
+    kube: {
+      tokenFile: r.path('VPC_CNI_TS_KUBE_TOKEN_FILE', '/var/run/secrets/kubernetes.io/serviceaccount/token'),
+      inCluster: !!r.raw('KUBERNETES_SERVICE_HOST'),
+      nodeStatusIntervalMs: Math.max(100, r.int('VPC_CNI_TS_NODE_STATUS_INTERVAL_MS', 10_000)),
     },
   };
   if (config.ipv6 && config.hostNetwork.customNetwork)

@@ -6,7 +6,7 @@ import { lookupInstanceLimits, type InstanceLimits } from '../limits';
 import { PoolManager, type NodeInfo } from '../pool';
 import type { Clock, Ec2Api, HostNetwork, Imds, Logger, Metrics, NodeStatus } from '../ports';
 import { IpamdGrpcServer } from '../server';
-import { IpamService } from '../service';
+import { IpamService, type PodHooks } from '../service';
 
 /** Collaborators of the daemon, wired by the composition root. */
 export interface IpamdDaemonDeps {
@@ -25,6 +25,8 @@ export interface IpamdDaemonDeps {
    * served; a rejection stops start-up. Absent = nothing to set up.
    */
   readonly setUpHost?: (node: NodeInfo) => Promise<void>;
+  /** After-acknowledgement side effects of ADD/DEL (ANNOTATE_POD_IP). */
+  readonly podHooks?: PodHooks;
 }
 
 /** Start-up fails with this when the node cannot be described (IMDS down, unknown instance type...). */
@@ -110,6 +112,7 @@ export class IpamdDaemon {
       this.d.metrics,
       this.d.logger,
       config.pool.ipCooldownSeconds,
+      this.d.podHooks,
     );
     const server = new IpamdGrpcServer(service, config.server.socketPath, this.d.logger, {
       vpcV4Cidrs: [...node.vpcCidrs, ...(config.hostNetwork.externalSnat ? [] : config.hostNetwork.excludeSnatCidrs)],

@@ -5,8 +5,13 @@ import type { IpamdDaemon } from './ipamd-daemon';
 /** Something that runs beside the daemon once it serves (HTTP servers, gauge refresher, self-repair). */
 export interface SideService {
   readonly name: string;
-  /** Start; must not reject for a transient problem (e.g. a busy port is retried in the background). */
-  start(): void | Promise<unknown>;
+  /** Start before the daemon (awaited; a rejection stops start-up), instead of after it serves. */
+  readonly beforeDaemon?: boolean;
+  /**
+   * Start; must not reject for a transient problem (e.g. a busy port is retried in the background). `signal` aborts
+   * when `stop()` is called during start-up.
+   */
+  start(signal: AbortSignal): void | Promise<unknown>;
   stop(): void | Promise<void>;
 }
 
@@ -42,9 +47,14 @@ export class IpamdRuntime {
   }
 
   async start(): Promise<void> {
+    for (const s of this.d.services.filter((x) => x.beforeDaemon)) {
+      this.started.push(s);
+      await s.start(this.abort.signal);
+    }
+    if (this.abort.signal.aborted) return;
     await this.d.daemon.start();
-    for (const s of this.d.services) {
-      await s.start();
+    for (const s of this.d.services.filter((x) => !x.beforeDaemon)) {
+      await s.start(this.abort.signal);
       this.started.push(s);
     }
     if (this.d.onVpcCidrsChanged) this.watch = this.watchVpcCidrs(this.d.onVpcCidrsChanged);

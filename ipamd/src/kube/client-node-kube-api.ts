@@ -18,7 +18,13 @@ export type KubeConnection =
   /** Service account of the pod (KUBERNETES_SERVICE_HOST, the mounted token and CA). */
   | { readonly kind: 'in-cluster' }
   /** An explicit endpoint (CLUSTER_ENDPOINT, or a test stand-in) with a bearer token. */
-  | { readonly kind: 'endpoint'; readonly server: string; readonly token?: string; readonly caData?: string; readonly insecure?: boolean };
+  | {
+      readonly kind: 'endpoint';
+      readonly server: string;
+      readonly token?: string;
+      readonly caData?: string;
+      readonly insecure?: boolean;
+    };
 
 const CNINODE = { group: 'vpcresources.k8s.aws', version: 'v1alpha1', plural: 'cninodes' } as const;
 const ENICONFIG = { group: 'crd.k8s.amazonaws.com', version: 'v1alpha1', plural: 'eniconfigs' } as const;
@@ -38,12 +44,21 @@ export class ClientNodeKubeApi implements KubeApi {
   constructor(private readonly conn: KubeConnection) {}
 
   private load(): NonNullable<typeof this.clients> {
-    this.clients ??= import('@kubernetes/client-node').then((k8s) => {
+    this.clients ??= import(
+      /* webpackMode: "eager" */ '@kubernetes/client-node'
+    ).then((k8s) => {
       const kc = new k8s.KubeConfig();
       if (this.conn.kind === 'in-cluster') kc.loadFromCluster();
       else {
         kc.loadFromOptions({
-          clusters: [{ name: 'c', server: this.conn.server, caData: this.conn.caData, skipTLSVerify: this.conn.insecure ?? false }],
+          clusters: [
+            {
+              name: 'c',
+              server: this.conn.server,
+              caData: this.conn.caData,
+              skipTLSVerify: this.conn.insecure ?? false,
+            },
+          ],
           users: [{ name: 'u', token: this.conn.token }],
           contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
           currentContext: 'x',
@@ -68,11 +83,14 @@ export class ClientNodeKubeApi implements KubeApi {
       let detail = e.message ?? String(err);
       try {
         const body = typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
-        if (body && typeof body === 'object' && 'message' in body) detail = String((body as { message: unknown }).message);
+        if (body && typeof body === 'object' && 'message' in body)
+          detail = String((body as { message: unknown }).message);
       } catch {
         /* body not JSON: keep the client's message */
       }
-      throw new KubeError(what, kubeErrorKind(status), status, status ? `${status}: ${detail}` : detail, { cause: err });
+      throw new KubeError(what, kubeErrorKind(status), status, status ? `${status}: ${detail}` : detail, {
+        cause: err,
+      });
     }
   }
 
@@ -106,11 +124,12 @@ export class ClientNodeKubeApi implements KubeApi {
 
   async getEniConfig(name: string): Promise<EniConfig | undefined> {
     const { custom } = await this.load();
-    const o = (await this.optional(`get eniconfig ${name}`, () => custom.getClusterCustomObject({ ...ENICONFIG, name }))) as
-      | { spec?: { subnet?: string; securityGroups?: string[] } }
-      | undefined;
+    const o = (await this.optional(`get eniconfig ${name}`, () =>
+      custom.getClusterCustomObject({ ...ENICONFIG, name }),
+    )) as { spec?: { subnet?: string; securityGroups?: string[] } } | undefined;
     if (!o) return undefined;
-    if (!o.spec?.subnet) throw new KubeError(`get eniconfig ${name}`, 'invalid', undefined, 'ENIConfig has no spec.subnet');
+    if (!o.spec?.subnet)
+      throw new KubeError(`get eniconfig ${name}`, 'invalid', undefined, 'ENIConfig has no spec.subnet');
     return { name, subnet: o.spec.subnet, securityGroups: o.spec.securityGroups ?? [] };
   }
 
@@ -118,35 +137,62 @@ export class ClientNodeKubeApi implements KubeApi {
     const { core } = await this.load();
     const p = await this.optional(`get pod ${namespace}/${name}`, () => core.readNamespacedPod({ namespace, name }));
     if (!p) return undefined;
-    return { namespace, name, annotations: { ...(p.metadata?.annotations ?? {}) }, resourceVersion: p.metadata?.resourceVersion ?? '' };
+    return {
+      namespace,
+      name,
+      annotations: { ...(p.metadata?.annotations ?? {}) },
+      resourceVersion: p.metadata?.resourceVersion ?? '',
+    };
   }
 
-  async patchPodAnnotation(namespace: string, name: string, key: string, value: string | null, resourceVersion?: string): Promise<void> {
+  async patchPodAnnotation(
+    namespace: string,
+    name: string,
+    key: string,
+    value: string | null,
+    resourceVersion?: string,
+  ): Promise<void> {
     const { core, k8s } = await this.load();
     const body = { metadata: { annotations: { [key]: value }, ...(resourceVersion ? { resourceVersion } : {}) } };
     await this.call(`patch pod ${namespace}/${name}`, () =>
-      core.patchNamespacedPod({ namespace, name, body }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch)),
+      core.patchNamespacedPod(
+        { namespace, name, body },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      ),
     );
   }
 
   async getCniNode(name: string): Promise<CniNode | undefined> {
     const { custom } = await this.load();
-    const o = (await this.optional(`get cninode ${name}`, () => custom.getClusterCustomObject({ ...CNINODE, name }))) as
-      | { metadata?: { resourceVersion?: string }; spec?: { features?: CniNodeFeature[] } }
-      | undefined;
+    const o = (await this.optional(`get cninode ${name}`, () =>
+      custom.getClusterCustomObject({ ...CNINODE, name }),
+    )) as { metadata?: { resourceVersion?: string }; spec?: { features?: CniNodeFeature[] } } | undefined;
     if (!o) return undefined;
     return { features: o.spec?.features ?? [], resourceVersion: o.metadata?.resourceVersion ?? '' };
   }
 
-  async patchCniNodeFeatures(name: string, features: readonly CniNodeFeature[], resourceVersion: string): Promise<void> {
+  async patchCniNodeFeatures(
+    name: string,
+    features: readonly CniNodeFeature[],
+    resourceVersion: string,
+  ): Promise<void> {
     const { custom, k8s } = await this.load();
     const body = { metadata: { resourceVersion }, spec: { features } };
     await this.call(`patch cninode ${name}`, () =>
-      custom.patchClusterCustomObject({ ...CNINODE, name, body }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch)),
+      custom.patchClusterCustomObject(
+        { ...CNINODE, name, body },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      ),
     );
   }
 
-  async createPodEvent(namespace: string, pod: string, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+  async createPodEvent(
+    namespace: string,
+    pod: string,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+  ): Promise<void> {
     const { core } = await this.load();
     const now = new Date();
     await this.call(`create event ${reason} on pod ${namespace}/${pod}`, () =>

@@ -7,7 +7,10 @@ export const CUSTOM_NETWORKING_FEATURE = 'CustomNetworking';
  * The CNINode feature list with `wanted` requested: a stale entry of the same name is replaced, others kept in
  * order. Returns undefined when the list already says exactly that (no write needed).
  */
-export function withFeatures(current: readonly CniNodeFeature[], wanted: readonly CniNodeFeature[]): CniNodeFeature[] | undefined {
+export function withFeatures(
+  current: readonly CniNodeFeature[],
+  wanted: readonly CniNodeFeature[],
+): CniNodeFeature[] | undefined {
   const norm = (f: CniNodeFeature): string => `${f.name}=${f.value ?? ''}`;
   const next = current.filter((f) => !wanted.some((w) => w.name === f.name));
   next.push(...wanted.map((w) => (w.value ? { name: w.name, value: w.value } : { name: w.name })));
@@ -21,7 +24,8 @@ export function wantedFeatures(opts: { podEni: boolean; eniConfigName?: string }
   const out: CniNodeFeature[] = [];
   if (opts.podEni) {
     out.push({ name: SGP_FEATURE });
-    if (opts.eniConfigName && opts.eniConfigName !== 'default') out.push({ name: CUSTOM_NETWORKING_FEATURE, value: opts.eniConfigName });
+    if (opts.eniConfigName && opts.eniConfigName !== 'default')
+      out.push({ name: CUSTOM_NETWORKING_FEATURE, value: opts.eniConfigName });
   }
   return out;
 }

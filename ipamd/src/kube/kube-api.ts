@@ -34,7 +34,8 @@ export interface CniNode {
   readonly resourceVersion: string;
 }
 
-export type KubeErrorKind = 'not-found' | 'forbidden' | 'unauthorized' | 'conflict' | 'unavailable' | 'invalid' | 'other';
+export type KubeErrorKind =
+  'not-found' | 'forbidden' | 'unauthorized' | 'conflict' | 'unavailable' | 'invalid' | 'other';
 
 /** The one error the Kubernetes port throws: which call, what the API server said, and what kind of failure. */
 export class KubeError extends Error {
@@ -91,10 +92,22 @@ export interface KubeApi {
    * Merge-patches one annotation (null removes it). With `resourceVersion`, the write fails with `conflict` when
    * the pod changed since it was read (optimistic lock).
    */
-  patchPodAnnotation(namespace: string, name: string, key: string, value: string | null, resourceVersion?: string): Promise<void>;
+  patchPodAnnotation(
+    namespace: string,
+    name: string,
+    key: string,
+    value: string | null,
+    resourceVersion?: string,
+  ): Promise<void>;
   getCniNode(name: string): Promise<CniNode | undefined>;
   /** Merge-patches spec.features under the optimistic lock of `resourceVersion`. */
   patchCniNodeFeatures(name: string, features: readonly CniNodeFeature[], resourceVersion: string): Promise<void>;
   /** Records an event on the aws-node pod. */
-  createPodEvent(namespace: string, pod: string, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+  createPodEvent(
+    namespace: string,
+    pod: string,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+  ): Promise<void>;
 }

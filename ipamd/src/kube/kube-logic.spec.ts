@@ -9,7 +9,11 @@ describe('ENIConfig name for a node', () => {
     [{}, {}, 'default'],
     [{ 'topology.kubernetes.io/zone': 'az-a' }, {}, 'az-a'],
     [{ 'topology.kubernetes.io/zone': 'az-a' }, { 'k8s.amazonaws.com/eniConfig': 'special' }, 'special'],
-    [{ 'vpc.amazonaws.com/externalEniConfig': 'ext', 'topology.kubernetes.io/zone': 'az-a' }, { 'k8s.amazonaws.com/eniConfig': 'special' }, 'ext'],
+    [
+      { 'vpc.amazonaws.com/externalEniConfig': 'ext', 'topology.kubernetes.io/zone': 'az-a' },
+      { 'k8s.amazonaws.com/eniConfig': 'special' },
+      'ext',
+    ],
   ])('labels %j annotations %j -> %s', (labels, annotations, name) => {
     expect(eniConfigNameFor({ labels, annotations }, keys)).toBe(name);
   });
@@ -26,7 +30,10 @@ describe('CNINode features', () => {
   });
 
   it('replaces a stale entry, keeps foreign ones, and says when no write is needed', () => {
-    const cur = [{ name: 'Other', value: '1' }, { name: 'CustomNetworking', value: 'old' }];
+    const cur = [
+      { name: 'Other', value: '1' },
+      { name: 'CustomNetworking', value: 'old' },
+    ];
     expect(withFeatures(cur, [{ name: 'CustomNetworking', value: 'new' }])).toEqual([
       { name: 'Other', value: '1' },
       { name: 'CustomNetworking', value: 'new' },

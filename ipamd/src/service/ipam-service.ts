@@ -10,6 +10,15 @@ export interface AddRequest extends IpamKey {
   readonly podName?: string;
 }
 
+/**
+ * Side effects after an ADD or DEL was acknowledged by the checkpoint (e.g. ANNOTATE_POD_IP). A failure is logged and
+ * counted (`awscni_ipamd_error_count{fn}`), never returned to the plugin: the address is already the pod's.
+ */
+export interface PodHooks {
+  added?(grant: AddressGrant): Promise<void>;
+  deleted?(grant: AddressGrant): Promise<void>;
+}
+
 /** Why the pool is empty, as the pool manager knows it. */
 export interface PoolStatusSource {
   blockReason(): { reason: string; detail: string; retryInMs?: number } | undefined;
@@ -64,6 +73,7 @@ export class IpamService {
     private readonly metrics: Metrics,
     logger: Logger,
     private readonly cooldownSeconds: number,
+    private readonly hooks: PodHooks = {},
   ) {
     this.log = logger.child({ component: 'ipam' });
   }
@@ -101,6 +111,7 @@ export class IpamService {
       );
     }
     if (!existing) this.log.info({ key, address: grant.address, eni: grant.eniId, pod: req.podName }, 'assigned');
+    if (this.hooks.added) await this.runHook('annotatePod', () => this.hooks.added!(grant));
     return grant;
   }
 
@@ -127,7 +138,17 @@ export class IpamService {
       );
     }
     this.log.info({ key, address: grant.address, pod: podName }, 'released');
+    if (this.hooks.deleted) await this.runHook('clearPodAnnotation', () => this.hooks.deleted!(grant));
     return grant;
+  }
+
+  private async runHook(fn: string, hook: () => Promise<void>): Promise<void> {
+    try {
+      await hook();
+    } catch (e) {
+      this.metrics.inc('awscni_ipamd_error_count', { fn });
+      this.log.warn({ fn, err: (e as Error).message }, 'pod hook failed; the request itself succeeded');
+    }
   }
 
   /** Operator-facing reason the pool has nothing to give. */
