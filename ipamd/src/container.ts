@@ -9,6 +9,7 @@ import { FileCheckpoint } from './checkpoint';
 import type { IpamdConfig } from './config';
 import type { NodeInfo } from './pool';
 import { IpamdDaemon, IpamdRuntime, StartupError, type SideService } from './daemon';
+import { LeakedEniCleanupJob, SdkHygieneApi } from './eni-hygiene';
 import { ExecHostFirewall, HostNetworkService } from './hostnet';
 import { IntrospectionServer, daemonSources } from './introspection';
 import {
@@ -43,6 +44,31 @@ export function registerCoreModule(c: DependencyContainer, config: IpamdConfig, 
 
 /** IMDS (needed first: it tells the region) and EC2. */
 export function registerAwsModule(c: DependencyContainer, region: string): void {
+  // One job per process, created when the daemon knows the VPC (start-up pass first, then the hourly schedule).
+  let job: LeakedEniCleanupJob | undefined;
+  c.register(TOKENS.LeakedEniJob, {
+    useFactory: (x) => (vpcId: string) => {
+      const cfg = resolve(x, TOKENS.Config);
+      job ??= new LeakedEniCleanupJob({
+        api: new SdkHygieneApi({
+          region,
+          endpoint: cfg.aws.ec2Endpoint,
+          httpTimeoutMs: cfg.aws.httpTimeoutSeconds * 1000,
+        }),
+        clock: resolve(x, TOKENS.Clock),
+        logger: resolve(x, TOKENS.Logger),
+        metrics: resolve(x, TOKENS.Metrics),
+        vpcId,
+        clusterName: cfg.aws.clusterName,
+        switches: {
+          ipv6: cfg.ipv6,
+          disableNetworkResourceProvisioning: cfg.pool.disableNetworkResourceProvisioning,
+          disableLeakedEniCleanup: cfg.pool.disableLeakedEniCleanup,
+        },
+      });
+      return job;
+    },
+  });
   c.register(TOKENS.Ec2Api, {
     useFactory: instanceCachingFactory((x) => {
       const cfg = resolve(x, TOKENS.Config);
@@ -120,6 +146,9 @@ export function registerDaemonModule(c: DependencyContainer): void {
           nodeStatus: resolve(x, TOKENS.NodeStatus),
           setUpHost: hostSetup(resolve(x, TOKENS.HostNetworkService), resolve(x, TOKENS.PromMetrics)),
           podHooks: podHooks(resolve(x, TOKENS.Config), resolve(x, TOKENS.KubeApi)),
+          cleanUpLeakedEnis: async (node) => {
+            await resolve(x, TOKENS.LeakedEniJob)(node.vpcId).runStartupPass(node.identity.instanceId);
+          },
         }),
     ),
   });
@@ -313,6 +342,14 @@ export function registerServersModule(c: DependencyContainer): void {
           stop: () => introspection.stop(),
         },
       ];
+      const daemon = resolve(x, TOKENS.Daemon);
+      services.push({
+        name: 'leaked-eni-cleanup',
+        start: () => daemon.node && resolve(x, TOKENS.LeakedEniJob)(daemon.node.vpcId).start(),
+        stop: async () => {
+          if (daemon.node) await resolve(x, TOKENS.LeakedEniJob)(daemon.node.vpcId).stop();
+        },
+      });
       if (hostNet)
         services.push({
           name: 'host-repair',

@@ -5,6 +5,7 @@ import type { Checkpoint } from './checkpoint';
 import type { IpamdConfig } from './config';
 import type { IpamdDaemon, IpamdRuntime } from './daemon';
 import type { HostNetworkService } from './hostnet';
+import type { LeakedEniCleanupJob } from './eni-hygiene';
 import type { IntrospectionServer } from './introspection';
 import type { KubeApi, KubeNodeStatus } from './kube';
 import type { DatastoreGaugeRefresher, MetricsServer, PromMetrics } from './metrics';
@@ -34,6 +35,8 @@ export const TOKENS = {
   /** The Node-backed status when MY_NODE_NAME and the API server are known, else undefined. */
   KubeNodeStatus: token<KubeNodeStatus | undefined>('KubeNodeStatus'),
   Daemon: token<IpamdDaemon>('IpamdDaemon'),
+  /** Upstream's leaked-ENI job (start-up pass, then hourly); built once the VPC is known. */
+  LeakedEniJob: token<(vpcId: string) => LeakedEniCleanupJob>('LeakedEniJob'),
   MetricsServer: token<MetricsServer>('MetricsServer'),
   IntrospectionServer: token<IntrospectionServer>('IntrospectionServer'),
   GaugeRefresher: token<DatastoreGaugeRefresher>('DatastoreGaugeRefresher'),

@@ -25,6 +25,11 @@ export interface IpamdDaemonDeps {
    * served; a rejection stops start-up. Absent = nothing to set up.
    */
   readonly setUpHost?: (node: NodeInfo) => Promise<void>;
+  /**
+   * Leaked-ENI pass at start-up, after the node's ENIs are loaded and before pre-scaling (deletes this instance's
+   * ENIs a crash left `available`). Must not reject for EC2 trouble.
+   */
+  readonly cleanUpLeakedEnis?: (node: NodeInfo) => Promise<void>;
   /** After-acknowledgement side effects of ADD/DEL (ANNOTATE_POD_IP). */
   readonly podHooks?: PodHooks;
 }
@@ -88,6 +93,7 @@ export class IpamdDaemon {
     const commit = () => writer.commit();
     const pool = new PoolManager({ ...this.d, node, datastore, commit });
     await pool.discover();
+    await this.d.cleanUpLeakedEnis?.(node);
 
     let restored = 0;
     const dropped: string[] = [];

@@ -219,6 +219,29 @@ describe('planLeakedEniCleanup', () => {
     ]);
   });
 
+  it("start-up pass: this instance's own available ENIs go whatever their age; other nodes' keep the minimum age", () => {
+    const other = (id: string, tags: Record<string, string>) => ({
+      ...cand(id, tags),
+      tags: { [TAG_INSTANCE_ID]: 'i-other', ...tags },
+    });
+    const p = planLeakedEniCleanup(
+      [
+        cand('eni-mine-young', { [TAG_CREATED_AT]: rfc3339(NOW - 1000) }),
+        cand('eni-mine-undated', {}),
+        cand('eni-mine-inuse', {}, `aws-K8S-${I}`, 'in-use'),
+        other('eni-other-young', { [TAG_CREATED_AT]: rfc3339(NOW - 1000) }),
+      ],
+      NOW,
+      undefined,
+      I,
+    );
+    expect(p.delete).toEqual(['eni-mine-young', 'eni-mine-undated']);
+    expect(p.skipped).toEqual([
+      { id: 'eni-mine-inuse', reason: 'not-available' },
+      { id: 'eni-other-young', reason: 'too-young' },
+    ]);
+  });
+
   it.each([
     [{ ipv6: false, disableNetworkResourceProvisioning: false, disableLeakedEniCleanup: false }, true],
     [{ ipv6: true, disableNetworkResourceProvisioning: false, disableLeakedEniCleanup: false }, false],

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { isEc2Error, type Clock, type Logger } from '../ports';
-import { ENI_DESCRIPTION_PREFIX, TAG_CREATED_AT, rfc3339 } from './eni-tags';
+import { ENI_DESCRIPTION_PREFIX, TAG_CREATED_AT, TAG_INSTANCE_ID, rfc3339 } from './eni-tags';
 import type { EniHygieneApi, LeakCandidate } from './hygiene-api';
 
 /** Upstream waits this long after `createdAt` before deleting an available ENI (it may be about to attach). */
@@ -20,12 +20,14 @@ export interface LeakedEniPlan {
 /**
  * Decide the fate of leak candidates (pure): only `available` ENIs described `aws-K8S-*` are considered; one
  * without `createdAt` gets tagged and skipped; one younger than `minAgeMs` (or with an unreadable timestamp) is
- * skipped; the rest are deleted.
+ * skipped; the rest are deleted. `ownInstanceId` (start-up pass only): ENIs tagged with this instance are deleted
+ * whatever their age, since the only ipamd that could be about to attach them is the one starting now.
  */
 export function planLeakedEniCleanup(
   candidates: readonly LeakCandidate[],
   nowMs: number,
   minAgeMs = LEAKED_ENI_MIN_AGE_MS,
+  ownInstanceId?: string,
 ): LeakedEniPlan {
   const del: string[] = [];
   const tag: string[] = [];
@@ -33,6 +35,7 @@ export function planLeakedEniCleanup(
   for (const c of candidates) {
     if (!c.description.startsWith(ENI_DESCRIPTION_PREFIX)) skipped.push({ id: c.id, reason: 'not-ours' });
     else if (c.status !== 'available') skipped.push({ id: c.id, reason: 'not-available' });
+    else if (ownInstanceId && c.tags[TAG_INSTANCE_ID] === ownInstanceId) del.push(c.id);
     else if (c.tags[TAG_CREATED_AT] === undefined) tag.push(c.id);
     else {
       const t = Date.parse(c.tags[TAG_CREATED_AT]!);
@@ -107,8 +110,17 @@ export class LeakedEniCleanupJob {
     this.log = d.logger.child({ component: 'leaked-eni-cleanup' });
   }
 
+  /**
+   * The pass at ipamd start-up: as `runOnce`, and this instance's own leaked ENIs (left by a crash between create
+   * and attach, or detach and delete) go at once instead of after the minimum age. No-op when disabled.
+   */
+  async runStartupPass(instanceId: string): Promise<LeakedEniReport | undefined> {
+    if (!leakedEniCleanupEnabled(this.d.switches).enabled) return undefined;
+    return this.runOnce(instanceId);
+  }
+
   /** One pass now. Never throws: errors are logged and reported. */
-  async runOnce(): Promise<LeakedEniReport> {
+  async runOnce(ownInstanceId?: string): Promise<LeakedEniReport> {
     let candidates: LeakCandidate[];
     try {
       candidates = await this.d.api.listLeakCandidates({
@@ -120,7 +132,7 @@ export class LeakedEniCleanupJob {
       return { candidates: 0, deleted: [], tagged: [], skipped: 0, failed: [{ id: '*', error: (e as Error).message }] };
     }
     const now = this.d.clock.now();
-    const plan = planLeakedEniCleanup(candidates, now, this.d.minAgeMs);
+    const plan = planLeakedEniCleanup(candidates, now, this.d.minAgeMs, ownInstanceId);
     const deleted: string[] = [];
     const tagged: string[] = [];
     const failed: { id: string; error: string }[] = [];

@@ -44,9 +44,7 @@ export class ClientNodeKubeApi implements KubeApi {
   constructor(private readonly conn: KubeConnection) {}
 
   private load(): NonNullable<typeof this.clients> {
-    this.clients ??= import(
-      /* webpackMode: "eager" */ '@kubernetes/client-node'
-    ).then((k8s) => {
+    this.clients ??= import(/* webpackMode: "eager" */ '@kubernetes/client-node').then((k8s) => {
       const kc = new k8s.KubeConfig();
       if (this.conn.kind === 'in-cluster') kc.loadFromCluster();
       else {

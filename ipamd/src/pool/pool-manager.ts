@@ -18,6 +18,9 @@ import {
 } from '../ports';
 import { GrowthGate, backoffDelay, retry, type PoolBlock } from './backoff';
 import type { NodeInfo } from './node-info';
+import { eniManagement } from '../eni-hygiene/eni-management';
+import { tagManagedEnis } from '../eni-hygiene/eni-tagger';
+import { eniCreationTags, managedEniTags } from '../eni-hygiene/eni-tags';
 
 /** Dependencies of the pool manager (constructor injection; no I/O in the constructor). */
 export interface PoolManagerDeps {
@@ -46,13 +49,6 @@ export interface TickReport {
   readonly skipped?: string;
 }
 
-const TAG_INSTANCE = 'node.k8s.amazonaws.com/instance_id';
-const TAG_CREATED = 'node.k8s.amazonaws.com/createdAt';
-const TAG_NO_MANAGE = 'node.k8s.amazonaws.com/no_manage';
-/** Leaked-ENI cleanup: at start-up, then hourly with up to 5 minutes of jitter (upstream's schedule). */
-const LEAK_CHECK_MS = 3_600_000;
-const LEAK_CHECK_JITTER_MS = 300_000;
-
 /**
  * Keeps the warm pool at its targets: asks the planner what to do each tick and carries the plan out through the
  * EC2 and IMDS ports (fill existing ENIs first, then create/attach/tag a new ENI and wait for it in IMDS; release
@@ -74,7 +70,6 @@ export class PoolManager {
   private lastAction = 0;
   private lastReconcile = 0;
   private prefixFallbackUntil = 0;
-  private nextLeakCheck = Infinity;
   private blocked: 'eni-limit' | 'max-pods' | undefined;
   private loop: Promise<void> | undefined;
   private readonly abort = new AbortController();
@@ -142,28 +137,39 @@ export class PoolManager {
         ipv4Prefixes: [...e.ipv4Prefixes],
       });
     }
+    const toTag: Eni[] = [];
     for (const i of ifaces) {
       const eni = ec2View?.get(i.eniId);
       const isPrimary = i.eniId === this.d.node.primaryEniId;
-      const noManage = eni?.tags?.[TAG_NO_MANAGE];
-      const managed =
-        isPrimary ||
-        (noManage !== undefined
-          ? noManage !== 'true'
-          : eni?.tags?.[TAG_INSTANCE] === this.d.node.identity.instanceId || this.d.config.pool.manageUntaggedEni);
+      const { managed, reason } = eniManagement(
+        { isPrimary, tags: eni?.tags, networkCard: i.networkCard },
+        {
+          instanceId: this.d.node.identity.instanceId,
+          manageUntaggedEni: this.d.config.pool.manageUntaggedEni,
+          enableMultiNic: false, // one network card for now (README: not done yet)
+        },
+      );
       if (!managed || eni?.isTrunk || eni?.isEfa) {
         this.unmanaged.add(i.eniId);
-        this.log.info({ eni: i.eniId }, 'ENI not managed by ipamd (tag, trunk or EFA); skipped');
+        this.log.info(
+          { eni: i.eniId, reason: managed ? (eni?.isTrunk ? 'trunk' : 'efa') : reason },
+          'ENI not managed by ipamd; skipped',
+        );
         continue;
       }
       this.addEniToDatastore(i, eni, 0);
       if (!isPrimary) {
-        await this.tagIfMissing(eni);
+        if (eni) toTag.push(eni);
         await this.d.hostNetwork.setupEni(this.link(i.eniId));
       }
     }
     this.targets = this.makeTargets();
-    await this.cleanupLeakedEnis();
+    if (toTag.length && !this.d.config.pool.disableNetworkResourceProvisioning)
+      await tagManagedEnis(toTag, this.managedTags(), {
+        api: { createTags: (id, tags) => this.d.ec2.createTags([id], tags) },
+        clock: this.d.clock,
+        logger: this.log,
+      });
     if (this.d.config.pool.prefixDelegation && !this.d.node.limits.nitro) {
       this.log.warn(
         { instanceType: this.d.node.identity.instanceType },
@@ -172,51 +178,15 @@ export class PoolManager {
     }
     this.lastAction = this.d.clock.now();
     this.lastReconcile = this.lastAction;
-    this.nextLeakCheck = this.lastAction + LEAK_CHECK_MS + Math.floor(this.d.clock.random() * LEAK_CHECK_JITTER_MS);
   }
 
-  /**
-   * Delete ENIs this instance created that are no longer attached (`available`): left behind when ipamd died between
-   * create and attach, or between detach and delete (upstream #608). Runs at start-up; only ENIs tagged with this
-   * instance id and described `aws-K8S-<instance>` are touched.
-   */
-  async cleanupLeakedEnis(): Promise<number> {
-    const { pool } = this.d.config;
-    if (pool.disableNetworkResourceProvisioning || pool.disableLeakedEniCleanup) return 0;
-    const me = this.d.node.identity.instanceId;
-    let n = 0;
-    try {
-      const leaked = (await this.d.ec2.describeAvailableTaggedEnis(this.d.node.vpcId, TAG_INSTANCE)).filter(
-        (e) =>
-          e.tags?.[TAG_INSTANCE] === me && (e.description ?? '').startsWith('aws-K8S-') && e.status === 'available',
-      );
-      for (const e of leaked) {
-        await this.d.ec2.deleteNetworkInterface(e.id).then(
-          () => (n++, this.log.info({ eni: e.id }, 'deleted leaked ENI (created by this node, not attached)')),
-          (err) => this.log.warn({ eni: e.id, err: (err as Error).message }, 'could not delete leaked ENI'),
-        );
-      }
-    } catch (e) {
-      this.countError(e);
-      this.log.warn({ err: (e as Error).message }, 'leaked-ENI cleanup failed; will try at next start');
-    }
-    return n;
-  }
-
-  /** Give a managed secondary ENI the instance tag if it lacks it (upstream tags every managed non-trunk ENI). */
-  private async tagIfMissing(eni: Eni | undefined): Promise<void> {
-    if (!eni || this.d.config.pool.disableNetworkResourceProvisioning) return;
-    const me = this.d.node.identity.instanceId;
-    if (eni.tags?.[TAG_INSTANCE] === me) return;
-    const tags: Record<string, string> = { [TAG_INSTANCE]: me };
-    if (!eni.tags?.[TAG_CREATED])
-      tags[TAG_CREATED] = new Date(this.d.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    if (this.d.config.aws.clusterName) tags['cluster.k8s.amazonaws.com/name'] = this.d.config.aws.clusterName;
-    await retry(
-      () => this.d.ec2.createTags([eni.id], tags),
-      { attempts: 5, baseMs: 500, maxMs: 60_000, retryable: (e) => !isEc2Error(e, 'not-found', 'unauthorized') },
-      this.d.clock,
-    ).catch((e) => this.log.warn({ eni: eni.id, err: (e as Error).message }, 'could not tag ENI'));
+  /** Tags every ENI ipamd manages carries (instance, cluster, ADDITIONAL_ENI_TAGS). */
+  private managedTags(): Record<string, string> {
+    return managedEniTags({
+      instanceId: this.d.node.identity.instanceId,
+      clusterName: this.d.config.aws.clusterName,
+      additionalTags: this.d.config.aws.additionalEniTags,
+    });
   }
 
   private addEniToDatastore(i: ImdsInterface, eni: Eni | undefined, createdAt: number): void {
@@ -324,11 +294,6 @@ export class PoolManager {
       if (plan.release.releases.length) report = { ...report, released: await this.release(plan.release.releases) };
       if (plan.freeEni && (await this.freeEni(plan.freeEni))) report = { ...report, freedEni: plan.freeEni };
       if (report.increased || report.released || report.freedEni) this.lastAction = this.d.clock.now();
-    }
-    if (this.d.clock.now() >= this.nextLeakCheck) {
-      this.nextLeakCheck =
-        this.d.clock.now() + LEAK_CHECK_MS + Math.floor(this.d.clock.random() * LEAK_CHECK_JITTER_MS);
-      await this.cleanupLeakedEnis();
     }
     const since = this.d.clock.now() - Math.max(this.lastAction, this.lastReconcile);
     if (since >= timing.reconcileIntervalMs) {
@@ -460,19 +425,16 @@ export class PoolManager {
     wanted: number,
   ): Promise<string> {
     const { identity } = this.d.node;
-    const tags: Record<string, string> = {
-      ...this.d.config.aws.additionalEniTags,
-      [TAG_INSTANCE]: identity.instanceId,
-      [TAG_CREATED]: new Date(this.d.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    };
-    if (this.d.config.aws.clusterName) {
-      tags['cluster.k8s.amazonaws.com/name'] = this.d.config.aws.clusterName;
-      tags['eks:eni:owner'] = 'amazon-vpc-cni';
-    }
+    const { tags, description } = eniCreationTags({
+      instanceId: identity.instanceId,
+      clusterName: this.d.config.aws.clusterName,
+      additionalTags: this.d.config.aws.additionalEniTags,
+      nowMs: this.d.clock.now(),
+    });
     const req = {
       subnetId: this.d.node.primarySubnetId,
       securityGroupIds: this.d.node.securityGroupIds,
-      description: `aws-K8S-${identity.instanceId}`,
+      description,
       tags,
     };
     let eni: Eni;

@@ -27,8 +27,6 @@ export interface Ec2Api {
   describeNetworkInterfaces(ids: readonly string[]): Promise<Eni[]>;
   /** Every ENI attached to the instance (filter `attachment.instance-id`), paginated by the adapter. */
   describeInstanceEnis(instanceId: string): Promise<Eni[]>;
-  /** ENIs carrying `tagKey` in state `available` in the VPC (leaked-ENI candidates); paginated by the adapter. */
-  describeAvailableTaggedEnis(vpcId: string, tagKey: string): Promise<Eni[]>;
   describeSubnet(subnetId: string): Promise<Subnet | undefined>;
   createNetworkInterface(req: CreateEniRequest): Promise<Eni>;
   /** Attach at `deviceIndex`; returns the attachment id. */

@@ -37,7 +37,11 @@ import { IpamError, type AddRequest } from '../service';
 /** What the server needs from the IPAM service. */
 export interface CniBackend {
   add(req: AddRequest): Promise<AddressGrant>;
-  del(key: { networkName: string; containerId: string; ifName: string }, podName?: string, reason?: string): Promise<AddressGrant>;
+  del(
+    key: { networkName: string; containerId: string; ifName: string },
+    podName?: string,
+    reason?: string,
+  ): Promise<AddressGrant>;
 }
 
 /** Extra reply fields (VPC CIDRs, SNAT mode, policy mode) filled by ipamd's host-network config. */

@@ -219,12 +219,6 @@ export class FakeAws implements Ec2Api {
     this.call('DescribeNetworkInterfaces');
     return instanceId === this.instanceId ? this.attachedEnis() : [];
   }
-  async describeAvailableTaggedEnis(_vpcId: string, tagKey: string): Promise<Eni[]> {
-    this.call('DescribeNetworkInterfaces');
-    return [...this.enis.values()]
-      .filter((e) => e.status === 'available' && tagKey in e.tags)
-      .map((e) => this.toDomain(e));
-  }
   async describeSubnet(subnetId: string): Promise<Subnet | undefined> {
     this.call('DescribeSubnets');
     return subnetId === this.subnet.id

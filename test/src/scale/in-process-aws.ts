@@ -84,14 +84,6 @@ export class InProcessEc2 implements Ec2Api {
     return this.run('DescribeNetworkInterfaces', 'describe', () => this.sim.world.enisOf(instanceId).map(toDomainEni));
   }
 
-  describeAvailableTaggedEnis(vpcId: string, tagKey: string): Promise<DomainEni[]> {
-    return this.run('DescribeNetworkInterfaces', 'describe', () =>
-      [...this.sim.world.enis.values()]
-        .filter((e) => e.vpcId === vpcId && !e.attachment && e.tags.has(tagKey))
-        .map(toDomainEni),
-    );
-  }
-
   describeSubnet(subnetId: string): Promise<DomainSubnet | undefined> {
     return this.run('DescribeSubnets', 'describe', () => {
       const s = this.sim.world.subnets.get(subnetId);

@@ -93,9 +93,6 @@ export class PolicyEc2 implements Ec2Api {
   describeInstanceEnis(instanceId: string) {
     return this.call('describeInstanceEnis', () => this.inner.describeInstanceEnis(instanceId));
   }
-  describeAvailableTaggedEnis(vpcId: string, tagKey: string) {
-    return this.call('describeAvailableTaggedEnis', () => this.inner.describeAvailableTaggedEnis(vpcId, tagKey));
-  }
   describeSubnet(subnetId: string) {
     return this.call('describeSubnet', () => this.inner.describeSubnet(subnetId));
   }

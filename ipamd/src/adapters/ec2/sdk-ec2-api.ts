@@ -177,29 +177,6 @@ export class SdkEc2Api implements Ec2Api {
     return out;
   }
 
-  async describeAvailableTaggedEnis(vpcId: string, tagKey: string): Promise<Eni[]> {
-    const out: Eni[] = [];
-    let token: string | undefined;
-    do {
-      const r = await this.call('DescribeNetworkInterfaces', () =>
-        this.client.send(
-          new DescribeNetworkInterfacesCommand({
-            Filters: [
-              { Name: 'tag-key', Values: [tagKey] },
-              { Name: 'status', Values: ['available'] },
-              { Name: 'vpc-id', Values: [vpcId] },
-            ],
-            MaxResults: 1000,
-            NextToken: token,
-          }),
-        ),
-      );
-      out.push(...(r.NetworkInterfaces ?? []).map(toEni));
-      token = r.NextToken;
-    } while (token);
-    return out;
-  }
-
   async describeSubnet(subnetId: string): Promise<Subnet | undefined> {
     const r = await this.call('DescribeSubnets', () =>
       this.client.send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] })),
