@@ -25,10 +25,14 @@ export interface ExecuteReport {
 /**
  * Carries a plan out through the SDK kernel port, in as few processes as the plan allows. Our plans never make a
  * host-side op depend on pod-side state, and pod-side ops only need the veth to exist, so:
- * 1. host ops up to the last veth creation run as one host batch (a veth whose host name is taken by a stale link
- *    gets that link deleted and the batch retried once: upstream's "delete if present" at no cost when absent);
- * 2. then the remaining host ops and the pod ops run as two batches concurrently (pod ops skipped when there is no
- *    pod namespace), and IPv6 DAD waits follow the pod batch.
+ * 1. host ops before the first veth creation (none in a regular ADD) run as one host batch;
+ * 2. one pod batch creates the veth(s) from the pod side (the host end is born directly in the host namespace,
+ *    with its MAC and MTU) and applies every pod-side op (a host veth name taken by a stale link gets that link
+ *    deleted and the batch retried from there once: upstream's "delete if present" at no cost when absent);
+ * 3. then the remaining host ops run as one host batch, concurrently with the IPv6 DAD waits (DAD in the pod
+ *    needs carrier, so the host end must come up while it waits).
+ * A regular ADD is thus two `ip` processes, one after the other. A plan creating no veth (DEL) runs its host and
+ * pod batches side by side; without a pod namespace (DEL of a pod whose netns is gone) pod-side ops are skipped.
  * Rejects with the port's KernelError (naming the op) on the first failure the op does not tolerate, after every
  * started batch has settled (so a rollback never races a running batch).
  */
@@ -40,29 +44,29 @@ export async function executePlan(
   const hostOps = plan.filter((o) => opSide(o) === 'host');
   const podOps = plan.filter((o) => opSide(o) === 'pod' && o.op !== 'dad.wait');
   const waits = plan.filter((o): o is Extract<KernelOp, { op: 'dad.wait' }> => o.op === 'dad.wait');
-  let lastVeth = -1;
-  hostOps.forEach((o, i) => {
-    if (o.op === 'veth.create') lastVeth = i;
-  });
-  if (lastVeth >= 0 && !ctx.podNetns) {
+  const firstVeth = hostOps.findIndex((o) => o.op === 'veth.create');
+  const pod = ctx.podNetns;
+  if (firstVeth >= 0 && !pod) {
     throw new KernelError({
       kind: 'invalid-argument',
       op: 'add veth',
       detail: 'no pod network namespace to put the peer in',
     });
   }
-  const first = hostOps.slice(0, lastVeth + 1);
-  const rest = hostOps.slice(lastVeth + 1);
+  const before = firstVeth >= 0 ? hostOps.slice(0, firstVeth) : [];
+  const veths = hostOps.filter((o) => o.op === 'veth.create');
+  const after = firstVeth >= 0 ? hostOps.slice(firstVeth).filter((o) => o.op !== 'veth.create') : hostOps;
 
-  if (first.length) await runHostWithReplace(kernel, first, ctx);
+  if (before.length) await runBatch(kernel, HOST_NETNS, before);
+  if (pod && veths.length) await runPodWithReplace(kernel, pod, [...veths, ...podOps]);
 
-  const pod = ctx.podNetns;
   const tasks: Promise<unknown>[] = [];
-  if (rest.length) tasks.push(runBatch(kernel, HOST_NETNS, rest, ctx));
-  if (pod && (podOps.length || waits.length)) {
+  if (after.length) tasks.push(runBatch(kernel, HOST_NETNS, after));
+  // nothing to create (DEL): the pod batch needs nothing from the host one, so they run side by side
+  if (pod && !veths.length && podOps.length) tasks.push(runBatch(kernel, pod, podOps));
+  if (pod && waits.length) {
     tasks.push(
       (async () => {
-        if (podOps.length) await runBatch(kernel, pod, podOps, ctx);
         for (const w of waits) await kernel.waitForDad(pod, { dev: w.dev, timeoutMs: w.timeoutMs });
       })(),
     );
@@ -77,23 +81,30 @@ export async function executePlan(
   };
 }
 
-async function runBatch(kernel: Kernel, ns: NetnsRef, ops: readonly KernelOp[], ctx: ExecuteContext): Promise<void> {
+async function runBatch(kernel: Kernel, ns: NetnsRef, ops: readonly KernelOp[]): Promise<void> {
   const batch = kernel.batch(ns);
-  for (const op of ops) await queue(kernel, batch, op, ctx);
+  for (const op of ops) await queue(kernel, batch, op);
   await batch.commit();
 }
 
-/** Runs the veth-creating host batch; on `exists` from a veth whose host name is taken, deletes that link once and retries. */
-async function runHostWithReplace(kernel: Kernel, ops: readonly KernelOp[], ctx: ExecuteContext): Promise<void> {
+/**
+ * Runs the pod batch that creates the veth(s); on `exists` from a veth whose host name is taken by a link in the
+ * host namespace, deletes that link once and carries on from the failed veth.
+ */
+async function runPodWithReplace(
+  kernel: Kernel,
+  pod: NetnsRef,
+  ops: readonly KernelOp[],
+): Promise<void> {
   try {
-    await runBatch(kernel, HOST_NETNS, ops, ctx);
+    await runBatch(kernel, pod, ops);
   } catch (e) {
     if (!isKernelError(e, 'exists') || e.op !== 'add veth' || e.opIndex === undefined) throw e;
     const failed = ops[e.opIndex];
     if (failed?.op !== 'veth.create' || !(await kernel.getLink(HOST_NETNS, failed.hostName))) throw e; // pod-side name taken
     await kernel.batch(HOST_NETNS).deleteLink(failed.hostName, { missingOk: true }).commit();
     // ops before the failed one were applied (one queued batch op per plan op): carry on from the failed veth
-    await runHostWithReplace(kernel, ops.slice(e.opIndex), ctx);
+    await runPodWithReplace(kernel, pod, ops.slice(e.opIndex));
   }
 }
 
@@ -102,13 +113,14 @@ function opSide(o: KernelOp): 'host' | 'pod' {
   return o.ns;
 }
 
-async function queue(kernel: Kernel, b: KernelBatch, o: KernelOp, ctx: ExecuteContext): Promise<void> {
+async function queue(kernel: Kernel, b: KernelBatch, o: KernelOp): Promise<void> {
   switch (o.op) {
     case 'link.delete':
       b.deleteLink(o.name, { missingOk: true });
       return;
     case 'veth.create':
-      b.addVeth({ name: o.hostName, mac: o.hostMac, peerName: o.podName, peerNetns: ctx.podNetns, mtu: o.mtu });
+      // queued in the pod batch: the pod end is the batch's link, the host end is born in the host namespace
+      b.addVeth({ name: o.podName, peerName: o.hostName, peerMac: o.hostMac, peerNetns: HOST_NETNS, mtu: o.mtu });
       return;
     case 'sysctl.set':
       b.setSysctl({ key: o.key, value: o.value, optional: o.ignoreMissing });
