@@ -10,6 +10,7 @@ import type { IpamdConfig } from './config';
 import type { NodeInfo } from './pool';
 import { IpamdDaemon, IpamdRuntime, StartupError, type SideService } from './daemon';
 import { LeakedEniCleanupJob, SdkHygieneApi } from './eni-hygiene';
+import { SdkSubnetDirectory, SubnetDiscovery } from './subnets';
 import { ExecHostFirewall, HostNetworkService } from './hostnet';
 import { IntrospectionServer, daemonSources } from './introspection';
 import {
@@ -44,6 +45,30 @@ export function registerCoreModule(c: DependencyContainer, config: IpamdConfig, 
 
 /** IMDS (needed first: it tells the region) and EC2. */
 export function registerAwsModule(c: DependencyContainer, region: string): void {
+  c.register(TOKENS.EniSubnetsFor, {
+    useFactory: instanceCachingFactory((x) => {
+      const cfg = resolve(x, TOKENS.Config);
+      const directory = new SdkSubnetDirectory({
+        region,
+        endpoint: cfg.aws.ec2Endpoint,
+        httpTimeoutMs: cfg.aws.httpTimeoutSeconds * 1000,
+        metrics: resolve(x, TOKENS.PromMetrics),
+      });
+      return (node: NodeInfo) => {
+        const discovery = new SubnetDiscovery({
+          directory,
+          logger: resolve(x, TOKENS.Logger),
+          node: {
+            vpcId: node.vpcId,
+            availabilityZone: node.identity.availabilityZone,
+            primarySubnetId: node.primarySubnetId,
+          },
+          config: { enableSubnetDiscovery: cfg.pool.enableSubnetDiscovery, clusterName: cfg.aws.clusterName },
+        });
+        return async () => (await discovery.eniSubnets()).subnetIds;
+      };
+    }),
+  });
   // One job per process, created when the daemon knows the VPC (start-up pass first, then the hourly schedule).
   let job: LeakedEniCleanupJob | undefined;
   c.register(TOKENS.LeakedEniJob, {
@@ -54,6 +79,7 @@ export function registerAwsModule(c: DependencyContainer, region: string): void 
           region,
           endpoint: cfg.aws.ec2Endpoint,
           httpTimeoutMs: cfg.aws.httpTimeoutSeconds * 1000,
+          metrics: resolve(x, TOKENS.PromMetrics),
         }),
         clock: resolve(x, TOKENS.Clock),
         logger: resolve(x, TOKENS.Logger),
@@ -146,6 +172,7 @@ export function registerDaemonModule(c: DependencyContainer): void {
           nodeStatus: resolve(x, TOKENS.NodeStatus),
           setUpHost: hostSetup(resolve(x, TOKENS.HostNetworkService), resolve(x, TOKENS.PromMetrics)),
           podHooks: podHooks(resolve(x, TOKENS.Config), resolve(x, TOKENS.KubeApi)),
+          eniSubnetsFor: resolve(x, TOKENS.EniSubnetsFor),
           cleanUpLeakedEnis: async (node) => {
             await resolve(x, TOKENS.LeakedEniJob)(node.vpcId).runStartupPass(node.identity.instanceId);
           },

@@ -9,6 +9,7 @@ import type { LeakedEniCleanupJob } from './eni-hygiene';
 import type { IntrospectionServer } from './introspection';
 import type { KubeApi, KubeNodeStatus } from './kube';
 import type { DatastoreGaugeRefresher, MetricsServer, PromMetrics } from './metrics';
+import type { NodeInfo } from './pool';
 import type { Clock, Ec2Api, HostNetwork, Imds, Logger, Metrics, NodeStatus } from './ports';
 
 /** A symbol carrying the type it resolves to. */
@@ -37,6 +38,8 @@ export const TOKENS = {
   Daemon: token<IpamdDaemon>('IpamdDaemon'),
   /** Upstream's leaked-ENI job (start-up pass, then hourly); built once the VPC is known. */
   LeakedEniJob: token<(vpcId: string) => LeakedEniCleanupJob>('LeakedEniJob'),
+  /** ENABLE_SUBNET_DISCOVERY: the subnets for new ENIs, once the node is known. */
+  EniSubnetsFor: token<(node: NodeInfo) => () => Promise<readonly string[]>>('EniSubnetsFor'),
   MetricsServer: token<MetricsServer>('MetricsServer'),
   IntrospectionServer: token<IntrospectionServer>('IntrospectionServer'),
   GaugeRefresher: token<DatastoreGaugeRefresher>('DatastoreGaugeRefresher'),

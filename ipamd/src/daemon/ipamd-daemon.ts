@@ -30,6 +30,8 @@ export interface IpamdDaemonDeps {
    * ENIs a crash left `available`). Must not reject for EC2 trouble.
    */
   readonly cleanUpLeakedEnis?: (node: NodeInfo) => Promise<void>;
+  /** Subnets for new ENIs, best first, once the node is known (ENABLE_SUBNET_DISCOVERY); absent = primary subnet. */
+  readonly eniSubnetsFor?: (node: NodeInfo) => () => Promise<readonly string[]>;
   /** After-acknowledgement side effects of ADD/DEL (ANNOTATE_POD_IP). */
   readonly podHooks?: PodHooks;
 }
@@ -91,7 +93,7 @@ export class IpamdDaemon {
     });
     const writer = new CheckpointWriter(this.d.checkpoint, () => datastore.allocations());
     const commit = () => writer.commit();
-    const pool = new PoolManager({ ...this.d, node, datastore, commit });
+    const pool = new PoolManager({ ...this.d, node, datastore, commit, eniSubnets: this.d.eniSubnetsFor?.(node) });
     await pool.discover();
     await this.d.cleanUpLeakedEnis?.(node);
 

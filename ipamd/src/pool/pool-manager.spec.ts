@@ -5,7 +5,12 @@ import { FakeAws, InstantClock } from '../testing';
 import { PoolManager } from './pool-manager';
 import { IpamService } from '../service';
 
-async function rig(env: Record<string, string>, instanceType = 'm5.large', imdsLagMs = 0) {
+async function rig(
+  env: Record<string, string>,
+  instanceType = 'm5.large',
+  imdsLagMs = 0,
+  eniSubnets?: () => Promise<readonly string[]>,
+) {
   const clock = new InstantClock();
   const aws = new FakeAws({ instanceType, clock, imdsLagMs });
   const config = loadConfig({ IPAMD_ENI_MIN_AGE_MS: '60000', ...env });
@@ -37,6 +42,7 @@ async function rig(env: Record<string, string>, instanceType = 'm5.large', imdsL
     metrics,
     hostNetwork: new NoopHostNetwork(),
     commit: async () => {},
+    eniSubnets,
   });
   await pool.discover();
   const svc = new IpamService(ds, async () => {}, pool, clock, metrics, logger, config.pool.ipCooldownSeconds);
@@ -243,6 +249,22 @@ describe('PoolManager against the stateful FakeAws', () => {
     await expect(r.svc.add({ networkName: 'aws-cni', containerId: 'x', ifName: 'eth0' })).rejects.toThrow(
       /no available IP address/,
     );
+  });
+});
+
+describe('PoolManager subnets for new ENIs', () => {
+  it('asks for the subnets at each ENI creation and moves past a full one', async () => {
+    let asked = 0;
+    const r = await rig({ WARM_IP_TARGET: '12' }, 'm5.large', 0, async () => {
+      asked++;
+      return ['subnet-0full', r.aws.subnet.id];
+    });
+    r.aws.failNext('CreateNetworkInterface', 'InsufficientFreeAddressesInSubnet');
+    await r.ticks(2);
+    expect(asked).toBe(1);
+    expect(r.aws.count('CreateNetworkInterface')).toBe(2);
+    expect(r.stats().enis).toBe(2);
+    r.checkInvariants();
   });
 });
 

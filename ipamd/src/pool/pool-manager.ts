@@ -18,6 +18,7 @@ import {
 } from '../ports';
 import { GrowthGate, backoffDelay, retry, type PoolBlock } from './backoff';
 import type { NodeInfo } from './node-info';
+import { inFirstSubnetWithRoom } from '../subnets/subnet-discovery';
 import { eniManagement } from '../eni-hygiene/eni-management';
 import { tagManagedEnis } from '../eni-hygiene/eni-tagger';
 import { eniCreationTags, managedEniTags } from '../eni-hygiene/eni-tags';
@@ -37,6 +38,11 @@ export interface PoolManagerDeps {
   readonly commit: () => Promise<void>;
   /** Cordoned-node check (AWS_MANAGE_ENIS_NON_SCHEDULABLE); defaults to always schedulable. */
   readonly nodeStatus?: NodeStatus;
+  /**
+   * Subnets a new ENI may go in, best first (ENABLE_SUBNET_DISCOVERY: `SubnetDiscovery.eniSubnets`); asked once
+   * per ENI creation. Default: the node's primary subnet only.
+   */
+  readonly eniSubnets?: () => Promise<readonly string[]>;
 }
 
 /** What one tick did, for logs and tests. */
@@ -431,24 +437,23 @@ export class PoolManager {
       additionalTags: this.d.config.aws.additionalEniTags,
       nowMs: this.d.clock.now(),
     });
-    const req = {
-      subnetId: this.d.node.primarySubnetId,
-      securityGroupIds: this.d.node.securityGroupIds,
-      description,
-      tags,
+    const subnets = this.d.eniSubnets ? await this.d.eniSubnets() : [this.d.node.primarySubnetId];
+    const createIn = async (subnetId: string): Promise<Eni> => {
+      const req = { subnetId, securityGroupIds: this.d.node.securityGroupIds, description, tags };
+      try {
+        return await this.d.ec2.createNetworkInterface({ ...req, ...amount });
+      } catch (e) {
+        if (!amount.ipv4PrefixCount || !isEc2Error(e, 'no-contiguous-cidr')) throw e;
+        this.countError(e);
+        this.startPrefixFallback(e as Ec2Error);
+        return await this.d.ec2.createNetworkInterface({
+          ...req,
+          secondaryIpCount: Math.max(1, Math.min(this.targets.slotsPerEni, wanted || 16)),
+        });
+      }
     };
-    let eni: Eni;
-    try {
-      eni = await this.d.ec2.createNetworkInterface({ ...req, ...amount });
-    } catch (e) {
-      if (!amount.ipv4PrefixCount || !isEc2Error(e, 'no-contiguous-cidr')) throw e;
-      this.countError(e);
-      this.startPrefixFallback(e as Ec2Error);
-      eni = await this.d.ec2.createNetworkInterface({
-        ...req,
-        secondaryIpCount: Math.max(1, Math.min(this.targets.slotsPerEni, wanted || 16)),
-      });
-    }
+    // A full subnet moves on to the next eligible one; only when all are full does the capacity error stand.
+    const { result: eni } = await inFirstSubnetWithRoom(subnets, createIn);
     const deviceIndex = this.nextDeviceIndex();
     let attachmentId: string | undefined;
     try {
