@@ -29,12 +29,11 @@ const DEFAULT_IPAMD_SOCKET = '/var/run/aws-node/ipamd.sock';
 // kernel adapter (child_process) are loaded on first use, so VERSION and bad-config answers never pay for them.
 /* eslint-disable @typescript-eslint/no-require-imports */
 const lazy = {
-  handlers: () => ({
-    ...(require('./handlers/add') as typeof AddModule),
-    ...(require('./handlers/del') as typeof DelModule),
-    ...(require('./handlers/check') as typeof CheckModule),
-  }),
-  kernel: (): Kernel => new (require('@vpc-cni-ts/sdk/kernel') as typeof SdkKernel).IpRoute2Kernel(),
+  add: () => (require('./handlers/add') as typeof AddModule).cmdAdd,
+  del: () => (require('./handlers/del') as typeof DelModule).cmdDel,
+  check: () => (require('./handlers/check') as typeof CheckModule).cmdCheck,
+  kernel: (): Kernel =>
+    deferredKernel(() => new (require('@vpc-cni-ts/sdk/kernel') as typeof SdkKernel).IpRoute2Kernel()),
   ipamd: (socketPath: string): IpamdClient =>
     new (require('./ipamd/ipamd-client') as typeof IpamdModule).LeanIpamdClient({ socketPath }),
   randomMac: (): string => (require('./plan/random-mac') as typeof RandomMacModule).randomLocalMac(),
@@ -42,6 +41,24 @@ const lazy = {
     new (require('./ipamd/np-agent-client') as typeof NpModule).LeanNpAgentClient(socketPath),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * The kernel adapter, built on first use or on the next turn of the event loop, whichever comes first. Building it
+ * loads child_process, crypto and fs/promises (several ms): on DEL that turn comes once the DelNetwork request has
+ * been written, so the loading overlaps ipamd's work instead of delaying the request.
+ */
+function deferredKernel(make: () => Kernel): Kernel {
+  let real: Kernel | undefined;
+  const get = (): Kernel => (real ??= make());
+  setImmediate(get);
+  return new Proxy({} as Kernel, {
+    get: (_target, key) => {
+      const k = get();
+      const v: unknown = Reflect.get(k, key, k);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(k) : v;
+    },
+  });
+}
 
 /** Environment variable (shared with ipamd) overriding the socket path; upstream has none. */
 export const IPAMD_SOCKET_ENV = 'IPAMD_SOCKET_PATH';
@@ -85,6 +102,8 @@ export function createAwsCniHandlers(f: AwsCniFactories = {}): PluginHandlers<Aw
     const log = createLogger(sink, ctx.conf.pluginLogLevel, { plugin: 'aws-cni', command: ctx.command });
     const socket = ctx.env[IPAMD_SOCKET_ENV] || DEFAULT_IPAMD_SOCKET;
     const ipamd = (f.ipamd ?? lazy.ipamd)(socket);
+    // connect while the rest loads: the connection is up (and HTTP/2 settings exchanged) by the first call
+    ipamd.preconnect?.();
     const deps: AwsCniDeps = {
       kernel: (f.kernel ?? lazy.kernel)(),
       ipamd,
@@ -104,9 +123,9 @@ export function createAwsCniHandlers(f: AwsCniFactories = {}): PluginHandlers<Aw
     }
   };
   return {
-    add: (ctx) => withDeps(ctx, (d) => lazy.handlers().cmdAdd(d, ctx)),
-    del: (ctx) => withDeps(ctx, (d) => lazy.handlers().cmdDel(d, ctx)),
-    check: (ctx) => withDeps(ctx, (d) => lazy.handlers().cmdCheck(d, ctx)),
+    add: (ctx) => withDeps(ctx, (d) => lazy.add()(d, ctx)),
+    del: (ctx) => withDeps(ctx, (d) => lazy.del()(d, ctx)),
+    check: (ctx) => withDeps(ctx, (d) => lazy.check()(d, ctx)),
     status: (ctx) =>
       withDeps(ctx, async (d) => {
         try {

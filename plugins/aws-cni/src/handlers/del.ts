@@ -1,10 +1,13 @@
 import { CniError, CniErrorCode, type CmdContext } from '@vpc-cni-ts/sdk';
-import { netnsByPath, type NetnsRef } from '@vpc-cni-ts/sdk/kernel';
+// type-only (erased): the SDK kernel module and the plan executor (child_process, fs/promises) are required in
+// teardown, after DelNetwork has been sent, so their loading overlaps ipamd's work (see deferredKernel in plugin.ts)
+import type * as SdkKernel from '@vpc-cni-ts/sdk/kernel';
+import { type NetnsRef } from '@vpc-cni-ts/sdk/kernel';
 
 import { type AwsCniNetConf } from '../config/net-conf';
 import { type PodIdentity, podIdentityFromArgs } from '../config/pod-identity';
 import { GrpcCallError } from '../ipamd/grpc-common';
-import { executePlan } from '../kernel/plan-executor';
+import type * as PlanExecutorModule from '../kernel/plan-executor';
 import { dummyInterfaceName, hostVethName, STRICT_BRANCH_VETH_PREFIX } from '../naming/names';
 import { planDel, type TeardownTarget } from '../plan/del-plan';
 import { type PrevResultInfo, readPrevResult } from '../result/prev-result';
@@ -119,6 +122,10 @@ async function teardown(
   target: TeardownTarget,
   log: AwsCniDeps['log'],
 ): Promise<void> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { netnsByPath } = require('@vpc-cni-ts/sdk/kernel') as typeof SdkKernel;
+  const { executePlan } = require('../kernel/plan-executor') as typeof PlanExecutorModule;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   let podNetns: NetnsRef | undefined;
   if (ctx.netns) {
     try {

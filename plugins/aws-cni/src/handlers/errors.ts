@@ -1,5 +1,7 @@
 import { CniError, CniErrorCode } from '@vpc-cni-ts/sdk';
-import { isKernelError } from '@vpc-cni-ts/sdk/kernel';
+// type-only (erased): the SDK kernel module (child_process, fs/promises) is required only when an error needs it,
+// so DEL can send DelNetwork before loading it
+import type * as SdkKernel from '@vpc-cni-ts/sdk/kernel';
 
 import { NetConfError } from '../config/net-conf';
 import { GrpcCallError, GrpcStatus } from '../ipamd/grpc-common';
@@ -35,6 +37,8 @@ export function ipamdCallError(err: unknown, verb: string, target: string): CniE
 export function toWireError(err: unknown, context: string): CniError {
   if (err instanceof CniError) return err;
   if (err instanceof NetConfError) return new CniError(CniErrorCode.InvalidNetworkConfig, err.message, { cause: err });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { isKernelError } = require('@vpc-cni-ts/sdk/kernel') as typeof SdkKernel;
   if (isKernelError(err)) return new CniError(CniErrorCode.Internal, `${context}: ${err.message}`, { cause: err });
   return new CniError(CniErrorCode.Internal, `${context}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
 }

@@ -56,5 +56,10 @@ export function decodeGrpcMessage(m: string): string {
 /** A unary gRPC transport: one request message in, one reply message (and custom metadata) out. */
 export interface UnaryTransport {
   unary(path: string, message: Buffer, deadlineMs: number): Promise<UnaryReply>;
+  /**
+   * Optional: opens the connection now, ahead of the first call, without keeping the process alive. A failure
+   * is not reported here: the next call connects again and reports it.
+   */
+  preconnect?(): void;
   close(): void;
 }

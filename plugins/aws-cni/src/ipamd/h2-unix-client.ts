@@ -130,6 +130,11 @@ export class H2UnixClient implements UnaryTransport {
     s?.destroy();
   }
 
+  preconnect(): void {
+    if (this.calls.size > 0) return;
+    this.connect().unref();
+  }
+
   unary(path: string, message: Buffer, deadlineMs: number): Promise<UnaryReply> {
     return new Promise<UnaryReply>((resolve, reject) => {
       const body = frame(message);

@@ -41,6 +41,11 @@ export interface IpamdClient {
   delNetwork(req: DelNetworkRequest): Promise<DelNetworkReply & WithReason>;
   /** grpc.health.v1 Check; resolves with the status (1 = SERVING). */
   health(service?: string): Promise<number>;
+  /**
+   * Optional: starts connecting now so the connection is up by the first call (a failure surfaces on that call,
+   * which connects again). Keeps nothing alive.
+   */
+  preconnect?(): void;
   close(): void;
 }
 
@@ -73,6 +78,10 @@ export class LeanIpamdClient implements IpamdClient {
         : new H2UnixClient(this.target);
     this.addDeadlineMs = opts.addDeadlineMs ?? 30_000;
     this.deadlineMs = opts.deadlineMs ?? 10_000;
+  }
+
+  preconnect(): void {
+    this.grpc.preconnect?.();
   }
 
   async addNetwork(req: AddNetworkRequest): Promise<AddNetworkReply & WithReason> {
