@@ -242,6 +242,17 @@ describe('PoolManager against the stateful FakeAws', () => {
     expect([...r.aws.enis.values()].length).toBe(1);
   });
 
+  it('pauses between detach and delete, so EC2 detach delay costs no failed DeleteNetworkInterface', async () => {
+    const r = await rig({ IPAMD_IMDS_WAIT_MS: '2000' }, 'm5.large', 10 ** 9);
+    r.aws.detachDelayMs = 1500; // under upstream's 2 s pause
+    await r.ticks(1);
+    for (let i = 0; i < 5; i++) await r.addPod();
+    await r.pool.tick();
+    expect(r.aws.count('DetachNetworkInterface')).toBe(1);
+    expect(r.aws.count('DeleteNetworkInterface')).toBe(1);
+    expect([...r.aws.enis.values()].length).toBe(1);
+  });
+
   it('DISABLE_NETWORK_RESOURCE_PROVISIONING never calls EC2 to allocate', async () => {
     const r = await rig({ DISABLE_NETWORK_RESOURCE_PROVISIONING: 'true' });
     await r.ticks(5);

@@ -45,6 +45,9 @@ export interface PoolManagerDeps {
   readonly eniSubnets?: () => Promise<readonly string[]>;
 }
 
+/** Pause between detaching an ENI and deleting it (upstream's 2 s, notes 4.10). */
+export const DETACH_TO_DELETE_MS = 2000;
+
 /** What one tick did, for logs and tests. */
 export interface TickReport {
   readonly increased: number;
@@ -539,6 +542,8 @@ export class PoolManager {
       ).catch((e) => {
         if (!isEc2Error(e, 'not-found')) throw e;
       });
+      // EC2 keeps a detached ENI `detaching` for a moment; deleting at once fails with InUse (upstream waits 2 s).
+      await c.sleep(DETACH_TO_DELETE_MS, this.abort.signal);
     }
     await retry(
       () => this.d.ec2.deleteNetworkInterface(eniId),

@@ -25,6 +25,8 @@ interface FakeEni {
   deleteOnTermination: boolean;
   description: string;
   tags: Record<string, string>;
+  /** Clock time of the last detach (EC2 keeps the ENI `detaching` for a while). */
+  detachedAt?: number;
 }
 
 export interface FakeAwsOptions {
@@ -53,6 +55,8 @@ export class FakeAws implements Ec2Api {
   fragmented = false;
   /** Cap on addresses this subnet still hands out (subnet-full after that). */
   freeAddressBudget = Infinity;
+  /** How long after a detach EC2 still refuses the delete (`InvalidNetworkInterface.InUse`), like real EC2. */
+  detachDelayMs = 0;
   imdsLagMs: number;
   private faults: { action: string; code: string; count: number }[] = [];
   private history: { at: number; ifaces: ImdsInterface[] }[] = [];
@@ -277,12 +281,13 @@ export class FakeAws implements Ec2Api {
     e.status = 'available';
     e.deviceIndex = undefined;
     e.attachmentId = undefined;
+    e.detachedAt = this.opts.clock.now();
     this.snapshotImds();
   }
   async deleteNetworkInterface(eniId: string): Promise<void> {
     this.call('DeleteNetworkInterface');
     const e = this.mustEni(eniId, 'DeleteNetworkInterface');
-    if (e.status !== 'available')
+    if (e.status !== 'available' || this.opts.clock.now() - (e.detachedAt ?? -Infinity) < this.detachDelayMs)
       throw new Ec2Error('DeleteNetworkInterface', 'InvalidNetworkInterface.InUse', 'still attached');
     this.freeAddressBudget += 1 + e.secondaryIps.length + e.prefixes.length * 16;
     this.enis.delete(eniId);
