@@ -134,6 +134,23 @@ describe.each([['h2'], ['node-http2']] as const)(
       expect((err as Error).message).toContain(join(dir, 'nothing.sock'));
     });
 
+    it('preconnect to a missing socket reports nothing; the call after it still reports unavailable, naming the path', async () => {
+      const c = new LeanIpamdClient({ socketPath: join(dir, 'nothing.sock'), transport });
+      c.preconnect();
+      await new Promise((r) => setTimeout(r, 50)); // let the early connect fail first
+      const err = await c.health().catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 14, unavailable: true });
+      expect((err as Error).message).toContain(join(dir, 'nothing.sock'));
+    });
+
+    it('preconnect, then calls succeed', async () => {
+      client.preconnect();
+      expect(await client.health()).toBe(1);
+      const r = await client.addNetwork(req('c-pre'));
+      expect(r.success).toBe(true);
+      expect((await client.delNetwork(delReq('c-pre'))).success).toBe(true);
+    });
+
     it('reports a socket nobody listens on (stale file) as unavailable', async () => {
       const stale = join(dir, 'stale.sock');
       writeFileSync(stale, '');
@@ -160,3 +177,26 @@ describe.each([['h2'], ['node-http2']] as const)(
     });
   },
 );
+
+describe('h2 transport preconnect', () => {
+  it('opens the connection before the first call, which then uses it (one connection in all)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vct-awscni-pre-'));
+    const path = join(dir, 'count.sock');
+    const sockets: net.Socket[] = [];
+    const srv = net.createServer((s) => sockets.push(s)); // accepts, never speaks HTTP/2
+    await new Promise<void>((r) => srv.listen(path, r));
+    try {
+      const c = new LeanIpamdClient({ socketPath: path, deadlineMs: 200 });
+      c.preconnect();
+      for (let i = 0; i < 100 && sockets.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(sockets).toHaveLength(1);
+      expect(await c.health().catch((e: unknown) => e)).toMatchObject({ code: 4 }); // deadline: nobody answers
+      expect(sockets).toHaveLength(1);
+      c.close();
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      await new Promise<void>((r) => srv.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

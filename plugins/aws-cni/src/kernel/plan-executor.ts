@@ -91,11 +91,7 @@ async function runBatch(kernel: Kernel, ns: NetnsRef, ops: readonly KernelOp[]):
  * Runs the pod batch that creates the veth(s); on `exists` from a veth whose host name is taken by a link in the
  * host namespace, deletes that link once and carries on from the failed veth.
  */
-async function runPodWithReplace(
-  kernel: Kernel,
-  pod: NetnsRef,
-  ops: readonly KernelOp[],
-): Promise<void> {
+async function runPodWithReplace(kernel: Kernel, pod: NetnsRef, ops: readonly KernelOp[]): Promise<void> {
   try {
     await runBatch(kernel, pod, ops);
   } catch (e) {
