@@ -1,4 +1,7 @@
-import { isIP } from 'node:net';
+// type-only (erased): the SDK's IP parser is required when a reply is read (by then the kernel adapter has loaded
+// it), not when DEL's modules load. node:net's isIP is not used: its first IPv6 check compiles a regular expression
+// that costs ~4 ms.
+import type * as SdkKernel from '@vpc-cni-ts/sdk/kernel';
 
 import { type AddNetworkReply, type DelNetworkReply, type IpAllocationMetadata } from '../ipamd/messages';
 import { MAX_DEVICE_NUMBER, routeTableId } from '../naming/names';
@@ -7,6 +10,13 @@ import { type IpAllocation, type PodAllocation } from '../plan/allocation';
 /** ipamd's reply carried something the plugin cannot use. */
 export class BadReplyError extends Error {
   override readonly name = 'BadReplyError';
+}
+
+/** 4 or 6 for a valid IP literal, 0 otherwise (as node:net isIP). */
+function isIP(text: string): 0 | 4 | 6 {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { tryParseIp } = require('@vpc-cni-ts/sdk/kernel') as typeof SdkKernel;
+  return tryParseIp(text)?.family ?? 0;
 }
 
 /** One metadata entry as a domain allocation (IPv4 preferred when both are set, as upstream). */

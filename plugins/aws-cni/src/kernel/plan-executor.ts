@@ -61,7 +61,7 @@ export async function executePlan(
   if (pod && veths.length) await runPodWithReplace(kernel, pod, [...veths, ...podOps]);
 
   const tasks: Promise<unknown>[] = [];
-  if (after.length) tasks.push(runBatch(kernel, HOST_NETNS, after));
+  if (after.length) tasks.push(runHostAfterVeths(kernel, after));
   // nothing to create (DEL): the pod batch needs nothing from the host one, so they run side by side
   if (pod && !veths.length && podOps.length) tasks.push(runBatch(kernel, pod, podOps));
   if (pod && waits.length) {
@@ -85,6 +85,24 @@ async function runBatch(kernel: Kernel, ns: NetnsRef, ops: readonly KernelOp[]):
   const batch = kernel.batch(ns);
   for (const op of ops) await queue(kernel, batch, op);
   await batch.commit();
+}
+
+/**
+ * Runs the host ops that follow the veth creation. The leading host sysctls (the new host veth's IPv6 knobs, which
+ * must be set before it comes up) are independent file writes: they are written concurrently (one in-process write
+ * each, no spawn) instead of one after the other, then the rest runs as one batch. The first failure in plan order
+ * is the one reported.
+ */
+async function runHostAfterVeths(kernel: Kernel, ops: readonly KernelOp[]): Promise<void> {
+  let n = 0;
+  while (n < ops.length && ops[n].op === 'sysctl.set') n++;
+  if (n > 1) {
+    const settled = await Promise.allSettled(ops.slice(0, n).map((o) => runBatch(kernel, HOST_NETNS, [o])));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    ops = ops.slice(n);
+  }
+  if (ops.length) await runBatch(kernel, HOST_NETNS, ops);
 }
 
 /**
