@@ -32,8 +32,8 @@ const lazy = {
   add: () => (require('./handlers/add') as typeof AddModule).cmdAdd,
   del: () => (require('./handlers/del') as typeof DelModule).cmdDel,
   check: () => (require('./handlers/check') as typeof CheckModule).cmdCheck,
-  kernel: (): Kernel =>
-    deferredKernel(() => new (require('@vpc-cni-ts/sdk/kernel') as typeof SdkKernel).IpRoute2Kernel()),
+  kernel: (warm: boolean): Kernel =>
+    deferredKernel(() => new (require('@vpc-cni-ts/sdk/kernel') as typeof SdkKernel).IpRoute2Kernel(), warm),
   ipamd: (socketPath: string): IpamdClient =>
     new (require('./ipamd/ipamd-client') as typeof IpamdModule).LeanIpamdClient({ socketPath }),
   randomMac: (): string => (require('./plan/random-mac') as typeof RandomMacModule).randomLocalMac(),
@@ -43,14 +43,15 @@ const lazy = {
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
- * The kernel adapter, built on first use or on the next turn of the event loop, whichever comes first. Building it
- * loads child_process, crypto and fs/promises (several ms): on DEL that turn comes once the DelNetwork request has
- * been written, so the loading overlaps ipamd's work instead of delaying the request.
+ * The kernel adapter, built on first use or (`warm`) on the next turn of the event loop, whichever comes first.
+ * Building it loads child_process, crypto and fs/promises (several ms): on DEL that turn comes once the DelNetwork
+ * request has been written, so the loading overlaps ipamd's work instead of delaying the request. STATUS never
+ * uses it and does not warm it.
  */
-function deferredKernel(make: () => Kernel): Kernel {
+function deferredKernel(make: () => Kernel, warm: boolean): Kernel {
   let real: Kernel | undefined;
   const get = (): Kernel => (real ??= make());
-  setImmediate(get);
+  if (warm) setImmediate(get);
   return new Proxy({} as Kernel, {
     get: (_target, key) => {
       const k = get();
@@ -97,7 +98,11 @@ export interface AwsCniFactories {
  * level) and the environment (IPAMD_SOCKET_PATH), and closed afterwards.
  */
 export function createAwsCniHandlers(f: AwsCniFactories = {}): PluginHandlers<AwsCniNetConf> {
-  const withDeps = async <T>(ctx: CmdContext<AwsCniNetConf>, fn: (d: AwsCniDeps) => Promise<T>): Promise<T> => {
+  const withDeps = async <T>(
+    ctx: CmdContext<AwsCniNetConf>,
+    fn: (d: AwsCniDeps) => Promise<T>,
+    usesKernel = true,
+  ): Promise<T> => {
     const sink = openLogSink(ctx.conf.pluginLogFile);
     const log = createLogger(sink, ctx.conf.pluginLogLevel, { plugin: 'aws-cni', command: ctx.command });
     const socket = ctx.env[IPAMD_SOCKET_ENV] || DEFAULT_IPAMD_SOCKET;
@@ -105,7 +110,7 @@ export function createAwsCniHandlers(f: AwsCniFactories = {}): PluginHandlers<Aw
     // connect while the rest loads: the connection is up (and HTTP/2 settings exchanged) by the first call
     ipamd.preconnect?.();
     const deps: AwsCniDeps = {
-      kernel: (f.kernel ?? lazy.kernel)(),
+      kernel: f.kernel ? f.kernel() : lazy.kernel(usesKernel),
       ipamd,
       log,
       randomMac: f.randomMac ?? lazy.randomMac,
@@ -127,16 +132,20 @@ export function createAwsCniHandlers(f: AwsCniFactories = {}): PluginHandlers<Aw
     del: (ctx) => withDeps(ctx, (d) => lazy.del()(d, ctx)),
     check: (ctx) => withDeps(ctx, (d) => lazy.check()(d, ctx)),
     status: (ctx) =>
-      withDeps(ctx, async (d) => {
-        try {
-          const s = await d.ipamd.health();
-          if (s !== 1) throw new Error(`health status ${s}`);
-        } catch (e) {
-          throw new CniError(
-            CniErrorCode.PluginNotAvailable,
-            `ipamd is not serving on ${d.ipamd.target}: ${(e as Error).message}`,
-          );
-        }
-      }),
+      withDeps(
+        ctx,
+        async (d) => {
+          try {
+            const s = await d.ipamd.health();
+            if (s !== 1) throw new Error(`health status ${s}`);
+          } catch (e) {
+            throw new CniError(
+              CniErrorCode.PluginNotAvailable,
+              `ipamd is not serving on ${d.ipamd.target}: ${(e as Error).message}`,
+            );
+          }
+        },
+        false,
+      ),
   };
 }
