@@ -93,7 +93,15 @@ export class IpamdDaemon {
     });
     const writer = new CheckpointWriter(this.d.checkpoint, () => datastore.allocations());
     const commit = () => writer.commit();
-    const pool = new PoolManager({ ...this.d, node, datastore, commit, eniSubnets: this.d.eniSubnetsFor?.(node) });
+    let service: IpamService | undefined;
+    const pool = new PoolManager({
+      ...this.d,
+      node,
+      datastore,
+      commit,
+      eniSubnets: this.d.eniSubnetsFor?.(node),
+      waitingPods: () => service?.waitingPods() ?? 0,
+    });
     await pool.discover();
     await this.d.cleanUpLeakedEnis?.(node);
 
@@ -112,7 +120,7 @@ export class IpamdDaemon {
       .tick()
       .catch((e) => this.log.warn({ err: (e as Error).message }, 'pre-scaling failed; the pool loop retries'));
 
-    const service = new IpamService(
+    service = new IpamService(
       datastore,
       commit,
       pool,

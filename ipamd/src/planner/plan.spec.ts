@@ -255,6 +255,20 @@ describe('upstream defects fixed', () => {
     expect(pd.stats.total).toBe(48); // ceil(40/16) prefixes, never more
   });
 
+  it('pods waiting: the increase covers waiting - available at once, never beyond max pods', () => {
+    const t = targets('m4.4xlarge', { warmIpTarget: 1 }, 40);
+    const n = new PaperNode(t).settle();
+    expect(n.stats.total).toBe(1);
+    const snap = n.ds.snapshot(n.now);
+    // Without demand: WARM_IP_TARGET=1 has nothing to do.
+    expect(planIncrease(t, snap).kind).toBe('none');
+    expect(planIncrease(t, snap, { waiting: 1 }).kind).toBe('none'); // one waiting, one available
+    expect(planIncrease(t, snap, { waiting: 12 })).toMatchObject({ kind: 'assign', count: 11, addressesWanted: 11 });
+    expect(planIncrease(t, snap, { waiting: 500 })).toMatchObject({ kind: 'assign', count: 28 }); // the ENI's room
+    n.scaleTo(40);
+    expect(planIncrease(t, n.ds.snapshot(n.now), { waiting: 5 })).toEqual({ kind: 'blocked', reason: 'max-pods' });
+  });
+
   it('ENI limit reached is reported as blocked', () => {
     const t = targets('m5.large', { maxEni: 1 });
     const n = new PaperNode(t).scaleTo(9);

@@ -43,6 +43,8 @@ export interface PoolManagerDeps {
    * per ENI creation. Default: the node's primary subnet only.
    */
   readonly eniSubnets?: () => Promise<readonly string[]>;
+  /** Pods kubelet is retrying for lack of an address (`IpamService.waitingPods`): the increase covers them. */
+  readonly waitingPods?: () => number;
 }
 
 /** Pause between detaching an ENI and deleting it (upstream's 2 s, notes 4.10). */
@@ -292,7 +294,10 @@ export class PoolManager {
     if (cordoned) report = { ...report, skipped: 'node is unschedulable and AWS_MANAGE_ENIS_NON_SCHEDULABLE=false' };
     if (!pool.disableNetworkResourceProvisioning && !cordoned) {
       const allowRelease = now - this.lastDecrease >= timing.decreaseIntervalMs;
-      const plan = planPool(this.targets, this.d.datastore.snapshot(now), { allowRelease });
+      const plan = planPool(this.targets, this.d.datastore.snapshot(now), {
+        allowRelease,
+        waiting: this.d.waitingPods?.() ?? 0,
+      });
       this.gauges(plan.stats);
       this.blocked = plan.increase.kind === 'blocked' ? plan.increase.reason : undefined;
       if (plan.increase.kind === 'assign' || plan.increase.kind === 'create-eni') {
@@ -543,16 +548,18 @@ export class PoolManager {
         if (!isEc2Error(e, 'not-found')) throw e;
       });
       // EC2 keeps a detached ENI `detaching` for a moment; deleting at once fails with InUse (upstream waits 2 s).
-      await c.sleep(DETACH_TO_DELETE_MS, this.abort.signal);
+      // Once detached, the delete is finished even while stopping: a detached ENI left behind is a leak.
+      await c.sleep(DETACH_TO_DELETE_MS);
     }
+    const stopping = this.abort.signal.aborted;
     await retry(
       () => this.d.ec2.deleteNetworkInterface(eniId),
       {
-        attempts: 12,
+        attempts: stopping ? 4 : 12,
         baseMs: 500,
-        maxMs: 60_000,
+        maxMs: stopping ? 2000 : 60_000,
         retryable: (e) => !isEc2Error(e, 'not-found', 'unauthorized'),
-        signal: this.abort.signal,
+        signal: attachmentId ? undefined : this.abort.signal,
       },
       c,
     ).catch((e) => {

@@ -106,4 +106,19 @@ describe('IpamService', () => {
     await m.svc.add({ ...key, containerId: 'a' });
     await expect(m.svc.add(key)).rejects.toThrow(/max-pods reached \(1\)/);
   });
+
+  it('counts pods waiting for an address until served, deleted, or a minute old', async () => {
+    const r = rig();
+    await r.svc.add({ ...key, containerId: 'a' }); // takes the only address
+    for (const c of ['w1', 'w2', 'w3']) await expect(r.svc.add({ ...key, containerId: c })).rejects.toThrow();
+    await expect(r.svc.add({ ...key, containerId: 'w1' })).rejects.toThrow(); // a retry is the same pod
+    expect(r.svc.waitingPods()).toBe(3);
+    await expect(r.svc.del({ ...key, containerId: 'w2' })).rejects.toMatchObject({ kind: 'unknown-pod' });
+    expect(r.svc.waitingPods()).toBe(2);
+    r.ds.addCidr('eni-1', '10.0.0.22', false);
+    await r.svc.add({ ...key, containerId: 'w1' });
+    expect(r.svc.waitingPods()).toBe(1);
+    await r.clock.advance(61_000);
+    expect(r.svc.waitingPods()).toBe(0);
+  });
 });

@@ -19,6 +19,11 @@ export interface PodHooks {
   deleted?(grant: AddressGrant): Promise<void>;
 }
 
+/** How long a failed ADD counts as a pod waiting for an address (kubelet retries within seconds). */
+export const WAITING_TTL_MS = 60_000;
+
+const keyString = (k: IpamKey): string => `${k.networkName}\u0000${k.containerId}\u0000${k.ifName}`;
+
 /** Why the pool is empty, as the pool manager knows it. */
 export interface PoolStatusSource {
   blockReason(): { reason: string; detail: string; retryInMs?: number } | undefined;
@@ -65,6 +70,7 @@ function validateOptional(op: string, fields: [string, string | undefined][]): v
  */
 export class IpamService {
   private readonly log: Logger;
+  private readonly waiting = new Map<string, number>();
   constructor(
     private readonly datastore: Datastore,
     private readonly commit: () => Promise<void>,
@@ -93,12 +99,14 @@ export class IpamService {
     const existing = this.datastore.lookup(key);
     const grant = existing ?? this.datastore.assign(key, metadata, this.clock.now());
     if (!grant) {
+      this.waiting.set(keyString(key), this.clock.now());
       this.metrics.inc('awscni_no_available_ip_addresses');
       this.pool.nudge();
       const why = this.explainEmpty();
       this.log.warn({ key, why }, 'no address for pod');
       throw new IpamError('no-address', why);
     }
+    this.waiting.delete(keyString(key));
     try {
       await this.commit();
     } catch (e) {
@@ -119,6 +127,7 @@ export class IpamService {
   async del(key: IpamKey, podName?: string, reason = ''): Promise<AddressGrant> {
     this.metrics.inc('awscni_del_ip_req_count', { reason });
     validateKey(key, 'DelNetwork');
+    this.waiting.delete(keyString(key));
     let grant: AddressGrant;
     try {
       grant = this.datastore.unassign(key, this.clock.now());
@@ -140,6 +149,16 @@ export class IpamService {
     this.log.info({ key, address: grant.address, pod: podName }, 'released');
     if (this.hooks.deleted) await this.runHook('clearPodAnnotation', () => this.hooks.deleted!(grant));
     return grant;
+  }
+
+  /**
+   * Pods whose ADD found no address in the last `WAITING_TTL_MS` and that have not been served or deleted since:
+   * kubelet is retrying them. The pool manager sizes its next increase to them.
+   */
+  waitingPods(): number {
+    const cutoff = this.clock.now() - WAITING_TTL_MS;
+    for (const [k, t] of this.waiting) if (t < cutoff) this.waiting.delete(k);
+    return this.waiting.size;
   }
 
   private async runHook(fn: string, hook: () => Promise<void>): Promise<void> {
