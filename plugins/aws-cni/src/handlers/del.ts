@@ -126,8 +126,11 @@ async function teardown(
   const { netnsByPath } = require('@vpc-cni-ts/sdk/kernel') as typeof SdkKernel;
   const { executePlan } = require('../kernel/plan-executor') as typeof PlanExecutorModule;
   /* eslint-enable @typescript-eslint/no-require-imports */
+  const plan = planDel(target);
+  // the namespace is looked at only when the plan has pod-side ops (multi-NIC rules): a regular DEL skips the statfs
+  const podSide = plan.some((o) => 'ns' in o && o.ns === 'pod');
   let podNetns: NetnsRef | undefined;
-  if (ctx.netns) {
+  if (ctx.netns && podSide) {
     try {
       const ref = netnsByPath(ctx.netns);
       if (await deps.kernel.netnsExists(ref)) podNetns = ref;
@@ -135,7 +138,6 @@ async function teardown(
       // an unusable CNI_NETNS on DEL means the pod side is gone
     }
   }
-  const plan = planDel(target);
   try {
     const r = await executePlan(deps.kernel, plan, { podNetns });
     log.info('pod network torn down', { hostOps: r.hostOps, podOps: r.podOps, skippedPodOps: r.skippedPodOps });
