@@ -16,7 +16,7 @@ export interface SideService {
 }
 
 export interface IpamdRuntimeDeps {
-  readonly daemon: IpamdDaemon;
+  readonly daemon: Pick<IpamdDaemon, 'start' | 'stop' | 'node'>;
   readonly clock: Clock;
   readonly imds: Imds;
   readonly logger: Logger;
@@ -40,10 +40,6 @@ export class IpamdRuntime {
 
   constructor(private readonly d: IpamdRuntimeDeps) {
     this.log = d.logger.child({ component: 'runtime' });
-  }
-
-  get daemon(): IpamdDaemon {
-    return this.d.daemon;
   }
 
   async start(): Promise<void> {
