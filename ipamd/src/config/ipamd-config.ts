@@ -40,6 +40,11 @@ export interface TimingConfig {
   readonly capacityBackoffMs: number;
   /** IPAMD_RELEASE_GRACE_MS: stale IMDS ignored this long after a release (reconcile cooldown), default 60000. */
   readonly releaseGraceMs: number;
+  /**
+   * IPAMD_RELEASE_QUIET_MS (ours), default 0 (off, as upstream): surplus addresses are released only after the node
+   * has been quiet this long (no growth, no pod waiting for an address). The scale simulation used 120000.
+   */
+  readonly releaseQuietMs: number;
   /** IPAMD_IMDS_WAIT_MS: longest wait for a new ENI to show in IMDS, default 60000. */
   readonly imdsWaitMs: number;
 }

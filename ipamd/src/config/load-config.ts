@@ -39,6 +39,7 @@ export const ENV_HELP: readonly (readonly [name: string, dflt: string, what: str
   ['IPAMD_ENI_MIN_AGE_MS', '60000', 'ENIs younger than this are kept'],
   ['IPAMD_CAPACITY_BACKOFF_MS', '120000', 'pause after subnet full / no contiguous /28'],
   ['IPAMD_RELEASE_GRACE_MS', '60000', 'ignore stale IMDS this long after a release'],
+  ['IPAMD_RELEASE_QUIET_MS', '0', 'release surplus only after this long without growth or waiting pods'],
   ['IPAMD_IMDS_WAIT_MS', '60000', 'wait for a new ENI to appear in IMDS'],
   ['IPAMD_EC2_MAX_ATTEMPTS', '10', 'EC2 attempts per call'],
   ['DISABLE_METRICS', 'false', 'do not serve Prometheus /metrics'],
@@ -177,6 +178,7 @@ export function loadConfig(env: Env): IpamdConfig {
       eniMinAgeMs: r.int('IPAMD_ENI_MIN_AGE_MS', 60_000, 0, 86_400_000),
       capacityBackoffMs: r.int('IPAMD_CAPACITY_BACKOFF_MS', 120_000, 0, 86_400_000),
       releaseGraceMs: r.int('IPAMD_RELEASE_GRACE_MS', 60_000, 0, 86_400_000),
+      releaseQuietMs: r.int('IPAMD_RELEASE_QUIET_MS', 0, 0, 86_400_000),
       imdsWaitMs: r.int('IPAMD_IMDS_WAIT_MS', 60_000, 0, 3_600_000),
     },
     aws: {

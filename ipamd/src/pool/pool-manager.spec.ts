@@ -258,6 +258,24 @@ describe('PoolManager against the stateful FakeAws', () => {
   });
 });
 
+describe('PoolManager release after a quiet period (IPAMD_RELEASE_QUIET_MS)', () => {
+  it.each([
+    ['0', true],
+    ['120000', false],
+  ])('IPAMD_RELEASE_QUIET_MS=%s: released within a minute of the last growth: %s', async (quiet, early) => {
+    const r = await rig({ WARM_IP_TARGET: '1', IP_COOLDOWN_PERIOD: '0', IPAMD_RELEASE_QUIET_MS: quiet });
+    await r.ticks(1);
+    for (let i = 0; i < 6; i++) await r.addPod();
+    await r.ticks(1);
+    for (let i = 0; i < 6; i++) await r.delPod();
+    await r.ticks(12, 5000); // one minute
+    expect(r.aws.count('UnassignPrivateIpAddresses') > 0).toBe(early);
+    await r.ticks(24, 5000); // two more minutes: quiet long enough either way
+    expect(r.aws.count('UnassignPrivateIpAddresses')).toBeGreaterThan(0);
+    r.checkInvariants();
+  });
+});
+
 describe('PoolManager subnets for new ENIs', () => {
   it('asks for the subnets at each ENI creation and moves past a full one', async () => {
     let asked = 0;

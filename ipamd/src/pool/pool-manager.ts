@@ -78,6 +78,8 @@ export class PoolManager {
   /** CIDRs and ENIs handed back to EC2, with the time: stale IMDS is ignored for `releaseGraceMs`. */
   private readonly released = new Map<string, number>();
   private lastDecrease = -Infinity;
+  /** Last growth or pod waiting for an address (IPAMD_RELEASE_QUIET_MS counts from here). */
+  private lastBusy = -Infinity;
   private lastAction = 0;
   private lastReconcile = 0;
   private prefixFallbackUntil = 0;
@@ -293,11 +295,11 @@ export class PoolManager {
     const cordoned = !pool.manageEnisNonSchedulable && this.d.nodeStatus?.isSchedulable() === false;
     if (cordoned) report = { ...report, skipped: 'node is unschedulable and AWS_MANAGE_ENIS_NON_SCHEDULABLE=false' };
     if (!pool.disableNetworkResourceProvisioning && !cordoned) {
-      const allowRelease = now - this.lastDecrease >= timing.decreaseIntervalMs;
-      const plan = planPool(this.targets, this.d.datastore.snapshot(now), {
-        allowRelease,
-        waiting: this.d.waitingPods?.() ?? 0,
-      });
+      const waiting = this.d.waitingPods?.() ?? 0;
+      if (waiting > 0) this.lastBusy = now;
+      const allowRelease =
+        now - this.lastDecrease >= timing.decreaseIntervalMs && now - this.lastBusy >= timing.releaseQuietMs;
+      const plan = planPool(this.targets, this.d.datastore.snapshot(now), { allowRelease, waiting });
       this.gauges(plan.stats);
       this.blocked = plan.increase.kind === 'blocked' ? plan.increase.reason : undefined;
       if (plan.increase.kind === 'assign' || plan.increase.kind === 'create-eni') {
@@ -308,6 +310,7 @@ export class PoolManager {
       if (plan.release.releases.length) report = { ...report, released: await this.release(plan.release.releases) };
       if (plan.freeEni && (await this.freeEni(plan.freeEni))) report = { ...report, freedEni: plan.freeEni };
       if (report.increased || report.released || report.freedEni) this.lastAction = this.d.clock.now();
+      if (report.increased) this.lastBusy = this.d.clock.now();
     }
     const since = this.d.clock.now() - Math.max(this.lastAction, this.lastReconcile);
     if (since >= timing.reconcileIntervalMs) {
