@@ -93,14 +93,15 @@ export class IpamdDaemon {
     });
     const writer = new CheckpointWriter(this.d.checkpoint, () => datastore.allocations());
     const commit = () => writer.commit();
-    let service: IpamService | undefined;
+    // The service exists only after the pool; the pool asks it for waiting pods later, through this holder.
+    const late: { service?: IpamService } = {};
     const pool = new PoolManager({
       ...this.d,
       node,
       datastore,
       commit,
       eniSubnets: this.d.eniSubnetsFor?.(node),
-      waitingPods: () => service?.waitingPods() ?? 0,
+      waitingPods: () => late.service?.waitingPods() ?? 0,
     });
     await pool.discover();
     await this.d.cleanUpLeakedEnis?.(node);
@@ -120,7 +121,7 @@ export class IpamdDaemon {
       .tick()
       .catch((e) => this.log.warn({ err: (e as Error).message }, 'pre-scaling failed; the pool loop retries'));
 
-    service = new IpamService(
+    const service = new IpamService(
       datastore,
       commit,
       pool,
@@ -130,6 +131,7 @@ export class IpamdDaemon {
       config.pool.ipCooldownSeconds,
       this.d.podHooks,
     );
+    late.service = service;
     const server = new IpamdGrpcServer(service, config.server.socketPath, this.d.logger, {
       vpcV4Cidrs: [...node.vpcCidrs, ...(config.hostNetwork.externalSnat ? [] : config.hostNetwork.excludeSnatCidrs)],
       useExternalSnat: config.hostNetwork.externalSnat,

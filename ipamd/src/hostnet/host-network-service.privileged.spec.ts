@@ -15,7 +15,8 @@ const isRoot = process.getuid?.() === 0;
 const d = isRoot ? describe : describe.skip;
 if (!isRoot) console.warn('host network service privileged tests skipped: need root');
 
-const inNs = (ns: string, args: string[]): string => execFileSync('ip', ['netns', 'exec', ns, ...args], { encoding: 'utf8' });
+const inNs = (ns: string, args: string[]): string =>
+  execFileSync('ip', ['netns', 'exec', ns, ...args], { encoding: 'utf8' });
 
 const config: HostNetworkConfig = {
   externalSnat: false,
@@ -53,8 +54,38 @@ d('HostNetworkService on a namespace playing the node', () => {
 
   beforeAll(async () => {
     for (const ns of [node, vpc]) execFileSync('ip', ['netns', 'add', ns]);
-    execFileSync('ip', ['-n', node, 'link', 'add', 'ens5', 'address', primaryMac, 'type', 'veth', 'peer', 'name', 'p0', 'netns', vpc]);
-    execFileSync('ip', ['-n', node, 'link', 'add', 'ens6', 'address', eniMac, 'type', 'veth', 'peer', 'name', 'p1', 'netns', vpc]);
+    execFileSync('ip', [
+      '-n',
+      node,
+      'link',
+      'add',
+      'ens5',
+      'address',
+      primaryMac,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'p0',
+      'netns',
+      vpc,
+    ]);
+    execFileSync('ip', [
+      '-n',
+      node,
+      'link',
+      'add',
+      'ens6',
+      'address',
+      eniMac,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'p1',
+      'netns',
+      vpc,
+    ]);
     inNs(node, ['ip', 'addr', 'add', '10.99.0.10/24', 'dev', 'ens5']);
     inNs(node, ['ip', 'link', 'set', 'ens5', 'up']);
     svc = new HostNetworkService({
@@ -86,7 +117,13 @@ d('HostNetworkService on a namespace playing the node', () => {
   });
 
   it('sets up a secondary ENI through the pool manager port', async () => {
-    await svc.setupEni({ eniId: 'eni-1', mac: eniMac, deviceNumber: 1, primaryIp: '10.99.1.20', subnetCidr: '10.99.1.0/24' });
+    await svc.setupEni({
+      eniId: 'eni-1',
+      mac: eniMac,
+      deviceNumber: 1,
+      primaryIp: '10.99.1.20',
+      subnetCidr: '10.99.1.0/24',
+    });
     expect(inNs(node, ['ip', 'route', 'show', 'table', '2'])).toContain('default via 10.99.1.1 dev ens6');
   });
 
@@ -95,12 +132,26 @@ d('HostNetworkService on a namespace playing the node', () => {
   });
 
   it('puts back what something else removed: the SNAT jump, the fwmark rule, the ENI rule and default route', async () => {
-    inNs(node, ['iptables', '-t', 'nat', '-D', 'POSTROUTING', '-m', 'comment', '--comment', 'AWS SNAT CHAIN', '-j', 'AWS-SNAT-CHAIN-0']);
+    inNs(node, [
+      'iptables',
+      '-t',
+      'nat',
+      '-D',
+      'POSTROUTING',
+      '-m',
+      'comment',
+      '--comment',
+      'AWS SNAT CHAIN',
+      '-j',
+      'AWS-SNAT-CHAIN-0',
+    ]);
     inNs(node, ['ip', 'rule', 'del', 'priority', '1024']);
     inNs(node, ['ip', 'rule', 'del', 'priority', '32765']);
     inNs(node, ['ip', 'route', 'del', 'default', 'table', '2']);
     expect(await svc.repairOnce()).toBeGreaterThanOrEqual(3);
-    expect(inNs(node, ['iptables-save', '-t', 'nat'])).toContain('-A POSTROUTING -m comment --comment "AWS SNAT CHAIN" -j AWS-SNAT-CHAIN-0');
+    expect(inNs(node, ['iptables-save', '-t', 'nat'])).toContain(
+      '-A POSTROUTING -m comment --comment "AWS SNAT CHAIN" -j AWS-SNAT-CHAIN-0',
+    );
     expect(inNs(node, ['ip', 'rule'])).toMatch(/32765:\s+from 10\.99\.1\.20 lookup 2/);
     expect(inNs(node, ['ip', 'route', 'show', 'table', '2'])).toContain('default via 10.99.1.1');
     expect(await svc.repairOnce()).toBe(0);
@@ -117,7 +168,13 @@ d('HostNetworkService on a namespace playing the node', () => {
   });
 
   it('tears down the ENI: no rule, no routes in its table', async () => {
-    await svc.teardownEni({ eniId: 'eni-1', mac: eniMac, deviceNumber: 1, primaryIp: '10.99.1.20', subnetCidr: '10.99.1.0/24' });
+    await svc.teardownEni({
+      eniId: 'eni-1',
+      mac: eniMac,
+      deviceNumber: 1,
+      primaryIp: '10.99.1.20',
+      subnetCidr: '10.99.1.0/24',
+    });
     expect(inNs(node, ['ip', 'rule'])).not.toContain('10.99.1.20');
     expect(inNs(node, ['ip', 'route', 'show', 'table', '2']).trim()).toBe('');
   });
