@@ -2,7 +2,6 @@ import { desiredHostNetwork, SNAT_CHAIN, CONNMARK_CHAIN } from './desired-rules'
 import { baseSettings } from './fixtures';
 import { type HostNetSettings } from './settings';
 
-
 const withS = (o: Partial<HostNetSettings>): HostNetSettings => ({ ...baseSettings, ...o });
 
 describe('desiredHostNetwork', () => {
@@ -21,7 +20,9 @@ describe('desiredHostNetwork', () => {
   });
 
   it('orders exemptions as upstream leaves them (each inserted at position 1): excluded first, reversed', () => {
-    const d = desiredHostNetwork(withS({ vpcCidrs: ['10.99.0.0/16', '10.98.0.0/16'], excludeSnatCidrs: ['10.97.0.0/16', '0.0.0.0/0'] }));
+    const d = desiredHostNetwork(
+      withS({ vpcCidrs: ['10.99.0.0/16', '10.98.0.0/16'], excludeSnatCidrs: ['10.97.0.0/16', '0.0.0.0/0'] }),
+    );
     expect(d.v4.nat[SNAT_CHAIN].slice(0, 4)).toEqual([
       '-m comment --comment "AWS SNAT CHAIN EXCLUSION" -j RETURN',
       '-d 10.97.0.0/16 -m comment --comment "AWS SNAT CHAIN EXCLUSION" -j RETURN',
@@ -54,12 +55,16 @@ describe('desiredHostNetwork', () => {
 
   it('node-port support off keeps only the veth restore-mark in mangle', () => {
     const d = desiredHostNetwork(withS({ nodePortSupport: false }));
-    expect(d.v4.mangle.PREROUTING).toEqual(['-i eni+ -m comment --comment "AWS, primary ENI" -j CONNMARK --restore-mark --nfmask 0x80 --ctmask 0x80']);
+    expect(d.v4.mangle.PREROUTING).toEqual([
+      '-i eni+ -m comment --comment "AWS, primary ENI" -j CONNMARK --restore-mark --nfmask 0x80 --ctmask 0x80',
+    ]);
   });
 
   it('uses the configured connmark and veth prefix', () => {
     const d = desiredHostNetwork(withS({ connmark: 0x4000, vethPrefix: 'abc' }));
-    expect(d.v4.nat.PREROUTING[0]).toBe('-i abc+ -m comment --comment "AWS, outbound connections" -j AWS-CONNMARK-CHAIN-0');
+    expect(d.v4.nat.PREROUTING[0]).toBe(
+      '-i abc+ -m comment --comment "AWS, outbound connections" -j AWS-CONNMARK-CHAIN-0',
+    );
     expect(d.v4.nat[CONNMARK_CHAIN].at(-1)).toContain('--set-xmark 0x4000/0x4000');
     expect(d.ipRules[0].fwmark).toBe('0x4000/0x4000');
   });

@@ -65,17 +65,32 @@ export function desiredHostNetwork(s: HostNetSettings): DesiredHostNetwork {
 
   if (s.ipv6Mode) {
     // Pods sit on the primary ENI's /80: no SNAT, no connmark. Pods must not reach each other's egress addresses.
-    add(v4, 'filter', 'FORWARD', `-d ${EGRESS_V4_RANGE} -m conntrack --ctstate NEW ${comment('Block Node Local Pod access via IPv4')} -j REJECT --reject-with icmp-port-unreachable`);
+    add(
+      v4,
+      'filter',
+      'FORWARD',
+      `-d ${EGRESS_V4_RANGE} -m conntrack --ctstate NEW ${comment('Block Node Local Pod access via IPv4')} -j REJECT --reject-with icmp-port-unreachable`,
+    );
     if (s.nodePortSupport) ipRules.push({ family: 6, priority: 1024, table: 'main', fwmark: `${mark}/${mark}` });
   } else {
     if (!s.externalSnat) {
       add(v4, 'nat', 'POSTROUTING', `${comment('AWS SNAT CHAIN')} -j ${SNAT_CHAIN}`);
       for (const r of exemptions(s, 'AWS SNAT CHAIN', 'AWS SNAT CHAIN EXCLUSION')) add(v4, 'nat', SNAT_CHAIN, r);
-      add(v4, 'nat', SNAT_CHAIN, `! -o vlan+ ${comment('AWS, SNAT')} -m addrtype ! --dst-type LOCAL -j SNAT --to-source ${s.primaryIPv4}${snatRandom(s.randomizeSnat)}`);
+      add(
+        v4,
+        'nat',
+        SNAT_CHAIN,
+        `! -o vlan+ ${comment('AWS, SNAT')} -m addrtype ! --dst-type LOCAL -j SNAT --to-source ${s.primaryIPv4}${snatRandom(s.randomizeSnat)}`,
+      );
 
       const exempt = [...s.vpcCidrs, ...s.excludeSnatCidrs];
       if (s.connmarkBackend === 'iptables') {
-        add(v4, 'nat', 'PREROUTING', `-i ${s.vethPrefix}+ ${comment('AWS, outbound connections')} -j ${CONNMARK_CHAIN}`);
+        add(
+          v4,
+          'nat',
+          'PREROUTING',
+          `-i ${s.vethPrefix}+ ${comment('AWS, outbound connections')} -j ${CONNMARK_CHAIN}`,
+        );
         add(v4, 'nat', 'PREROUTING', `${comment('AWS, CONNMARK')} ${restore}`);
         for (const c of exempt) add(v4, 'nat', CONNMARK_CHAIN, `${dst(c)}${comment('AWS CONNMARK CHAIN')} -j RETURN`);
         add(v4, 'nat', CONNMARK_CHAIN, `${comment('AWS, CONNMARK')} -j CONNMARK --set-xmark ${mark}/${mark}`);
@@ -97,7 +112,12 @@ export function desiredHostNetwork(s: HostNetSettings): DesiredHostNetwork {
       }
     }
     if (s.nodePortSupport) {
-      add(v4, 'mangle', 'PREROUTING', `-i ${s.primaryInterface} ${comment('AWS, primary ENI')} -m addrtype --dst-type LOCAL --limit-iface-in -j CONNMARK --set-xmark ${mark}/${mark}`);
+      add(
+        v4,
+        'mangle',
+        'PREROUTING',
+        `-i ${s.primaryInterface} ${comment('AWS, primary ENI')} -m addrtype --dst-type LOCAL --limit-iface-in -j CONNMARK --set-xmark ${mark}/${mark}`,
+      );
     }
     if (s.nodePortSupport || !s.externalSnat) {
       add(v4, 'mangle', 'PREROUTING', `-i ${s.vethPrefix}+ ${comment('AWS, primary ENI')} ${restore}`);
@@ -107,7 +127,12 @@ export function desiredHostNetwork(s: HostNetSettings): DesiredHostNetwork {
       ipRules.push({ family: 4, priority: 1024, table: 'main', fwmark: `${mark}/${mark}` });
     }
     if (s.v6Egress) {
-      add(v6, 'filter', 'FORWARD', `-d ${EGRESS_V6_RANGE} -m conntrack --ctstate NEW ${comment('Block Node Local Pod access via IPv6')} -j REJECT --reject-with icmp6-port-unreachable`);
+      add(
+        v6,
+        'filter',
+        'FORWARD',
+        `-d ${EGRESS_V6_RANGE} -m conntrack --ctstate NEW ${comment('Block Node Local Pod access via IPv6')} -j REJECT --reject-with icmp6-port-unreachable`,
+      );
     }
   }
   for (const cidr of s.externalServiceCidrs) {

@@ -10,7 +10,8 @@ const isRoot = process.getuid?.() === 0;
 const d = isRoot ? describe : describe.skip;
 if (!isRoot) console.warn('ENI link privileged tests skipped: need root');
 
-const inNs = (ns: string, args: string[]): string => execFileSync('ip', ['netns', 'exec', ns, ...args], { encoding: 'utf8' });
+const inNs = (ns: string, args: string[]): string =>
+  execFileSync('ip', ['netns', 'exec', ns, ...args], { encoding: 'utf8' });
 
 d('secondary ENI links on a namespace playing the node', () => {
   const tag = randomBytes(3).toString('hex');
@@ -23,7 +24,22 @@ d('secondary ENI links on a namespace playing the node', () => {
 
   beforeAll(() => {
     for (const ns of [node, vpc]) execFileSync('ip', ['netns', 'add', ns]);
-    execFileSync('ip', ['-n', node, 'link', 'add', 'ens6', 'address', mac, 'type', 'veth', 'peer', 'name', 'vpc0', 'netns', vpc]);
+    execFileSync('ip', [
+      '-n',
+      node,
+      'link',
+      'add',
+      'ens6',
+      'address',
+      mac,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'vpc0',
+      'netns',
+      vpc,
+    ]);
     // a stale address from an earlier life of the link
     inNs(node, ['ip', 'addr', 'add', '10.99.200.9/24', 'dev', 'ens6']);
   });
@@ -57,6 +73,8 @@ d('secondary ENI links on a namespace playing the node', () => {
   });
 
   it('says clearly when no link carries the MAC', async () => {
-    await expect(eni.setupEni({ ...spec, mac: '02:99:00:00:00:ff' })).rejects.toThrow(/no link with MAC 02:99:00:00:00:ff/);
+    await expect(eni.setupEni({ ...spec, mac: '02:99:00:00:00:ff' })).rejects.toThrow(
+      /no link with MAC 02:99:00:00:00:ff/,
+    );
   });
 });

@@ -4,7 +4,12 @@ import { eniGateway, eniRouteTable, planEniSetup } from './eni-network';
 
 const link: Link = { index: 7, name: 'eth1', mac: '02:00:00:00:00:01', mtu: 1500, up: false, operState: 'DOWN' };
 const addr = (cidr: string, scope: Address['scope'] = 'global'): Address => ({
-  dev: 'eth1', cidr, family: cidr.includes(':') ? 6 : 4, scope, tentative: false, dadFailed: false,
+  dev: 'eth1',
+  cidr,
+  family: cidr.includes(':') ? 6 : 4,
+  scope,
+  tentative: false,
+  dadFailed: false,
 });
 
 describe('ENI link set-up plan', () => {

@@ -103,7 +103,8 @@ export class KernelEniNetwork {
     for (let i = 0; ; i++) {
       const link = await this.kernel.findLinkByMac(this.netns, mac);
       if (link) return link;
-      if (i + 1 >= attempts) throw new Error(`no link with MAC ${mac} after ${attempts} attempts: is the ENI attached?`);
+      if (i + 1 >= attempts)
+        throw new Error(`no link with MAC ${mac} after ${attempts} attempts: is the ENI attached?`);
       await new Promise((r) => setTimeout(r, this.opts.findIntervalMs ?? 3_000));
     }
   }

@@ -10,7 +10,11 @@ function saveText(tables: Record<string, Record<string, readonly string[]>>, for
     lines.push(`*${t}`);
     for (const c of ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING']) lines.push(`:${c} ACCEPT [0:0]`);
     for (const c of Object.keys(chains)) if (!/^[A-Z]+$/.test(c)) lines.push(`:${c} - [0:0]`);
-    if (foreign) lines.push(':KUBE-SERVICES - [0:0]', '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES');
+    if (foreign)
+      lines.push(
+        ':KUBE-SERVICES - [0:0]',
+        '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+      );
     for (const [c, rules] of Object.entries(chains)) for (const r of rules) lines.push(`-A ${c} ${r}`);
     lines.push('COMMIT');
   }

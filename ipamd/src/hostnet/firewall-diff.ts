@@ -7,7 +7,9 @@ const BUILTIN = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTIN
 
 /** A rule in a built-in chain is ours when its comment is one of the comments ipamd writes. */
 export function isOurRule(spec: string): boolean {
-  return /--comment "?(AWS[ ,]|Block Node Local Pod access)/.test(spec) || /-j AWS-(SNAT|CONNMARK)-CHAIN-\d+/.test(spec);
+  return (
+    /--comment "?(AWS[ ,]|Block Node Local Pod access)/.test(spec) || /-j AWS-(SNAT|CONNMARK)-CHAIN-\d+/.test(spec)
+  );
 }
 
 /** Built-in chains where upstream inserts at the top rather than appending. */
@@ -20,7 +22,8 @@ export interface FirewallDiff {
   readonly changes: number;
 }
 
-const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const same = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * The smallest restore script that turns `current` into `desired` for the rules ipamd owns, leaving every other rule

@@ -47,8 +47,11 @@ export class ExecHostFirewall implements HostFirewall {
   private run(argv: readonly string[], input?: string): Promise<string> {
     const full = this.netnsPath ? ['nsenter', `--net=${this.netnsPath}`, ...argv] : [...argv];
     return new Promise((resolve, reject) => {
-      const child = execFile(full[0], full.slice(1), { encoding: 'utf8', maxBuffer: 32 << 20 }, (err, stdout, stderr) =>
-        err ? reject(new HostCommandError(argv, stderr || err.message)) : resolve(stdout),
+      const child = execFile(
+        full[0],
+        full.slice(1),
+        { encoding: 'utf8', maxBuffer: 32 << 20 },
+        (err, stdout, stderr) => (err ? reject(new HostCommandError(argv, stderr || err.message)) : resolve(stdout)),
       );
       if (input !== undefined) child.stdin?.end(input);
     });

@@ -99,7 +99,8 @@ export class HostNetworkService implements HostNetwork {
   }
 
   async setupEni(eni: EniLink): Promise<void> {
-    if (!eni.subnetCidr) throw new Error(`host networking: ENI ${eni.eniId} has no subnet CIDR; cannot set up its route table`);
+    if (!eni.subnetCidr)
+      throw new Error(`host networking: ENI ${eni.eniId} has no subnet CIDR; cannot set up its route table`);
     const spec = { ...eni, subnetCidr: eni.subnetCidr };
     await this.enis.setupEni(spec);
     this.known.set(eni.eniId, spec);
@@ -118,7 +119,9 @@ export class HostNetworkService implements HostNetwork {
     const rules = await this.d.kernel.listRules(this.d.netns, 4);
     for (const eni of this.known.values()) {
       const table = eniRouteTable(eni.deviceNumber);
-      const hasRule = rules.some((r) => r.priority === ENI_RULE_PRIORITY && r.table === table && r.from?.startsWith(`${eni.primaryIp}/`));
+      const hasRule = rules.some(
+        (r) => r.priority === ENI_RULE_PRIORITY && r.table === table && r.from?.startsWith(`${eni.primaryIp}/`),
+      );
       const routes = await this.d.kernel.listRoutes(this.d.netns, { table, family: 4 });
       if (hasRule && routes.some((r) => r.dst === 'default')) continue;
       await this.enis.setupEni(eni);

@@ -39,7 +39,15 @@ d('host network reconciler on a namespace playing the node', () => {
     // node eni veth <-> pod eth0
     sh(['ip', '-n', node, 'link', 'add', `eni${tag}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', pod]);
     inNs(pod, ['ip', 'addr', 'add', '10.99.60.2/32', 'dev', 'eth0']);
-    for (const [ns, dev] of [[node, 'eth0'], [inet, 'eth0'], [node, `eni${tag}`], [pod, 'eth0'], [pod, 'lo'], [node, 'lo'], [inet, 'lo']]) {
+    for (const [ns, dev] of [
+      [node, 'eth0'],
+      [inet, 'eth0'],
+      [node, `eni${tag}`],
+      [pod, 'eth0'],
+      [pod, 'lo'],
+      [node, 'lo'],
+      [inet, 'lo'],
+    ]) {
       inNs(ns, ['ip', 'link', 'set', dev, 'up']);
     }
     inNs(node, ['ip', 'route', 'add', '10.99.60.2/32', 'dev', `eni${tag}`, 'scope', 'link']);
@@ -57,7 +65,10 @@ d('host network reconciler on a namespace playing the node', () => {
     for (const ns of [node, pod, inet]) spawnSync('ip', ['netns', 'del', ns]);
   });
 
-  const natDump = (): string[] => inNs(node, ['iptables-save', '-t', 'nat']).split('\n').filter((l) => l.startsWith('-A') || l.startsWith(':AWS'));
+  const natDump = (): string[] =>
+    inNs(node, ['iptables-save', '-t', 'nat'])
+      .split('\n')
+      .filter((l) => l.startsWith('-A') || l.startsWith(':AWS'));
 
   it('installs the SNAT and connmark rule set, exactly as computed, and a second pass changes nothing', async () => {
     expect((await reconciler.reconcile(settings)).changes).toBeGreaterThan(0);
@@ -74,7 +85,9 @@ d('host network reconciler on a namespace playing the node', () => {
       '-A AWS-SNAT-CHAIN-0 -d 10.99.60.0/24 -m comment --comment "AWS SNAT CHAIN" -j RETURN',
       '-A AWS-SNAT-CHAIN-0 ! -o vlan+ -m comment --comment "AWS, SNAT" -m addrtype ! --dst-type LOCAL -j SNAT --to-source 10.99.70.10 --random-fully',
     ]);
-    expect(inNs(node, ['iptables-save', '-t', 'mangle'])).toContain('--limit-iface-in -j CONNMARK --set-xmark 0x80/0x80');
+    expect(inNs(node, ['iptables-save', '-t', 'mangle'])).toContain(
+      '--limit-iface-in -j CONNMARK --set-xmark 0x80/0x80',
+    );
     expect(inNs(node, ['ip', 'rule'])).toMatch(/1024:\s+from all fwmark 0x80\/0x80 lookup main/);
     expect((await reconciler.reconcile(settings)).changes).toBe(0);
   });
@@ -88,7 +101,19 @@ d('host network reconciler on a namespace playing the node', () => {
 
   it('puts back rules something else deleted, and counts them', async () => {
     await reconciler.reconcile(settings);
-    inNs(node, ['iptables', '-t', 'nat', '-D', 'POSTROUTING', '-m', 'comment', '--comment', 'AWS SNAT CHAIN', '-j', 'AWS-SNAT-CHAIN-0']);
+    inNs(node, [
+      'iptables',
+      '-t',
+      'nat',
+      '-D',
+      'POSTROUTING',
+      '-m',
+      'comment',
+      '--comment',
+      'AWS SNAT CHAIN',
+      '-j',
+      'AWS-SNAT-CHAIN-0',
+    ]);
     inNs(node, ['ip', 'rule', 'del', 'priority', '1024']);
     expect((await reconciler.reconcile(settings)).changes).toBe(2);
     expect(natDump()).toContain('-A POSTROUTING -m comment --comment "AWS SNAT CHAIN" -j AWS-SNAT-CHAIN-0');

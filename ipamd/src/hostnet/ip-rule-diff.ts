@@ -27,7 +27,13 @@ function key(r: IpRuleSpec): string {
 export function ruleFromState(family: 4 | 6, s: IpRuleState): IpRuleSpec {
   const fwmark = s.fwmark ? (s.fwmask ? `${s.fwmark}/${s.fwmask}` : s.fwmark) : undefined;
   const to = s.dst && s.dst !== 'all' ? (s.dstlen !== undefined ? `${s.dst}/${s.dstlen}` : s.dst) : undefined;
-  return { family, priority: s.priority, table: s.table as 'main', ...(fwmark ? { fwmark } : {}), ...(to ? { to } : {}) };
+  return {
+    family,
+    priority: s.priority,
+    table: s.table as 'main',
+    ...(fwmark ? { fwmark } : {}),
+    ...(to ? { to } : {}),
+  };
 }
 
 /**

@@ -142,7 +142,12 @@ export const suite: BenchSuite = {
         note: `group commit: one fsync covers concurrent changes; EC2 calls during the whole run: ${ec2Calls}; load average ${loadavg()[0].toFixed(2)} on ${cpus().length} cores`,
       });
       rows.push({ name: 'DelNetwork, 100 concurrent callers', ours: stats(del100), unit: 'ms' });
-      rows.push({ name: 'ipamd CPU per ADD+DEL cycle, 1 caller', ours: stats([(cpu1 - cpu0) / 500]), unit: 'ms', note: 'user+system time of the ipamd process / cycles: independent of machine load' });
+      rows.push({
+        name: 'ipamd CPU per ADD+DEL cycle, 1 caller',
+        ours: stats([(cpu1 - cpu0) / 500]),
+        unit: 'ms',
+        note: 'user+system time of the ipamd process / cycles: independent of machine load',
+      });
       rows.push({ name: 'ipamd CPU per ADD+DEL cycle, 100 callers', ours: stats([(cpu2 - cpu1) / 500]), unit: 'ms' });
       rows.push({ name: 'ipamd RSS after start-up', ours: stats([rssStart]), unit: 'MiB' });
       rows.push({
