@@ -3,53 +3,19 @@ import {
   CreateTagsCommand,
   DeleteNetworkInterfaceCommand,
   DescribeNetworkInterfacesCommand,
-  EC2Client,
   type Filter,
 } from '@aws-sdk/client-ec2';
 
 import { Ec2Error, isEc2Error } from '../ports';
-import { ec2Call, toEc2Error, type LatencyMetrics } from '../subnets/sdk-subnet-directory';
+import { CountingEc2Adapter, type Ec2AdapterOptions, toEc2Error } from '../adapters/ec2';
 import { TAG_CLUSTER_NAME, TAG_INSTANCE_ID } from './eni-tags';
 import type { EniHygieneApi, LeakCandidate } from './hygiene-api';
 
-export interface SdkHygieneApiOptions {
-  readonly client?: EC2Client;
-  readonly region?: string;
-  readonly endpoint?: string;
-  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
-  readonly httpTimeoutMs?: number;
-  /** Call counts and errors; with `PromMetrics` also the latency summary. */
-  readonly metrics?: LatencyMetrics;
-}
+/** How to reach EC2 (see `Ec2AdapterOptions`). */
+export type SdkHygieneApiOptions = Ec2AdapterOptions;
 
 /** `EniHygieneApi` over @aws-sdk/client-ec2, counting calls per action. */
-export class SdkHygieneApi implements EniHygieneApi {
-  private readonly client: EC2Client;
-  private readonly owned: boolean;
-  private readonly counts = new Map<string, number>();
-
-  constructor(private readonly opts: SdkHygieneApiOptions) {
-    this.owned = !opts.client;
-    this.client =
-      opts.client ??
-      new EC2Client({
-        region: opts.region,
-        endpoint: opts.endpoint,
-        credentials: opts.credentials ? { ...opts.credentials } : undefined,
-        maxAttempts: 3,
-        requestHandler: { requestTimeout: opts.httpTimeoutMs ?? 10_000 },
-      });
-  }
-
-  /** Calls made per EC2 action. */
-  callCounts(): Record<string, number> {
-    return Object.fromEntries(this.counts);
-  }
-
-  private call<T>(action: string, fn: () => Promise<T>): Promise<T> {
-    return ec2Call(action, this.opts.metrics, this.counts, fn);
-  }
-
+export class SdkHygieneApi extends CountingEc2Adapter implements EniHygieneApi {
   async listLeakCandidates(filter: { vpcId: string; clusterName?: string }): Promise<LeakCandidate[]> {
     const filters: Filter[] = [
       { Name: 'tag-key', Values: [TAG_INSTANCE_ID] },
@@ -100,7 +66,4 @@ export class SdkHygieneApi implements EniHygieneApi {
   }
 
   /** Close the client if this object made it. */
-  destroy(): void {
-    if (this.owned) this.client.destroy();
-  }
 }

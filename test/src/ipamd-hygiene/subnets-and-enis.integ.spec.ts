@@ -25,7 +25,8 @@ import {
   TAG_NO_MANAGE,
 } from '@vpc-cni-ts/ipamd/eni-hygiene';
 import { PromMetrics } from '@vpc-cni-ts/ipamd/metrics';
-import { inFirstSubnetWithRoom, SdkSubnetDirectory, SubnetDiscovery, toEc2Error } from '@vpc-cni-ts/ipamd/subnets';
+import { toEc2Error } from '@vpc-cni-ts/ipamd/adapters';
+import { inFirstSubnetWithRoom, SdkSubnetDirectory, SubnetDiscovery } from '@vpc-cni-ts/ipamd/subnets';
 
 import { ec2ClientFor, SIM_CREDENTIALS, startSimulator, type Simulator } from '../simulator';
 

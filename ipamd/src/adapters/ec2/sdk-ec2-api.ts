@@ -20,7 +20,6 @@ import type { Eni, Subnet } from '../../domain/types';
 import type { InstanceLimits } from '../../limits';
 import {
   Ec2Error,
-  classifyEc2Code,
   type AssignedAddresses,
   type Clock,
   type CreateEniRequest,
@@ -28,6 +27,7 @@ import {
   type Logger,
   type Metrics,
 } from '../../ports';
+import { toEc2Error } from './ec2-errors';
 
 export interface SdkEc2Options {
   readonly region: string;
@@ -100,29 +100,6 @@ export class SdkEc2Api implements Ec2Api {
     return Object.fromEntries(this.counts);
   }
 
-  private toError(action: string, e: unknown): Ec2Error {
-    if (e instanceof Ec2Error) return e;
-    const err = e as {
-      name?: string;
-      Code?: string;
-      code?: string;
-      message?: string;
-      $metadata?: { httpStatusCode?: number };
-    };
-    const status = err.$metadata?.httpStatusCode;
-    let code = err.Code ?? err.name ?? 'UnknownError';
-    if (
-      ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(err.code ?? '') ||
-      code === 'TimeoutError' ||
-      code === 'RequestTimeout'
-    )
-      code = 'ServiceUnavailable';
-    let kind = classifyEc2Code(code);
-    if (kind === 'other' && status !== undefined && status >= 500) kind = 'transient';
-    if (kind === 'other' && status === 429) kind = 'throttled';
-    return new Ec2Error(action, code, err.message ?? String(e), kind, { cause: e });
-  }
-
   private async call<T>(action: string, fn: () => Promise<T>): Promise<T> {
     const throttleAttempts = this.opts.throttleAttempts ?? 3;
     for (let attempt = 0; ; attempt++) {
@@ -131,7 +108,7 @@ export class SdkEc2Api implements Ec2Api {
       try {
         return await fn();
       } catch (e) {
-        const err = this.toError(action, e);
+        const err = toEc2Error(action, e);
         this.metrics.inc('awscni_ec2api_error_count', { fn: action, error: err.code });
         const limit =
           err.kind === 'throttled' ? throttleAttempts : err.kind === 'transient' ? this.opts.maxAttempts : 1;
