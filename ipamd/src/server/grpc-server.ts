@@ -30,6 +30,7 @@ import {
   type DelNetworkRequest,
   type HealthCheckRequest,
   type HealthCheckResponse,
+  type IPAllocationMetadata,
 } from '../rpc/messages';
 import type { WireError } from '../rpc/wire';
 import { IpamError, type AddRequest } from '../service';
@@ -103,6 +104,17 @@ export const HealthService = {
   ),
 } satisfies grpc.ServiceDefinition;
 
+/** One address of a grant on the wire: IPv4Addr or IPv6Addr by family (IPv6 mode hands out /128s). */
+function allocationOf(g: AddressGrant): IPAllocationMetadata {
+  const v6 = g.address.includes(':');
+  return {
+    IPv4Addr: v6 ? '' : g.address,
+    IPv6Addr: v6 ? g.address : '',
+    DeviceNumber: g.deviceNumber,
+    RouteTableId: g.routeTableId,
+  };
+}
+
 function statusOf(e: unknown): { code: grpc.status; details: string } {
   if (e instanceof IpamError) {
     const code = {
@@ -163,7 +175,7 @@ export class IpamdGrpcServer {
             cb(null, {
               Success: true,
               IPAllocationMetadata: [
-                { IPv4Addr: g.address, IPv6Addr: '', DeviceNumber: g.deviceNumber, RouteTableId: g.routeTableId },
+                allocationOf(g),
               ],
               UseExternalSNAT: this.extras.useExternalSnat,
               VPCv4CIDRs: [...this.extras.vpcV4Cidrs],
@@ -187,7 +199,7 @@ export class IpamdGrpcServer {
             cb(null, {
               Success: true,
               IPAllocationMetadata: [
-                { IPv4Addr: g.address, IPv6Addr: '', DeviceNumber: g.deviceNumber, RouteTableId: g.routeTableId },
+                allocationOf(g),
               ],
               NetworkPolicyMode: this.extras.networkPolicyMode,
             }),
