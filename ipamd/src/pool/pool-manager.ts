@@ -84,6 +84,8 @@ export class PoolManager {
   private lastReconcile = 0;
   private prefixFallbackUntil = 0;
   private blocked: 'eni-limit' | 'max-pods' | undefined;
+  /** The trunk ENI (SGP), attached by the VPC resource controller; never in the datastore. */
+  private trunkEni: { readonly eniId: string; readonly mac: string } | undefined;
   private loop: Promise<void> | undefined;
   private readonly abort = new AbortController();
   private wake: AbortController = new AbortController();
@@ -101,6 +103,11 @@ export class PoolManager {
       eniMinAgeMs: this.d.config.timing.eniMinAgeMs,
       prefixDelegation: this.d.config.pool.prefixDelegation && this.d.node.limits.nitro,
     });
+  }
+
+  /** The trunk ENI (ENABLE_POD_ENI), once the VPC resource controller attached it and ipamd saw it. */
+  trunk(): { readonly eniId: string; readonly mac: string } | undefined {
+    return this.trunkEni;
   }
 
   /** Targets in force (after discovery of unmanaged ENIs). */
@@ -164,6 +171,7 @@ export class PoolManager {
       );
       if (!managed || eni?.isTrunk || eni?.isEfa) {
         this.unmanaged.add(i.eniId);
+        if (eni?.isTrunk) this.trunkEni = { eniId: i.eniId, mac: i.mac };
         this.log.info(
           { eni: i.eniId, reason: managed ? (eni?.isTrunk ? 'trunk' : 'efa') : reason },
           'ENI not managed by ipamd; skipped',
@@ -683,7 +691,13 @@ export class PoolManager {
         if (this.recentlyReleased(i.eniId, now)) continue;
         try {
           const [eni] = await this.d.ec2.describeNetworkInterfaces([i.eniId]);
-          if (eni && (eni.attachmentId || eni.status === 'in-use')) {
+          if (eni?.isTrunk || eni?.isEfa) {
+            // The VPC resource controller attached the trunk (SGP): branch ENIs hang off it, pods never use its IPs.
+            this.unmanaged.add(i.eniId);
+            if (eni.isTrunk) this.trunkEni = { eniId: i.eniId, mac: i.mac };
+            this.targets = this.makeTargets();
+            this.log.info({ eni: i.eniId, kind: eni.isTrunk ? 'trunk' : 'efa' }, 'reconcile: new ENI is not for pods');
+          } else if (eni && (eni.attachmentId || eni.status === 'in-use')) {
             this.addEniToDatastore(i, eni, now);
             this.d.metrics.inc('awscni_reconcile_count', { fn: 'eniReconcileAdd' });
             await this.d.hostNetwork.setupEni(this.link(i.eniId));
