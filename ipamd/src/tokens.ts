@@ -10,7 +10,7 @@ import type { IntrospectionServer } from './introspection';
 import type { KubeApi, KubeNodeStatus } from './kube';
 import type { DatastoreGaugeRefresher, MetricsServer, PromMetrics } from './metrics';
 import type { NodeInfo } from './pool';
-import type { Clock, Ec2Api, HostNetwork, Imds, Logger, Metrics, NodeStatus } from './ports';
+import type { Clock, Ec2Api, EniPlacement, HostNetwork, Imds, Logger, Metrics, NodeStatus } from './ports';
 
 /** A symbol carrying the type it resolves to. */
 export type Token<T> = symbol & { readonly __type?: T };
@@ -38,8 +38,8 @@ export const TOKENS = {
   Daemon: token<IpamdDaemon>('IpamdDaemon'),
   /** Upstream's leaked-ENI job (start-up pass, then hourly); built once the VPC is known. */
   LeakedEniJob: token<(vpcId: string) => LeakedEniCleanupJob>('LeakedEniJob'),
-  /** ENABLE_SUBNET_DISCOVERY: the subnets for new ENIs, once the node is known. */
-  EniSubnetsFor: token<(node: NodeInfo) => () => Promise<readonly string[]>>('EniSubnetsFor'),
+  /** Subnet/security groups of new ENIs and ENIs excluded for pods (discovery or custom networking), per node. */
+  EniPlacementFor: token<(node: NodeInfo) => EniPlacement>('EniPlacementFor'),
   MetricsServer: token<MetricsServer>('MetricsServer'),
   IntrospectionServer: token<IntrospectionServer>('IntrospectionServer'),
   GaugeRefresher: token<DatastoreGaugeRefresher>('DatastoreGaugeRefresher'),

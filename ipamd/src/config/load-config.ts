@@ -242,6 +242,10 @@ export function loadConfig(env: Env): IpamdConfig {
   };
   if (config.ipv6 && config.hostNetwork.customNetwork)
     r.problems.push('ENABLE_IPv6=true cannot be combined with AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true');
+  if (config.hostNetwork.customNetwork && !config.hostNetwork.nodeName)
+    r.problems.push(
+      'AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true needs MY_NODE_NAME (the node whose ENIConfig is read; the manifest sets it from spec.nodeName)',
+    );
   if (r.problems.length) throw new ConfigError(r.problems);
   return deepFreeze(config);
 }

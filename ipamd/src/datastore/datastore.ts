@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { type IpamKey, type IpamMetadata, keyString } from '../domain/types';
-import { cidrContains, cidrString, intToIp, ipToInt, parseCidr, type Ipv4Cidr } from '../util/ipv4';
+import { parseAddrCidr, type AddrCidr } from '../util/cidr';
 
 /** DEL of a key the datastore does not hold; the message contains upstream's `datastore: unknown pod` (the plugin matches it). */
 export class UnknownPodError extends Error {
@@ -34,7 +34,7 @@ interface AddrState {
 }
 
 interface CidrEntry {
-  readonly cidr: Ipv4Cidr;
+  readonly cidr: AddrCidr;
   readonly text: string;
   readonly isPrefix: boolean;
   readonly addrs: Map<number, AddrState>;
@@ -47,6 +47,8 @@ interface EniEntry {
   readonly subnetId: string;
   readonly primaryIp: string;
   readonly createdAt: number;
+  /** No new pod addresses from this ENI (custom networking's primary ENI, `kubernetes.io/role/cni=0` subnets). */
+  excludedForPods: boolean;
   readonly cidrs: Map<string, CidrEntry>;
 }
 
@@ -55,7 +57,13 @@ export interface EniView {
   readonly id: string;
   readonly deviceNumber: number;
   readonly isPrimary: boolean;
+  readonly subnetId: string;
   readonly createdAt: number;
+  /**
+   * No new pod addresses from this ENI: its free CIDRs are released, it is never topped up, and its addresses do
+   * not count in the pool's stats (upstream `IsExcludedForPodIPs`). Pods already on it keep their addresses.
+   */
+  readonly excluded: boolean;
   /** Secondary /32s and /28 prefixes currently attached (EC2 slots used). */
   readonly ipCount: number;
   readonly prefixCount: number;
@@ -89,6 +97,7 @@ export function statsOf(snap: PoolSnapshot): PoolStats {
     totalPrefixes = 0,
     freePrefixes = 0;
   for (const e of snap.enis) {
+    if (e.excluded) continue;
     total += e.total;
     assigned += e.assigned;
     cooling += e.cooling;
@@ -101,7 +110,10 @@ export function statsOf(snap: PoolSnapshot): PoolStats {
 /** One checkpointed allocation (notes 4.3), in memory. */
 export interface AllocationRecord {
   readonly key: IpamKey;
+  /** The IPv4 address, or '' for an IPv6 allocation. */
   readonly ipv4: string;
+  /** The IPv6 address (IPv6 mode). */
+  readonly ipv6?: string;
   readonly allocationTimestampNs: string;
   readonly metadata: IpamMetadata;
 }
@@ -119,10 +131,27 @@ export class Datastore {
   private readonly enis = new Map<string, EniEntry>();
   private readonly byKey = new Map<string, { eni: EniEntry; cidr: CidrEntry; offset: number }>();
 
-  constructor(private readonly opts: { readonly prefixMode: boolean; readonly cooldownMs: number }) {}
+  /** `family` 6: pods get /128s out of the ENIs' /80 prefixes (IPv6 mode); IPv4 CIDRs are then ignored. */
+  constructor(
+    private readonly opts: { readonly prefixMode: boolean; readonly cooldownMs: number; readonly family?: 4 | 6 },
+  ) {}
 
   get prefixMode(): boolean {
     return this.opts.prefixMode;
+  }
+
+  get family(): 4 | 6 {
+    return this.opts.family ?? 4;
+  }
+
+  /** Mark an ENI excluded for pod addresses (or not). Unknown ENIs are ignored. */
+  setEniExcluded(eniId: string, excluded: boolean): void {
+    const e = this.enis.get(eniId);
+    if (e) e.excludedForPods = excluded;
+  }
+
+  isEniExcluded(eniId: string): boolean {
+    return this.enis.get(eniId)?.excludedForPods ?? false;
   }
 
   hasEni(id: string): boolean {
@@ -140,18 +169,18 @@ export class Datastore {
     subnetId: string;
     primaryIp: string;
     createdAt: number;
+    excludedForPods?: boolean;
   }): void {
     if (this.enis.has(e.id)) return;
-    this.enis.set(e.id, { ...e, cidrs: new Map() });
+    this.enis.set(e.id, { ...e, excludedForPods: e.excludedForPods ?? false, cidrs: new Map() });
   }
 
-  /** Add a secondary IP (`isPrefix=false`, a /32) or a delegated prefix to an ENI. Idempotent. */
+  /** Add a secondary IP (`isPrefix=false`, a /32) or a delegated prefix (IPv4 /28, IPv6 /80) to an ENI. Idempotent. */
   addCidr(eniId: string, cidr: string, isPrefix: boolean): void {
     const eni = this.mustEni(eniId);
-    const c = parseCidr(cidr);
-    const text = cidrString(c);
-    if (eni.cidrs.has(text)) return;
-    eni.cidrs.set(text, { cidr: c, text, isPrefix, addrs: new Map() });
+    const c = parseAddrCidr(cidr);
+    if (eni.cidrs.has(c.text)) return;
+    eni.cidrs.set(c.text, { cidr: c, text: c.text, isPrefix, addrs: new Map() });
   }
 
   /** CIDRs of an ENI (text form). */
@@ -166,7 +195,7 @@ export class Datastore {
    */
   removeCidr(eniId: string, cidr: string, force = false): { removed: boolean; evicted: IpamKey[] } {
     const eni = this.enis.get(eniId);
-    const text = cidrString(parseCidr(cidr));
+    const text = parseAddrCidr(cidr).text;
     const entry = eni?.cidrs.get(text);
     if (!eni || !entry) return { removed: false, evicted: [] };
     const assigned = [...entry.addrs.values()].filter((a) => a.key);
@@ -190,7 +219,7 @@ export class Datastore {
 
   /** True when the CIDR exists and has neither assigned nor cooling addresses (safe to hand back to EC2). */
   isCidrIdle(eniId: string, cidr: string, now: number): boolean {
-    const entry = this.enis.get(eniId)?.cidrs.get(cidrString(parseCidr(cidr)));
+    const entry = this.enis.get(eniId)?.cidrs.get(parseAddrCidr(cidr).text);
     if (!entry) return false;
     for (const s of entry.addrs.values()) if (s.key || this.isCooling(s, now)) return false;
     return true;
@@ -216,14 +245,15 @@ export class Datastore {
     const existing = this.lookup(key);
     if (existing) return existing;
     const wantPrefix = this.opts.prefixMode;
-    const enis = [...this.enis.values()].sort(
-      (a, b) => Number(b.isPrimary) - Number(a.isPrimary) || a.deviceNumber - b.deviceNumber,
-    );
+    const family = this.family;
+    const enis = [...this.enis.values()]
+      .filter((e) => !e.excludedForPods)
+      .sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary) || a.deviceNumber - b.deviceNumber);
     for (const pass of [wantPrefix, !wantPrefix]) {
       for (const eni of enis) {
-        const cidrs = [...eni.cidrs.values()].filter((c) => c.isPrefix === pass);
+        const cidrs = [...eni.cidrs.values()].filter((c) => c.isPrefix === pass && c.cidr.family === family);
         // In-use CIDRs first so free prefixes stay whole.
-        cidrs.sort((a, b) => this.usedIn(b) - this.usedIn(a) || a.cidr.base - b.cidr.base);
+        cidrs.sort((a, b) => this.usedIn(b) - this.usedIn(a) || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
         for (const c of cidrs) {
           const offset = this.freeOffset(c, now);
           if (offset === undefined) continue;
@@ -267,11 +297,11 @@ export class Datastore {
   /** Undo an `unassign` whose checkpoint write failed: the grant is held again exactly as before. */
   undoUnassign(grant: AddressGrant): void {
     const eni = this.enis.get(grant.eniId);
-    const ip = ipToInt(grant.address);
-    const cidr = eni && [...eni.cidrs.values()].find((c) => cidrContains(c.cidr, ip));
+    const cidr = eni && [...eni.cidrs.values()].find((c) => c.cidr.offsetOf(grant.address) !== undefined);
     if (!eni || !cidr) return;
-    cidr.addrs.set(ip - cidr.cidr.base, { key: grant.key, metadata: grant.metadata, assignedAtNs: grant.assignedAtNs });
-    this.byKey.set(keyString(grant.key), { eni, cidr, offset: ip - cidr.cidr.base });
+    const offset = cidr.cidr.offsetOf(grant.address)!;
+    cidr.addrs.set(offset, { key: grant.key, metadata: grant.metadata, assignedAtNs: grant.assignedAtNs });
+    this.byKey.set(keyString(grant.key), { eni, cidr, offset });
   }
 
   /**
@@ -279,11 +309,11 @@ export class Datastore {
    * address or the address is already held by another key.
    */
   restore(rec: AllocationRecord): boolean {
-    const ip = ipToInt(rec.ipv4);
+    const address = rec.ipv4 || rec.ipv6 || '';
     for (const eni of this.enis.values()) {
       for (const c of eni.cidrs.values()) {
-        if (!cidrContains(c.cidr, ip)) continue;
-        const offset = ip - c.cidr.base;
+        const offset = c.cidr.offsetOf(address);
+        if (offset === undefined) continue;
         const cur = c.addrs.get(offset);
         if (cur?.key) return keyString(cur.key) === keyString(rec.key);
         if (this.byKey.has(keyString(rec.key))) return false;
@@ -299,9 +329,10 @@ export class Datastore {
   allocations(): AllocationRecord[] {
     return [...this.byKey.values()].map(({ cidr, offset }) => {
       const a = cidr.addrs.get(offset)!;
+      const address = cidr.cidr.addressAt(offset);
       return {
         key: a.key!,
-        ipv4: intToIp(cidr.cidr.base + offset),
+        ...(cidr.cidr.family === 6 ? { ipv4: '', ipv6: address } : { ipv4: address }),
         allocationTimestampNs: a.assignedAtNs!,
         metadata: a.metadata ?? {},
       };
@@ -312,7 +343,7 @@ export class Datastore {
   assignedAddresses(): Map<string, IpamKey> {
     const m = new Map<string, IpamKey>();
     for (const { cidr, offset } of this.byKey.values())
-      m.set(intToIp(cidr.cidr.base + offset), cidr.addrs.get(offset)!.key!);
+      m.set(cidr.cidr.addressAt(offset), cidr.addrs.get(offset)!.key!);
     return m;
   }
 
@@ -344,7 +375,9 @@ export class Datastore {
         id: e.id,
         deviceNumber: e.deviceNumber,
         isPrimary: e.isPrimary,
+        subnetId: e.subnetId,
         createdAt: e.createdAt,
+        excluded: e.excludedForPods,
         ipCount,
         prefixCount,
         total,
@@ -401,7 +434,7 @@ export class Datastore {
   private grant(eni: EniEntry, c: CidrEntry, offset: number): AddressGrant {
     const s = c.addrs.get(offset)!;
     return {
-      address: intToIp(c.cidr.base + offset),
+      address: c.cidr.addressAt(offset),
       eniId: eni.id,
       deviceNumber: eni.deviceNumber,
       routeTableId: eni.isPrimary ? 254 : eni.deviceNumber + 1,

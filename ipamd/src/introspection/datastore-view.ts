@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Datastore } from '../datastore';
 import type { IpamKey, IpamMetadata } from '../domain/types';
-import { cidrContains, ipToInt, parseCidr } from '../util/ipv4';
+import { parseAddrCidr, type AddrCidr } from '../util/cidr';
 
 /** One recorded address of a CIDR: assigned (has `key`) or released (has `unassignedAtMs`). */
 export interface AddressView {
@@ -65,38 +65,38 @@ export interface DatastoreViewExtras {
 export function viewOfDatastore(ds: Datastore, now: number, extras: DatastoreViewExtras = {}): DatastoreView {
   const snap = ds.snapshot(now);
   const allocs = ds.allocations();
-  const enis: EniDetail[] = snap.enis.map((e) => {
-    const cidrs = ds.cidrsOf(e.id).map((c) => ({ ...c, parsed: parseCidr(c.cidr), addresses: [] as AddressView[] }));
+  type Work = CidrView & { parsed: AddrCidr; addresses: AddressView[] };
+  const work = snap.enis.map((e) => ({
+    e,
+    cidrs: ds.cidrsOf(e.id).map((c): Work => ({ ...c, parsed: parseAddrCidr(c.cidr), addresses: [] })),
+  }));
+  for (const a of allocs) {
+    const address = a.ipv4 || a.ipv6 || '';
+    const c = work.flatMap((w) => w.cidrs).find((x) => x.parsed.offsetOf(address) !== undefined);
+    c?.addresses.push({ address, key: a.key, metadata: a.metadata, assignedAtNs: a.allocationTimestampNs });
+  }
+  const plain = (cs: Work[], family: 4 | 6): CidrView[] =>
+    cs
+      .filter((c) => c.parsed.family === family)
+      .map((c) => ({ cidr: c.cidr, isPrefix: c.isPrefix, addresses: c.addresses }));
+  const enis: EniDetail[] = work.map(({ e, cidrs }) => {
+    const v6 = plain(cidrs, 6);
     return {
       id: e.id,
       isPrimary: e.isPrimary,
       deviceNumber: e.deviceNumber,
-      subnetId: extras.subnetOf?.(e.id),
-      excludedForPodIps: extras.isExcluded?.(e.id) ?? false,
+      subnetId: extras.subnetOf?.(e.id) ?? e.subnetId,
+      excludedForPodIps: extras.isExcluded?.(e.id) ?? e.excluded,
       coolingCount: e.cooling,
-      ipv4Cidrs: cidrs,
+      ipv4Cidrs: plain(cidrs, 4),
+      ...(v6.length ? { ipv6Cidrs: v6 } : {}),
     };
   });
-  for (const a of allocs) {
-    const ip = ipToInt(a.ipv4);
-    for (const e of enis) {
-      const c = (e.ipv4Cidrs as (CidrView & { parsed: ReturnType<typeof parseCidr>; addresses: AddressView[] })[]).find(
-        (x) => cidrContains(x.parsed, ip),
-      );
-      if (c) {
-        c.addresses.push({ address: a.ipv4, key: a.key, metadata: a.metadata, assignedAtNs: a.allocationTimestampNs });
-        break;
-      }
-    }
-  }
   return {
     cards: [
       {
         networkCard: extras.networkCard ?? 0,
-        enis: enis.map((e) => ({
-          ...e,
-          ipv4Cidrs: e.ipv4Cidrs.map((c) => ({ cidr: c.cidr, isPrefix: c.isPrefix, addresses: c.addresses })),
-        })),
+        enis,
       },
     ],
   };

@@ -109,7 +109,7 @@ export function planIncrease(t: PoolTargets, snap: PoolSnapshot, demand: PoolDem
     Math.min(extra, roomForPods),
   );
   const candidates = [...snap.enis]
-    .filter((e) => slotsUsed(e) < t.slotsPerEni)
+    .filter((e) => !e.excluded && slotsUsed(e) < t.slotsPerEni)
     .sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary) || a.deviceNumber - b.deviceNumber);
   const first = candidates[0];
   if (first) {
@@ -144,7 +144,8 @@ export function planRelease(t: PoolTargets, snap: PoolSnapshot): ReleasePlan {
     const prefixes: string[] = [];
     for (const c of [...e.freeCidrs].sort((a, b) => otherModeFirst(a) - otherModeFirst(b))) {
       const size = c.isPrefix ? 16 : 1;
-      const mismatchedPrefix = c.isPrefix && !t.prefixDelegation;
+      // Other-mode prefixes and anything free on an excluded ENI go back regardless of the targets.
+      const mismatchedPrefix = (c.isPrefix && !t.prefixDelegation) || e.excluded;
       if (!mismatchedPrefix && size > budget) continue;
       if (!mismatchedPrefix) budget -= size;
       addresses += size;

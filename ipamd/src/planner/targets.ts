@@ -39,6 +39,8 @@ export function targetsFrom(
     readonly eniMinAgeMs: number;
     readonly maxPods?: number;
     readonly prefixDelegation?: boolean;
+    /** Custom networking: the primary ENI gives no pod addresses (one ENI fewer in max pods). */
+    readonly customNetworking?: boolean;
   },
 ): PoolTargets {
   const prefixDelegation = opts.prefixDelegation ?? pool.prefixDelegation;
@@ -51,7 +53,10 @@ export function targetsFrom(
     prefixDelegation,
     maxEnis: Math.max(1, eniCap - (opts.unmanagedEnis ?? 0)),
     slotsPerEni: limits.ipv4Limit - 1,
-    maxPods: opts.maxPods ?? pool.maxPods ?? maxPodsFor(limits, { prefixDelegation, maxEni: pool.maxEni }),
+    maxPods:
+      opts.maxPods ??
+      pool.maxPods ??
+      maxPodsFor(limits, { prefixDelegation, maxEni: pool.maxEni, customNetworking: opts.customNetworking }),
     eniMinAgeMs: opts.eniMinAgeMs,
   };
 }

@@ -49,7 +49,8 @@ export type PoolBlock =
   | { readonly reason: 'subnet-full'; readonly until: number; readonly detail: string }
   | { readonly reason: 'no-contiguous-cidr'; readonly until: number; readonly detail: string }
   | { readonly reason: 'throttled'; readonly until: number; readonly detail: string }
-  | { readonly reason: 'ec2-error'; readonly until: number; readonly detail: string };
+  | { readonly reason: 'ec2-error'; readonly until: number; readonly detail: string }
+  | { readonly reason: 'eni-placement'; readonly until: number; readonly detail: string };
 
 /**
  * Gate in front of pool growth: after a capacity error a fixed pause (plus jitter), after throttling or other EC2 errors an
@@ -88,7 +89,7 @@ export class GrowthGate {
     return b;
   }
 
-  failed(reason: 'throttled' | 'ec2-error', detail: string): PoolBlock {
+  failed(reason: 'throttled' | 'ec2-error' | 'eni-placement', detail: string): PoolBlock {
     const wait = backoffDelay(this.failures++, { baseMs: 1000, maxMs: this.maxMs, jitter: 0.5 }, () =>
       this.clock.random(),
     );

@@ -42,7 +42,10 @@ async function rig(
     metrics,
     hostNetwork: new NoopHostNetwork(),
     commit: async () => {},
-    eniSubnets,
+    placement: eniSubnets && {
+      forNewEni: async () => ({ subnetIds: await eniSubnets(), source: 'test' }),
+      excludedEnis: async () => [],
+    },
   });
   await pool.discover();
   const svc = new IpamService(ds, async () => {}, pool, clock, metrics, logger, config.pool.ipCooldownSeconds);

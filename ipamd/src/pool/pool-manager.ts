@@ -15,6 +15,9 @@ import {
   type Logger,
   type Metrics,
   type NodeStatus,
+  PlacementError,
+  PrimarySubnetPlacement,
+  type EniPlacement,
 } from '../ports';
 import { GrowthGate, backoffDelay, retry, type PoolBlock } from './backoff';
 import type { NodeInfo } from './node-info';
@@ -39,10 +42,10 @@ export interface PoolManagerDeps {
   /** Cordoned-node check (AWS_MANAGE_ENIS_NON_SCHEDULABLE); defaults to always schedulable. */
   readonly nodeStatus?: NodeStatus;
   /**
-   * Subnets a new ENI may go in, best first (ENABLE_SUBNET_DISCOVERY: `SubnetDiscovery.eniSubnets`); asked once
-   * per ENI creation. Default: the node's primary subnet only.
+   * Subnet and security groups of new ENIs and which ENIs give no pod addresses (subnet discovery, custom
+   * networking); asked once per ENI creation. Default: the node's primary subnet, nothing excluded.
    */
-  readonly eniSubnets?: () => Promise<readonly string[]>;
+  readonly placement?: EniPlacement;
   /** Pods kubelet is retrying for lack of an address (`IpamService.waitingPods`): the increase covers them. */
   readonly waitingPods?: () => number;
 }
@@ -91,8 +94,13 @@ export class PoolManager {
   private wake: AbortController = new AbortController();
   private busy: Promise<TickReport> | undefined;
 
+  private readonly placement: EniPlacement;
+  /** Subnets the last ENI creation tried (named in capacity errors). */
+  private createSubnets: readonly string[] = [];
+
   constructor(private readonly d: PoolManagerDeps) {
     this.log = d.logger.child({ component: 'pool' });
+    this.placement = d.placement ?? new PrimarySubnetPlacement(d.node.primarySubnetId);
     this.gate = new GrowthGate(d.clock, d.config.timing.capacityBackoffMs);
     this.targets = this.makeTargets();
   }
@@ -102,6 +110,7 @@ export class PoolManager {
       unmanagedEnis: this.unmanaged.size,
       eniMinAgeMs: this.d.config.timing.eniMinAgeMs,
       prefixDelegation: this.d.config.pool.prefixDelegation && this.d.node.limits.nitro,
+      customNetworking: this.d.config.hostNetwork.customNetwork,
     });
   }
 
@@ -185,6 +194,7 @@ export class PoolManager {
       }
     }
     this.targets = this.makeTargets();
+    await this.applyExclusions(this.d.datastore.eniIds());
     if (toTag.length && !this.d.config.pool.disableNetworkResourceProvisioning)
       await tagManagedEnis(toTag, this.managedTags(), {
         api: { createTags: (id, tags) => this.d.ec2.createTags([id], tags) },
@@ -199,6 +209,38 @@ export class PoolManager {
     }
     this.lastAction = this.d.clock.now();
     this.lastReconcile = this.lastAction;
+  }
+
+  /**
+   * Ask placement which of these ENIs give no pod addresses and mark them so in the datastore (their free CIDRs are
+   * then released by the planner; pods already on them keep their addresses).
+   */
+  private async applyExclusions(eniIds: readonly string[]): Promise<void> {
+    const enis = eniIds.map((id) => {
+      const v = this.d.datastore.snapshot(this.d.clock.now()).enis.find((e) => e.id === id)!;
+      return { id, subnetId: v.subnetId, isPrimary: v.isPrimary };
+    });
+    if (!enis.length) return;
+    let excluded: ReadonlySet<string>;
+    try {
+      excluded = new Set(await this.placement.excludedEnis(enis));
+    } catch (e) {
+      this.log.warn(
+        { err: (e as Error).message },
+        'cannot tell which ENIs are excluded for pods; keeping the last answer',
+      );
+      return;
+    }
+    for (const e of enis) {
+      const was = this.d.datastore.isEniExcluded(e.id);
+      const now = excluded.has(e.id);
+      this.d.datastore.setEniExcluded(e.id, now);
+      if (was !== now)
+        this.log.info(
+          { eni: e.id, subnet: e.subnetId, primary: e.isPrimary },
+          now ? 'ENI excluded for pod addresses' : 'ENI no longer excluded for pod addresses',
+        );
+    }
   }
 
   /** Tags every ENI ipamd manages carries (instance, cluster, ADDITIONAL_ENI_TAGS). */
@@ -352,6 +394,7 @@ export class PoolManager {
       );
     else if (isEc2Error(e, 'throttled'))
       b = this.gate.failed('throttled', `EC2 is throttling ipamd (${(e as Ec2Error).code}); retrying with backoff`);
+    else if (e instanceof PlacementError) b = this.gate.failed('eni-placement', e.message);
     else b = this.gate.failed('ec2-error', `EC2 call failed: ${(e as Error).message}`);
     this.d.metrics.inc('awscni_ipamd_action_backoff', { reason: b.reason });
     this.log.warn(
@@ -391,10 +434,10 @@ export class PoolManager {
         if (isEc2Error(e, 'address-limit')) {
           this.countError(e);
           this.log.warn({ eni: p.eniId }, 'EC2 says the ENI is full: datastore out of sync, re-reading it from EC2');
-          await this.resyncEni(p.eniId).catch((e2) => this.growthFailed(e2, this.d.node.primarySubnetId));
+          await this.resyncEni(p.eniId).catch((e2) => this.growthFailed(e2, eni.subnetId));
           return { increased: 0 };
         }
-        this.growthFailed(e, this.d.node.primarySubnetId);
+        this.growthFailed(e, eni.subnetId);
         return { increased: 0 };
       }
     }
@@ -408,7 +451,7 @@ export class PoolManager {
       this.gate.succeeded();
       return { increased: 1, createdEni: id };
     } catch (e) {
-      this.growthFailed(e, this.d.node.primarySubnetId);
+      this.growthFailed(e, this.createSubnets.join(' / ') || this.d.node.primarySubnetId);
       return { increased: 0 };
     }
   }
@@ -456,9 +499,12 @@ export class PoolManager {
       additionalTags: this.d.config.aws.additionalEniTags,
       nowMs: this.d.clock.now(),
     });
-    const subnets = this.d.eniSubnets ? await this.d.eniSubnets() : [this.d.node.primarySubnetId];
+    this.createSubnets = [];
+    const place = await this.placement.forNewEni();
+    this.createSubnets = place.subnetIds;
+    const securityGroupIds = place.securityGroupIds ?? this.d.node.securityGroupIds;
     const createIn = async (subnetId: string): Promise<Eni> => {
-      const req = { subnetId, securityGroupIds: this.d.node.securityGroupIds, description, tags };
+      const req = { subnetId, securityGroupIds, description, tags };
       try {
         return await this.d.ec2.createNetworkInterface({ ...req, ...amount });
       } catch (e) {
@@ -472,7 +518,7 @@ export class PoolManager {
       }
     };
     // A full subnet moves on to the next eligible one; only when all are full does the capacity error stand.
-    const { result: eni } = await inFirstSubnetWithRoom(subnets, createIn);
+    const { result: eni } = await inFirstSubnetWithRoom(place.subnetIds, createIn);
     const deviceIndex = this.nextDeviceIndex();
     let attachmentId: string | undefined;
     try {
@@ -499,7 +545,14 @@ export class PoolManager {
       for (const c of eni.ipv4Prefixes) this.d.datastore.addCidr(eni.id, c, true);
       this.d.metrics.inc('awscni_eni_created_total');
       this.log.info(
-        { eni: eni.id, deviceIndex, ips: eni.secondaryIps.length, prefixes: eni.ipv4Prefixes.length },
+        {
+          eni: eni.id,
+          deviceIndex,
+          subnet: eni.subnetId,
+          placement: place.source,
+          ips: eni.secondaryIps.length,
+          prefixes: eni.ipv4Prefixes.length,
+        },
         'attached new ENI',
       );
       return eni.id;
@@ -699,6 +752,7 @@ export class PoolManager {
             this.log.info({ eni: i.eniId, kind: eni.isTrunk ? 'trunk' : 'efa' }, 'reconcile: new ENI is not for pods');
           } else if (eni && (eni.attachmentId || eni.status === 'in-use')) {
             this.addEniToDatastore(i, eni, now);
+            await this.applyExclusions([i.eniId]);
             this.d.metrics.inc('awscni_reconcile_count', { fn: 'eniReconcileAdd' });
             await this.d.hostNetwork.setupEni(this.link(i.eniId));
             this.log.info({ eni: i.eniId }, 'reconcile: found an attached ENI missing from the datastore; added');

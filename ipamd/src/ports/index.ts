@@ -7,3 +7,4 @@ export * from './logger';
 export * from './metrics';
 export * from './host-network';
 export * from './node-status';
+export * from './eni-placement';

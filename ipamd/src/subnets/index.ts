@@ -3,3 +3,4 @@ export * from './subnet-selection';
 export * from './subnet-directory';
 export * from './subnet-discovery';
 export * from './sdk-subnet-directory';
+export * from './discovery-placement';
