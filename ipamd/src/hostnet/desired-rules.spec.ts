@@ -1,8 +1,11 @@
-import { desiredHostNetwork, SNAT_CHAIN, CONNMARK_CHAIN } from './desired-rules';
+import { desiredHostNetwork, SNAT_CHAIN, CONNMARK_CHAIN, type DesiredHostNetwork } from './desired-rules';
 import { baseSettings } from './fixtures';
 import { type HostNetSettings } from './settings';
 
 const withS = (o: Partial<HostNetSettings>): HostNetSettings => ({ ...baseSettings, ...o });
+/** The ip rules other than the `lookup local` ones (tested on their own below). */
+const mainRules = (d: DesiredHostNetwork): DesiredHostNetwork['ipRules'] =>
+  d.ipRules.filter((r) => r.table !== 'local');
 
 describe('desiredHostNetwork', () => {
   it('default IPv4 node: SNAT chain with the VPC exemption, SNAT to the primary address with --random-fully', () => {
@@ -14,7 +17,7 @@ describe('desiredHostNetwork', () => {
     ]);
     expect(d.v4.nat[CONNMARK_CHAIN]).toHaveLength(2);
     expect(d.v4.mangle.PREROUTING).toHaveLength(3);
-    expect(d.ipRules).toEqual([{ family: 4, priority: 1024, table: 'main', fwmark: '0x80/0x80' }]);
+    expect(mainRules(d)).toEqual([{ family: 4, priority: 1024, table: 'main', fwmark: '0x80/0x80' }]);
     expect(d.nftConnmarkTable).toBeUndefined();
     expect(d.v6).toEqual({});
   });
@@ -44,13 +47,13 @@ describe('desiredHostNetwork', () => {
     const d = desiredHostNetwork(withS({ externalSnat: true }));
     expect(d.v4.nat).toBeUndefined();
     expect(d.v4.mangle.PREROUTING).toHaveLength(3);
-    expect(d.ipRules).toHaveLength(1);
+    expect(mainRules(d)).toHaveLength(1);
   });
 
   it('external SNAT without node-port support leaves no rules at all', () => {
     const d = desiredHostNetwork(withS({ externalSnat: true, nodePortSupport: false }));
     expect(d.v4).toEqual({});
-    expect(d.ipRules).toEqual([]);
+    expect(mainRules(d)).toEqual([]);
   });
 
   it('node-port support off keeps only the veth restore-mark in mangle', () => {
@@ -94,5 +97,26 @@ describe('desiredHostNetwork', () => {
       { family: 4, priority: 1535, table: 'main', to: '10.96.0.0/16' },
       { family: 6, priority: 1535, table: 'main', to: 'fd99::/64' },
     ]);
+  });
+
+  const local = (family: 4 | 6, priority: number) => ({ family, priority, table: 'local' });
+  const gw6 = { family: 6, priority: 0, table: 'local', from: 'fe80:ec2::1', ipproto: 58 };
+  it.each([
+    ['SGP off, IPv4', { enablePodEni: false, podSecurityGroupEnforcingMode: 'strict' }, false, [local(4, 0)]],
+    ['SGP off, IPv6', { enablePodEni: false, podSecurityGroupEnforcingMode: 'strict' }, true, [local(6, 0)]],
+    ['SGP standard, IPv4', { enablePodEni: true, podSecurityGroupEnforcingMode: 'standard' }, false, [local(4, 0)]],
+    ['SGP standard, IPv6', { enablePodEni: true, podSecurityGroupEnforcingMode: 'standard' }, true, [local(6, 0)]],
+    ['SGP strict, IPv4', { enablePodEni: true, podSecurityGroupEnforcingMode: 'strict' }, false, [local(4, 20)]],
+    ['SGP strict, IPv6', { enablePodEni: true, podSecurityGroupEnforcingMode: 'strict' }, true, [local(6, 20), gw6]],
+  ] as const)('%s: local rules %j', (_name, sgp, ipv6Mode, expected) => {
+    const d = desiredHostNetwork(withS({ ...sgp, ipv6Mode }));
+    expect(d.ipRules.filter((r) => r.table === 'local')).toEqual(expected);
+    expect(d.localRuleFamily).toBe(ipv6Mode ? 6 : 4);
+  });
+
+  it('strict mode changes nothing but the local rules', () => {
+    const standard = desiredHostNetwork(withS({ enablePodEni: true, podSecurityGroupEnforcingMode: 'standard' }));
+    const strict = desiredHostNetwork(withS({ enablePodEni: true, podSecurityGroupEnforcingMode: 'strict' }));
+    expect({ ...strict, ipRules: mainRules(strict) }).toEqual({ ...standard, ipRules: mainRules(standard) });
   });
 });

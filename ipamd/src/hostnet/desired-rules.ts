@@ -1,4 +1,4 @@
-import { type HostNetSettings } from './settings';
+import { type HostNetSettings, strictPodSecurityGroups } from './settings';
 
 /** Rules of one iptables table: chain name -> rule specs in iptables-save form, without the `-A <chain> ` prefix. */
 export type TableRules = Readonly<Record<string, readonly string[]>>;
@@ -6,12 +6,17 @@ export type TableRules = Readonly<Record<string, readonly string[]>>;
 /** One address family's rule set: table -> chains. Only chains we put rules in appear. */
 export type FamilyRules = Readonly<Record<string, TableRules>>;
 
+/** An ip rule ipamd installs at host level. Absent selectors mean "all". */
 export interface IpRuleSpec {
   readonly family: 4 | 6;
   readonly priority: number;
-  readonly table: 'main';
+  readonly table: 'main' | 'local';
   readonly fwmark?: string;
   readonly to?: string;
+  /** Source address (a host address is written without a prefix length). */
+  readonly from?: string;
+  /** IP protocol number, e.g. 58 (ICMPv6). */
+  readonly ipproto?: number;
 }
 
 /** The host rule set ipamd wants on the node: what the reconciler makes true. */
@@ -21,6 +26,11 @@ export interface DesiredHostNetwork {
   /** The full `table ip aws-cni` definition when the nftables backend carries connmark; undefined: table absent. */
   readonly nftConnmarkTable?: string;
   readonly ipRules: readonly IpRuleSpec[];
+  /**
+   * The family whose `lookup local` rules ipamd manages (the family in use): its `from all lookup local` rule at 0
+   * or 20 and the IPv6 gateway rule. The other family's local rules are left to the kernel.
+   */
+  readonly localRuleFamily: 4 | 6;
 }
 
 export const SNAT_CHAIN = 'AWS-SNAT-CHAIN-0';
@@ -28,6 +38,13 @@ export const CONNMARK_CHAIN = 'AWS-CONNMARK-CHAIN-0';
 export const NFT_TABLE = 'aws-cni';
 export const EGRESS_V4_RANGE = '169.254.172.0/22';
 export const EGRESS_V6_RANGE = 'fd00::ac:0/118';
+/** The kernel's own `from all lookup local` rule priority. */
+export const LOCAL_RULE_PRIORITY = 0;
+/** Where strict Security Groups for Pods moves the local rule: after the plugin's priority-10 VLAN rules. */
+export const STRICT_LOCAL_RULE_PRIORITY = 20;
+/** The VPC's IPv6 router address, the branch ENIs' gateway. */
+export const IPV6_VPC_GATEWAY = 'fe80:ec2::1';
+export const IPPROTO_ICMPV6 = 58;
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 const comment = (c: string): string => `-m comment --comment "${c}"`;
@@ -138,5 +155,28 @@ export function desiredHostNetwork(s: HostNetSettings): DesiredHostNetwork {
   for (const cidr of s.externalServiceCidrs) {
     ipRules.push({ family: cidr.includes(':') ? 6 : 4, priority: 1535, table: 'main', to: cidr });
   }
-  return { v4, v6, nftConnmarkTable, ipRules };
+  ipRules.push(...localRules(s));
+  return { v4, v6, nftConnmarkTable, ipRules, localRuleFamily: s.ipv6Mode ? 6 : 4 };
+}
+
+/**
+ * The `lookup local` rules of the family in use. Strict Security Groups for Pods: local moved to 20 (the plugin's
+ * priority-10 `iif vlan...`/`iif <hostveth>` rules then send even node-local traffic through the branch ENI), and in
+ * IPv6 ICMPv6 from the VPC router still delivered locally at 0. Otherwise the kernel default, local at 0, which also
+ * restores a node an earlier strict run had changed.
+ */
+export function localRules(s: HostNetSettings): IpRuleSpec[] {
+  const family = s.ipv6Mode ? 6 : 4;
+  if (!strictPodSecurityGroups(s)) return [{ family, priority: LOCAL_RULE_PRIORITY, table: 'local' }];
+  const rules: IpRuleSpec[] = [{ family, priority: STRICT_LOCAL_RULE_PRIORITY, table: 'local' }];
+  if (family === 6) {
+    rules.push({
+      family: 6,
+      priority: LOCAL_RULE_PRIORITY,
+      table: 'local',
+      from: IPV6_VPC_GATEWAY,
+      ipproto: IPPROTO_ICMPV6,
+    });
+  }
+  return rules;
 }

@@ -15,4 +15,6 @@ export const baseSettings: HostNetSettings = Object.freeze({
   externalServiceCidrs: [],
   v6Egress: false,
   connmarkBackend: 'iptables',
+  enablePodEni: false,
+  podSecurityGroupEnforcingMode: 'standard',
 });

@@ -28,6 +28,8 @@ export class HostCommandError extends Error {
 
 function ruleSelector(r: IpRuleSpec): string[] {
   return [
+    ...(r.from ? ['from', r.from] : []),
+    ...(r.ipproto !== undefined ? ['ipproto', String(r.ipproto)] : []),
     ...(r.fwmark ? ['fwmark', r.fwmark] : []),
     ...(r.to ? ['to', r.to] : []),
     'lookup',

@@ -1,4 +1,4 @@
-import { desiredHostNetwork, NFT_TABLE } from './desired-rules';
+import { desiredHostNetwork, type IpRuleSpec, NFT_TABLE } from './desired-rules';
 import { diffFirewall } from './firewall-diff';
 import { type HostFirewall } from './host-firewall';
 import { diffIpRules, ruleFromState } from './ip-rule-diff';
@@ -8,6 +8,8 @@ import { type HostNetSettings } from './settings';
 export interface ReconcileOutcome {
   /** Rules or chains changed to reach the desired state; 0 when the kernel already matched. */
   readonly changes: number;
+  /** ip rules of ours that should have gone but were left: deleting them would have hit a rule we don't own. */
+  readonly blockedIpRules: readonly IpRuleSpec[];
 }
 
 /**
@@ -32,11 +34,13 @@ export class HostNetworkReconciler {
       ...(await this.fw.listIpRules(4)).map((r) => ruleFromState(4, r)),
       ...(await this.fw.listIpRules(6)).map((r) => ruleFromState(6, r)),
     ];
-    const rules = diffIpRules(current, desired.ipRules);
-    for (const r of rules.del) await this.fw.delIpRule(r);
-    for (const r of rules.add) await this.fw.addIpRule(r);
-    changes += rules.add.length + rules.del.length;
-    return { changes };
+    // In the plan's order: adds before deletes, so a moved local rule never leaves a gap in local delivery.
+    const plan = diffIpRules(current, desired.ipRules, desired.localRuleFamily);
+    for (const step of plan.steps) {
+      await (step.op === 'add' ? this.fw.addIpRule(step.rule) : this.fw.delIpRule(step.rule));
+    }
+    changes += plan.steps.length;
+    return { changes, blockedIpRules: plan.blocked };
   }
 
   private async reconcileFirewall(family: 4 | 6, desired: Parameters<typeof diffFirewall>[1]): Promise<number> {

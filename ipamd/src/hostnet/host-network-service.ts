@@ -5,7 +5,7 @@ import { type EniLink, type HostNetwork, type Logger } from '../ports';
 import { ENI_RULE_PRIORITY, eniRouteTable, KernelEniNetwork } from './eni-network';
 import { type HostFirewall } from './host-firewall';
 import { HostNetworkReconciler } from './host-network-reconciler';
-import { type ConnmarkBackend, type HostNetSettings } from './settings';
+import { type ConnmarkBackend, type HostNetSettings, strictPodSecurityGroups } from './settings';
 
 /** What the node tells us at start: its primary ENI and the VPC. */
 export interface NodeFacts {
@@ -53,6 +53,8 @@ export function hostNetSettings(
     externalServiceCidrs: [...cfg.externalServiceCidrs],
     v6Egress: ipv6 ? false : cfg.enableV6Egress,
     connmarkBackend: backend,
+    enablePodEni: cfg.enablePodEni,
+    podSecurityGroupEnforcingMode: cfg.podSecurityGroupEnforcingMode,
   };
 }
 
@@ -86,8 +88,22 @@ export class HostNetworkService implements HostNetwork {
     await this.d.kernel.batch(this.d.netns).setLinkMtu(primary.name, this.d.config.eniMtu).commit();
     const backend = (await this.d.detectIptablesBackend()) === 'legacy' ? 'iptables' : 'nftables';
     this.settings = hostNetSettings(this.d.config, this.d.ipv6, node, primary.name, backend);
-    const { changes } = await this.reconciler.reconcile(this.settings);
-    this.log.info({ primaryInterface: primary.name, connmarkBackend: backend, changes }, 'host rules reconciled');
+    const { changes, blockedIpRules } = await this.reconciler.reconcile(this.settings);
+    this.log.info(
+      {
+        primaryInterface: primary.name,
+        connmarkBackend: backend,
+        strictPodSecurityGroups: strictPodSecurityGroups(this.settings),
+        changes,
+      },
+      'host rules reconciled',
+    );
+    if (blockedIpRules.length > 0) {
+      this.log.warn(
+        { rules: blockedIpRules },
+        'ip rules of ours left in place: a rule ipamd does not own would be deleted instead',
+      );
+    }
     return this.settings;
   }
 

@@ -31,4 +31,21 @@ export interface HostNetSettings {
   /** ENABLE_V6_EGRESS (IPv4 mode) / ENABLE_V4_EGRESS (IPv6 mode). */
   readonly v6Egress: boolean;
   readonly connmarkBackend: ConnmarkBackend;
+  /** ENABLE_POD_ENI: Security Groups for Pods (branch ENIs on a trunk). */
+  readonly enablePodEni: boolean;
+  /**
+   * POD_SECURITY_GROUP_ENFORCING_MODE. With `enablePodEni`, `strict` moves the `lookup local` ip rule from priority 0
+   * to 20 so the plugin's priority-10 VLAN rules win over local delivery; otherwise it has no host-level effect.
+   */
+  readonly podSecurityGroupEnforcingMode: PodSgEnforcingMode;
+}
+
+/** How Security Groups for Pods are enforced on branch-ENI pods. */
+export type PodSgEnforcingMode = 'strict' | 'standard';
+
+/** True when the node's host rules take the strict Security Groups for Pods shape (local rule moved to 20). */
+export function strictPodSecurityGroups(
+  s: Pick<HostNetSettings, 'enablePodEni' | 'podSecurityGroupEnforcingMode'>,
+): boolean {
+  return s.enablePodEni && s.podSecurityGroupEnforcingMode === 'strict';
 }
