@@ -26,6 +26,7 @@ import {
 } from './kube';
 import { DatastoreGaugeRefresher, MetricsServer, PromMetrics } from './metrics';
 import { AlwaysSchedulable, NoopHostNetwork, SystemClock, type Logger } from './ports';
+import { KernelTrunkLinkIndex, branchPodsFor } from './sgp';
 import { TOKENS, resolve } from './tokens';
 
 /** Config, logger, clock and metrics. */
@@ -172,6 +173,12 @@ export function registerDaemonModule(c: DependencyContainer): void {
           nodeStatus: resolve(x, TOKENS.NodeStatus),
           setUpHost: hostSetup(resolve(x, TOKENS.HostNetworkService), resolve(x, TOKENS.PromMetrics)),
           podHooks: podHooks(resolve(x, TOKENS.Config), resolve(x, TOKENS.KubeApi)),
+          branchPodsFor: branchPodsFor(
+            resolve(x, TOKENS.Config),
+            resolve(x, TOKENS.KubeApi),
+            resolve(x, TOKENS.Logger),
+            () => new KernelTrunkLinkIndex(new IpRoute2Kernel(), HOST_NETNS),
+          ),
           eniSubnetsFor: resolve(x, TOKENS.EniSubnetsFor),
           cleanUpLeakedEnis: async (node) => {
             await resolve(x, TOKENS.LeakedEniJob)(node.vpcId).runStartupPass(node.identity.instanceId);

@@ -7,6 +7,7 @@ import { PoolManager, type NodeInfo } from '../pool';
 import type { Clock, Ec2Api, HostNetwork, Imds, Logger, Metrics, NodeStatus } from '../ports';
 import { IpamdGrpcServer } from '../server';
 import { IpamService, type PodHooks } from '../service';
+import type { BranchPods } from '../sgp';
 
 /** Collaborators of the daemon, wired by the composition root. */
 export interface IpamdDaemonDeps {
@@ -34,6 +35,8 @@ export interface IpamdDaemonDeps {
   readonly eniSubnetsFor?: (node: NodeInfo) => () => Promise<readonly string[]>;
   /** After-acknowledgement side effects of ADD/DEL (ANNOTATE_POD_IP). */
   readonly podHooks?: PodHooks;
+  /** ENABLE_POD_ENI: branch-ENI pods answered from their annotation, given the pool (which knows the trunk ENI). */
+  readonly branchPodsFor?: (pool: PoolManager) => BranchPods;
 }
 
 /** Start-up fails with this when the node cannot be described (IMDS down, unknown instance type...). */
@@ -132,11 +135,13 @@ export class IpamdDaemon {
       this.d.podHooks,
     );
     late.service = service;
-    const server = new IpamdGrpcServer(service, config.server.socketPath, this.d.logger, {
+    const extras = {
       vpcV4Cidrs: [...node.vpcCidrs, ...(config.hostNetwork.externalSnat ? [] : config.hostNetwork.excludeSnatCidrs)],
       useExternalSnat: config.hostNetwork.externalSnat,
       networkPolicyMode: config.hostNetwork.networkPolicyEnforcingMode,
-    });
+    };
+    const branchPods = this.d.branchPodsFor?.(pool);
+    const server = new IpamdGrpcServer(service, config.server.socketPath, this.d.logger, extras, branchPods);
     await server.start();
     pool.start();
     server.setServing(true);

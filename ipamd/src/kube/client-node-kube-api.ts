@@ -8,6 +8,7 @@ import {
   type NodeInfo,
   type PodInfo,
 } from './kube-api';
+import { requestsPodEni } from './pod-eni-request';
 
 import type * as K8sModule from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 
@@ -140,6 +141,7 @@ export class ClientNodeKubeApi implements KubeApi {
       name,
       annotations: { ...(p.metadata?.annotations ?? {}) },
       resourceVersion: p.metadata?.resourceVersion ?? '',
+      podEniRequested: requestsPodEni(p.spec?.containers?.[0]?.resources?.limits),
     };
   }
 

@@ -6,3 +6,4 @@ export * from './pod-ip-annotator';
 export * from './kube-connection';
 export * from './kube-node-status';
 export * from './kube-startup';
+export * from './pod-eni-request';

@@ -21,6 +21,11 @@ export interface PodInfo {
   readonly name: string;
   readonly annotations: Readonly<Record<string, string>>;
   readonly resourceVersion: string;
+  /**
+   * The pod's first container has a `resources.limits` entry named `vpc.amazonaws.com/pod-eni...`: it wants a
+   * branch ENI (security groups for pods).
+   */
+  readonly podEniRequested: boolean;
 }
 
 /** A CNINode feature (vpcresources.k8s.aws/v1alpha1): what ipamd asks the VPC resource controller for. */

@@ -34,6 +34,7 @@ import {
 } from '../rpc/messages';
 import type { WireError } from '../rpc/wire';
 import { IpamError, type AddRequest } from '../service';
+import { branchAddReply, branchDelReply, type BranchPods } from '../sgp';
 
 /** What the server needs from the IPAM service. */
 export interface CniBackend {
@@ -144,6 +145,8 @@ export class IpamdGrpcServer {
     private readonly socketPath: string,
     logger: Logger,
     private readonly extras: ReplyExtras,
+    /** ENABLE_POD_ENI: branch-ENI pods, asked before the datastore on ADD and for unknown keys on DEL. */
+    private readonly branchPods?: BranchPods,
   ) {
     this.log = logger.child({ component: 'grpc' });
   }
@@ -163,25 +166,23 @@ export class IpamdGrpcServer {
         cb: grpc.sendUnaryData<Partial<AddNetworkReply>>,
       ) => {
         const r = call.request;
-        this.backend
-          .add({
-            networkName: r.NetworkName,
-            containerId: r.ContainerID,
-            ifName: r.IfName,
-            podName: r.K8S_POD_NAME,
-            podNamespace: r.K8S_POD_NAMESPACE,
+        const common = {
+          UseExternalSNAT: this.extras.useExternalSnat,
+          VPCv4CIDRs: [...this.extras.vpcV4Cidrs],
+          NetworkPolicyMode: this.extras.networkPolicyMode,
+        };
+        Promise.resolve(this.branchPods?.add(r.K8S_POD_NAMESPACE, r.K8S_POD_NAME))
+          .then(async (branch) => {
+            if (branch) return cb(null, { ...branchAddReply(branch), ...common });
+            const g = await this.backend.add({
+              networkName: r.NetworkName,
+              containerId: r.ContainerID,
+              ifName: r.IfName,
+              podName: r.K8S_POD_NAME,
+              podNamespace: r.K8S_POD_NAMESPACE,
+            });
+            cb(null, { Success: true, IPAllocationMetadata: [allocationOf(g)], ...common });
           })
-          .then((g) =>
-            cb(null, {
-              Success: true,
-              IPAllocationMetadata: [
-                allocationOf(g),
-              ],
-              UseExternalSNAT: this.extras.useExternalSnat,
-              VPCv4CIDRs: [...this.extras.vpcV4Cidrs],
-              NetworkPolicyMode: this.extras.networkPolicyMode,
-            }),
-          )
           .catch((e) => {
             const s = statusOf(e);
             this.log.warn({ code: s.code, details: s.details, containerId: r.ContainerID }, 'AddNetwork failed');
@@ -198,13 +199,15 @@ export class IpamdGrpcServer {
           .then((g) =>
             cb(null, {
               Success: true,
-              IPAllocationMetadata: [
-                allocationOf(g),
-              ],
+              IPAllocationMetadata: [allocationOf(g)],
               NetworkPolicyMode: this.extras.networkPolicyMode,
             }),
           )
-          .catch((e) => {
+          .catch(async (e) => {
+            if (this.branchPods && e instanceof IpamError && e.kind === 'unknown-pod') {
+              const b = await this.branchPods.del(r.K8S_POD_NAMESPACE, r.K8S_POD_NAME).catch(() => undefined);
+              if (b) return cb(null, { ...branchDelReply(b), NetworkPolicyMode: this.extras.networkPolicyMode });
+            }
             const s = statusOf(e);
             if (s.code !== grpc.status.NOT_FOUND)
               this.log.warn({ code: s.code, details: s.details, containerId: r.ContainerID }, 'DelNetwork failed');
