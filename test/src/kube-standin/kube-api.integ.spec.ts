@@ -54,6 +54,38 @@ describe('ipamd Kubernetes adapter through @kubernetes/client-node', () => {
     expect(await kube.getEniConfig('nope')).toBeUndefined();
   });
 
+  it("reads a pod: annotations, resourceVersion, and whether its first container's limits ask for pod-eni", async () => {
+    api.put('', 'pods', {
+      metadata: { name: 'cart', namespace: 'shop', annotations: { 'vpc.amazonaws.com/pod-eni': '[]' } },
+      spec: {
+        containers: [
+          { name: 'app', resources: { limits: { 'vpc.amazonaws.com/pod-eni': '1', memory: '64Mi' } } },
+          { name: 'side', resources: {} },
+        ],
+      },
+    });
+    api.put('', 'pods', {
+      metadata: { name: 'side', namespace: 'shop' },
+      spec: {
+        containers: [
+          { name: 'app', resources: { requests: { 'vpc.amazonaws.com/pod-eni': '1' } } },
+          { name: 'side', resources: { limits: { 'vpc.amazonaws.com/pod-eni': '1' } } },
+        ],
+      },
+    });
+    expect(await kube.getPod('shop', 'cart')).toEqual({
+      namespace: 'shop',
+      name: 'cart',
+      annotations: { 'vpc.amazonaws.com/pod-eni': '[]' },
+      resourceVersion: api.get('', 'pods', 'cart', 'shop')!.metadata.resourceVersion,
+      podEniRequested: true,
+    });
+    // a request without a limit, or a limit on another container, does not count
+    expect(await kube.getPod('shop', 'side')).toMatchObject({ podEniRequested: false, annotations: {} });
+    expect(await kube.getPod('default', 'web-1')).toMatchObject({ podEniRequested: false });
+    expect(await kube.getPod('shop', 'gone')).toBeUndefined();
+  });
+
   it('annotates the pod IP on ADD, skips an equal value, clears it on DEL, and tolerates a gone pod', async () => {
     const ann = new PodIpAnnotator(kube);
     await ann.annotate('default', 'web-1', '10.99.1.5');
