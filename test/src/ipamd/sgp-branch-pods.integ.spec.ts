@@ -13,6 +13,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { LeanIpamdClient } from '@vpc-cni-ts/aws-cni/ipamd';
 import { SdkEc2Api } from '@vpc-cni-ts/ipamd/adapters/ec2';
 import { ImdsClient } from '@vpc-cni-ts/ipamd/adapters/imds';
 import { MemoryCheckpoint } from '@vpc-cni-ts/ipamd/checkpoint';
@@ -182,6 +183,45 @@ describe('ENABLE_POD_ENI: branch-ENI pods (simulator, API-server stand-in)', () 
         expect(daemon.store!.allocations()).toHaveLength(assignedBefore + 1);
       } finally {
         c.close();
+      }
+    });
+
+    it("the plugin's own client decodes the branch fields it wires the VLAN link from", async () => {
+      const plugin = new LeanIpamdClient({ socketPath: join(dir, 'ipamd.sock'), transport: 'h2' });
+      try {
+        const pod = {
+          k8sPodName: 'cart',
+          k8sPodNamespace: NS,
+          k8sPodInfraContainerId: 'c-cart',
+          containerId: 'c-cart',
+        };
+        const add = await plugin.addNetwork({
+          ...pod,
+          clientVersion: '',
+          ifName: 'eth0',
+          networkName: 'aws-cni',
+          netns: '/var/run/netns/x',
+          requiresMultiNicAttachment: false,
+        });
+        expect(add).toMatchObject({
+          success: true,
+          podVlanId: 7,
+          podEniMac: '0a:00:00:00:00:07',
+          podEniSubnetGw: '10.99.16.1',
+          parentIfIndex: 42,
+          ipAllocationMetadata: [{ ipv4Addr: '10.99.16.7', ipv6Addr: '', deviceNumber: -1, routeTableId: 0 }],
+        });
+        const del = await plugin.delNetwork({
+          ...pod,
+          clientVersion: '',
+          k8sPodUid: 'uid-cart',
+          reason: 'PodDeleted',
+          ifName: 'eth0',
+          networkName: 'aws-cni',
+        });
+        expect(del).toMatchObject({ success: true, podVlanId: 7, ipAllocationMetadata: [{ ipv4Addr: '10.99.16.7' }] });
+      } finally {
+        plugin.close();
       }
     });
   });
