@@ -117,3 +117,67 @@ describe('Datastore', () => {
     expect(d.assign(key('z'), {}, 0)!.address).toBe('10.0.0.11');
   });
 });
+
+describe('Datastore: ENIs excluded for pods', () => {
+  it('assigns nothing from an excluded ENI, leaves pods on it alone, and keeps it out of the stats', () => {
+    const d = ds();
+    d.addEni({ id: 'eni-1', deviceNumber: 1, isPrimary: false, subnetId: 's2', primaryIp: '10.0.2.10', createdAt: 0 });
+    d.addCidr('eni-0', '10.0.0.11', false);
+    d.addCidr('eni-1', '10.0.2.11', false);
+    d.addCidr('eni-1', '10.0.2.12', false);
+    const onPrimary = d.assign(key('a'), {}, 0)!;
+    expect(onPrimary.eniId).toBe('eni-0');
+    d.setEniExcluded('eni-0', true);
+    expect(d.isEniExcluded('eni-0')).toBe(true);
+    const b = d.assign(key('b'), {}, 0)!;
+    const c = d.assign(key('c'), {}, 0)!;
+    expect([b.eniId, c.eniId]).toEqual(['eni-1', 'eni-1']);
+    expect(d.assign(key('d'), {}, 0)).toBeUndefined(); // eni-0 has no free address to give anyway, eni-1 is full
+    expect(d.lookup(key('a'))?.address).toBe('10.0.0.11'); // the pod already there keeps its address
+    const snap = d.snapshot(0);
+    expect(snap.enis.find((e) => e.id === 'eni-0')).toMatchObject({ excluded: true, subnetId: 's' });
+    expect(statsOf(snap)).toMatchObject({ total: 2, assigned: 2, available: 0 });
+    d.setEniExcluded('eni-0', false);
+    expect(statsOf(d.snapshot(0))).toMatchObject({ total: 3, assigned: 3 });
+  });
+});
+
+describe('Datastore: IPv6 mode', () => {
+  const v6 = () => {
+    const d = new Datastore({ prefixMode: true, cooldownMs: 30_000, family: 6 });
+    d.addEni({ id: 'eni-0', deviceNumber: 0, isPrimary: true, subnetId: 's', primaryIp: '10.0.0.10', createdAt: 0 });
+    d.addCidr('eni-0', '2600:1f14:0:ff00:1::/80', true);
+    return d;
+  };
+
+  it('hands out /128s from the /80, idempotent per key, and never IPv4 CIDRs', () => {
+    const d = v6();
+    d.addCidr('eni-0', '10.0.0.11', false);
+    const a = d.assign(key('a'), {}, 0)!;
+    const b = d.assign(key('b'), {}, 0)!;
+    expect(a.address).toBe('2600:1f14:0:ff00:1::');
+    expect(b.address).toBe('2600:1f14:0:ff00:1::1');
+    expect(d.assign(key('a'), {}, 5)!.address).toBe(a.address);
+    expect(a.routeTableId).toBe(254);
+  });
+
+  it('checkpoints in the ipv6 field and restores from it', () => {
+    const d = v6();
+    d.assign(key('a'), { k8sPodName: 'p' }, 0);
+    const allocs = d.allocations();
+    expect(allocs).toEqual([expect.objectContaining({ ipv4: '', ipv6: '2600:1f14:0:ff00:1::' })]);
+    const again = v6();
+    expect(again.restore(allocs[0]!)).toBe(true);
+    expect(again.lookup(key('a'))?.address).toBe('2600:1f14:0:ff00:1::');
+    expect(again.assign(key('b'), {}, 0)!.address).toBe('2600:1f14:0:ff00:1::1');
+    expect(again.restore({ ...allocs[0]!, ipv6: '2600:1f14:0:ff00:2::5' })).toBe(false);
+  });
+
+  it('releases into cooldown like IPv4', () => {
+    const d = v6();
+    const a = d.assign(key('a'), {}, 0)!;
+    d.unassign(key('a'), 1000);
+    expect(d.assign(key('b'), {}, 2000)!.address).not.toBe(a.address);
+    expect(statsOf(d.snapshot(2000))).toMatchObject({ total: 2 ** 48, assigned: 1, cooling: 1 });
+  });
+});

@@ -329,3 +329,32 @@ describe('planner invariants over random scenarios', () => {
     }
   });
 });
+
+describe('excluded ENIs (custom networking primary, kubernetes.io/role/cni=0)', () => {
+  it('never tops up an excluded primary ENI: grows on a new ENI, and hands the primary ENI free addresses back', () => {
+    const node = new PaperNode(targets('m5.large', { warmIpTarget: 3, warmEniTarget: 0 }));
+    node.ds.addCidr('eni-0', '10.0.0.11', false);
+    node.ds.addCidr('eni-0', '10.0.0.12', false);
+    node.ds.setEniExcluded('eni-0', true);
+    const first = planPool(node.t, node.ds.snapshot(node.now));
+    expect(first.increase).toMatchObject({ kind: 'create-eni', count: 3 });
+    node.settle();
+    const snap = node.ds.snapshot(node.now);
+    expect(node.ds.cidrsOf('eni-0')).toEqual([]); // both released, though WARM_IP_TARGET alone would keep them
+    expect(snap.enis.find((e) => e.id === 'eni-1')).toMatchObject({ ipCount: 3, excluded: false });
+    expect(statsOf(snap)).toMatchObject({ total: 3, available: 3 });
+    node.scaleTo(5);
+    expect([...node.ds.assignedAddresses().keys()].every((a) => !a.startsWith('10.0.0.'))).toBe(true);
+  });
+
+  it('counts an excluded ENI against the ENI limit', () => {
+    const t = targets('t3.nano', { warmIpTarget: 1 }); // 2 ENIs, 2 addresses each
+    const node = new PaperNode(t);
+    node.ds.setEniExcluded('eni-0', true);
+    node.settle();
+    expect(node.ds.eniIds()).toHaveLength(2);
+    node.scaleTo(1);
+    node.ds.assign({ networkName: 'aws-cni', containerId: 'x', ifName: 'eth0' }, {}, node.now);
+    expect(planIncrease(t, node.ds.snapshot(node.now))).toEqual({ kind: 'blocked', reason: 'eni-limit' });
+  });
+});

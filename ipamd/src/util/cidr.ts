@@ -46,7 +46,13 @@ export function parseAddrCidr(text: string): AddrCidr {
   const bits = lenS === undefined ? 32 : Number(lenS);
   if (!Number.isInteger(bits) || bits < 0 || bits > 32) throw new Error(`not an IPv4 CIDR: ${text}`);
   const size = 2 ** (32 - bits);
-  const base = Math.floor(ipToInt(ip) / size) * size;
+  let addr: number;
+  try {
+    addr = ipToInt(ip);
+  } catch {
+    throw new Error(`not an IPv4 CIDR: ${text}`);
+  }
+  const base = Math.floor(addr / size) * size;
   return {
     family: 4,
     text: `${intToIp(base)}/${bits}`,
