@@ -10,86 +10,28 @@
  * - The bundled executable (as shipped): its real kernel lookup finds no link with the trunk's MAC here, which it
  *   must say; failures for a pod without its annotation; normal pods from the datastore; DEL of a branch pod.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { LeanIpamdClient } from '@vpc-cni-ts/aws-cni/ipamd';
-import { SdkEc2Api } from '@vpc-cni-ts/ipamd/adapters/ec2';
-import { ImdsClient } from '@vpc-cni-ts/ipamd/adapters/imds';
-import { MemoryCheckpoint } from '@vpc-cni-ts/ipamd/checkpoint';
-import { loadConfig } from '@vpc-cni-ts/ipamd/config';
-import { IpamdDaemon } from '@vpc-cni-ts/ipamd/daemon';
-import { ClientNodeKubeApi } from '@vpc-cni-ts/ipamd/kube';
-import { MemoryLogger, MemoryMetrics, NoopHostNetwork, SystemClock } from '@vpc-cni-ts/ipamd/ports';
+import type { IpamdDaemon } from '@vpc-cni-ts/ipamd/daemon';
 import { createIpamdClient } from '@vpc-cni-ts/ipamd/server';
-import { MemoryTrunkLinkIndex, POD_ENI_ANNOTATION, branchPodsFor } from '@vpc-cni-ts/ipamd/sgp';
-import { IPAMD_API_CALLS, rulesFor } from '@vpc-cni-ts/manifests';
+import { MemoryTrunkLinkIndex } from '@vpc-cni-ts/ipamd/sgp';
 
-import { KubeStandin } from '../kube-standin/kube-standin';
+import type { KubeStandin } from '../kube-standin/kube-standin';
 import type { Simulator } from '../simulator';
 import { IpamdProcess, ensureBundle, ipamdFor, simulator, waitFor } from './harness';
+import {
+  SGP_NODE as NODE,
+  SGP_NS as NS,
+  SGP_TOKEN as TOKEN,
+  attachTrunk,
+  sgpRequest as req,
+  startInProcessIpamd,
+  startSgpStandin,
+} from './sgp-fixtures';
 
 jest.setTimeout(90_000);
-
-const NODE = 'ip-10-99-0-10.us-west-2.compute.internal';
-const TOKEN = 'vct-sgp-token';
-const NS = 'shop';
-
-/** Creates and attaches a trunk ENI to the simulator's instance (what the VPC resource controller does). */
-function attachTrunk(sim: Simulator): { eniId: string; mac: string } {
-  const inst = sim.world.getInstance(sim.instanceId);
-  const primary = sim.world.getEni(inst.primaryEniId);
-  const trunk = sim.world.createNetworkInterface({ subnetId: primary.subnetId, interfaceType: 'trunk' });
-  sim.world.attachNetworkInterface(trunk.networkInterfaceId, sim.instanceId, 1);
-  return { eniId: trunk.networkInterfaceId, mac: trunk.macAddress };
-}
-
-const branchEni = (vlanID: number, privateIp: string) => ({
-  eniId: `eni-branch${vlanID}`,
-  ifAddress: `0a:00:00:00:00:${vlanID.toString(16).padStart(2, '0')}`,
-  privateIp,
-  ipv6Addr: '',
-  vlanID,
-  subnetCidr: '10.99.16.0/20',
-  subnetV6Cidr: '',
-});
-
-/** A pod as the API server stores it: the first container's limits and, when given, the pod-eni annotation. */
-function putPod(api: KubeStandin, name: string, opts: { podEni: boolean; annotation?: string }): void {
-  api.put('', 'pods', {
-    metadata: {
-      name,
-      namespace: NS,
-      annotations: opts.annotation !== undefined ? { [POD_ENI_ANNOTATION]: opts.annotation } : {},
-    },
-    spec: {
-      nodeName: NODE,
-      containers: [
-        {
-          name: 'app',
-          image: 'busybox',
-          resources: opts.podEni
-            ? {
-                limits: { 'vpc.amazonaws.com/pod-eni': '1', cpu: '100m' },
-                requests: { 'vpc.amazonaws.com/pod-eni': '1' },
-              }
-            : { limits: { cpu: '100m' } },
-        },
-        // a second container's pod-eni limit does not count (upstream looks at the first container only)
-        { name: 'sidecar', image: 'busybox', resources: { limits: { 'vpc.amazonaws.com/pod-eni': '1' } } },
-      ],
-    },
-  });
-}
-
-const req = (name: string) => ({
-  ContainerID: `c-${name}`,
-  IfName: 'eth0',
-  NetworkName: 'aws-cni',
-  K8S_POD_NAME: name,
-  K8S_POD_NAMESPACE: NS,
-  Netns: '/var/run/netns/x',
-});
 
 describe('ENABLE_POD_ENI: branch-ENI pods (simulator, API-server stand-in)', () => {
   let sim: Simulator;
@@ -102,13 +44,7 @@ describe('ENABLE_POD_ENI: branch-ENI pods (simulator, API-server stand-in)', () 
     sim.setTiming({ attachDelayMs: 0, imdsLagMs: 0 });
     trunk = attachTrunk(sim);
     sim.world.settle();
-    api = await new KubeStandin({ token: TOKEN, rules: rulesFor(IPAMD_API_CALLS) as never }).start();
-    api.put('', 'nodes', { metadata: { name: NODE, labels: {}, annotations: {} }, spec: {}, status: {} });
-    api.put('vpcresources.k8s.aws', 'cninodes', { metadata: { name: NODE }, spec: { features: [] } });
-    putPod(api, 'cart', { podEni: true, annotation: JSON.stringify([branchEni(7, '10.99.16.7')]) });
-    putPod(api, 'early', { podEni: true });
-    putPod(api, 'garbled', { podEni: true, annotation: '[{"vlanID": 3,' });
-    putPod(api, 'web', { podEni: false, annotation: JSON.stringify([branchEni(9, '10.99.16.9')]) });
+    api = await startSgpStandin();
   });
   afterEach(async () => {
     await api.stop();
@@ -117,47 +53,21 @@ describe('ENABLE_POD_ENI: branch-ENI pods (simulator, API-server stand-in)', () 
 
   describe('in process, with an in-memory trunk link', () => {
     let daemon: IpamdDaemon;
-    let dir: string;
-    let ec2: SdkEc2Api;
+    let socket: string;
+    let stop: () => Promise<void>;
 
     beforeEach(async () => {
-      process.env.AWS_ACCESS_KEY_ID ??= 'AKIASIMULATOR0000000';
-      process.env.AWS_SECRET_ACCESS_KEY ??= 'simulator-secret';
-      const p = ipamdFor(sim); // only for its private temp dir
-      dir = p.dir;
-      const clock = new SystemClock();
-      const logger = new MemoryLogger();
-      const metrics = new MemoryMetrics();
-      const config = loadConfig({ ...p.env, ENABLE_POD_ENI: 'true', MY_NODE_NAME: NODE, IPAMD_POOL_TICK_MS: '100' });
-      ec2 = new SdkEc2Api(
-        { region: sim.region, endpoint: sim.ec2Endpoint, httpTimeoutMs: 10_000, maxAttempts: 3 },
-        clock,
-        metrics,
-        logger,
-      );
-      const kube = new ClientNodeKubeApi({ kind: 'endpoint', server: api.url, token: TOKEN, insecure: true });
-      daemon = new IpamdDaemon({
-        config,
-        ec2,
-        imds: new ImdsClient({ endpoint: sim.imdsEndpoint }, clock),
-        clock,
-        logger,
-        metrics,
-        checkpoint: new MemoryCheckpoint(),
-        hostNetwork: new NoopHostNetwork(),
-        branchPodsFor: branchPodsFor(config, kube, logger, () => new MemoryTrunkLinkIndex({ [trunk.mac]: 42 })),
-      });
-      await daemon.start();
+      ({ daemon, socket, stop } = await startInProcessIpamd(
+        sim,
+        api,
+        () => new MemoryTrunkLinkIndex({ [trunk.mac]: 42 }),
+      ));
     });
-    afterEach(async () => {
-      await daemon.stop();
-      ec2.destroy();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    afterEach(() => stop());
 
     it('answers a branch pod from its annotation, the trunk and its link; the datastore is untouched', async () => {
       expect(daemon.poolManager!.trunk()).toEqual(trunk);
-      const c = createIpamdClient(join(dir, 'ipamd.sock'));
+      const c = createIpamdClient(socket);
       try {
         const assignedBefore = daemon.store!.allocations().length;
         const r = await c.add(req('cart'));
@@ -187,7 +97,7 @@ describe('ENABLE_POD_ENI: branch-ENI pods (simulator, API-server stand-in)', () 
     });
 
     it("the plugin's own client decodes the branch fields it wires the VLAN link from", async () => {
-      const plugin = new LeanIpamdClient({ socketPath: join(dir, 'ipamd.sock'), transport: 'h2' });
+      const plugin = new LeanIpamdClient({ socketPath: socket, transport: 'h2' });
       try {
         const pod = {
           k8sPodName: 'cart',
