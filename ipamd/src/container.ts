@@ -10,7 +10,8 @@ import type { IpamdConfig } from './config';
 import type { NodeInfo } from './pool';
 import { IpamdDaemon, IpamdRuntime, StartupError, type SideService } from './daemon';
 import { LeakedEniCleanupJob, SdkHygieneApi } from './eni-hygiene';
-import { SdkSubnetDirectory, SubnetDiscovery } from './subnets';
+import { DiscoveryPlacement, SdkSubnetDirectory, SubnetDiscovery } from './subnets';
+import { CustomNetworkPlacement } from './custom-networking';
 import { ExecHostFirewall, HostNetworkService } from './hostnet';
 import { IntrospectionServer, daemonSources } from './introspection';
 import {
@@ -46,7 +47,7 @@ export function registerCoreModule(c: DependencyContainer, config: IpamdConfig, 
 
 /** IMDS (needed first: it tells the region) and EC2. */
 export function registerAwsModule(c: DependencyContainer, region: string): void {
-  c.register(TOKENS.EniSubnetsFor, {
+  c.register(TOKENS.EniPlacementFor, {
     useFactory: instanceCachingFactory((x) => {
       const cfg = resolve(x, TOKENS.Config);
       const directory = new SdkSubnetDirectory({
@@ -66,7 +67,21 @@ export function registerAwsModule(c: DependencyContainer, region: string): void 
           },
           config: { enableSubnetDiscovery: cfg.pool.enableSubnetDiscovery, clusterName: cfg.aws.clusterName },
         });
-        return async () => (await discovery.eniSubnets()).subnetIds;
+        const byDiscovery = new DiscoveryPlacement(discovery);
+        const h = cfg.hostNetwork;
+        if (!h.customNetwork) return byDiscovery;
+        const kube = resolve(x, TOKENS.KubeApi);
+        if (!kube || !h.nodeName)
+          throw new StartupError(
+            'AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true needs the Kubernetes API (CLUSTER_ENDPOINT or in-cluster) and MY_NODE_NAME',
+          );
+        return new CustomNetworkPlacement({
+          kube,
+          nodeName: h.nodeName,
+          keys: { annotationKey: h.eniConfigAnnotationDef, labelKey: h.eniConfigLabelDef },
+          logger: resolve(x, TOKENS.Logger),
+          alsoExcluded: (enis) => byDiscovery.excludedEnis(enis),
+        });
       };
     }),
   });
@@ -179,7 +194,7 @@ export function registerDaemonModule(c: DependencyContainer): void {
             resolve(x, TOKENS.Logger),
             () => new KernelTrunkLinkIndex(new IpRoute2Kernel(), HOST_NETNS),
           ),
-          eniSubnetsFor: resolve(x, TOKENS.EniSubnetsFor),
+          placementFor: resolve(x, TOKENS.EniPlacementFor),
           cleanUpLeakedEnis: async (node) => {
             await resolve(x, TOKENS.LeakedEniJob)(node.vpcId).runStartupPass(node.identity.instanceId);
           },

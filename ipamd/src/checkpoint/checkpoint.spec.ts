@@ -23,7 +23,7 @@ describe('checkpoint format', () => {
     const a = [rec('a', '10.0.0.5'), { ...rec('b', '10.0.0.6', '1'), metadata: { interfacesCount: 2 } }];
     expect(decodeCheckpoint('/x', encodeCheckpoint(a))).toEqual(a);
   });
-  it('reads a file written by upstream (whitespace, null allocations, ipv6-only entries skipped)', () => {
+  it('reads a file written by upstream (whitespace, null allocations, IPv6 entries)', () => {
     const up = `{ "version": "vpc-cni-ipam/1", "allocations": [
       {"networkName":"aws-cni","containerID":"c1","ifName":"eth0","ipv4":"192.168.1.2","allocationTimestamp": 1712345678901234567,"metadata":{"k8sPodNamespace":"kube-system","k8sPodName":"coredns-1"}},
       {"networkName":"aws-cni","containerID":"c2","ifName":"eth0","ipv6":"2001:db8::5","allocationTimestamp":1,"metadata":{}}]}`;
@@ -34,8 +34,19 @@ describe('checkpoint format', () => {
         allocationTimestampNs: '1712345678901234567',
         metadata: { k8sPodNamespace: 'kube-system', k8sPodName: 'coredns-1' },
       },
+      {
+        key: { networkName: 'aws-cni', containerId: 'c2', ifName: 'eth0' },
+        ipv4: '',
+        ipv6: '2001:db8::5',
+        allocationTimestampNs: '1',
+        metadata: {},
+      },
     ]);
     expect(decodeCheckpoint('/x', '{"version":"vpc-cni-ipam/1","allocations":null}')).toEqual([]);
+    // Written back in upstream's layout: ipv4 omitted when empty.
+    expect(encodeCheckpoint(decodeCheckpoint('/x', up).slice(1))).toBe(
+      '{"version":"vpc-cni-ipam/1","allocations":[{"networkName":"aws-cni","containerID":"c2","ifName":"eth0","ipv6":"2001:db8::5","allocationTimestamp":1,"metadata":{}}]}',
+    );
   });
   it.each([
     ['{"version":"vpc-cni-ipam/2","allocations":[]}', /unknown version "vpc-cni-ipam\/2"/],

@@ -30,6 +30,7 @@ export function encodeCheckpoint(allocs: readonly AllocationRecord[]): string {
       `"ifName":${str(a.key.ifName)}`,
     ];
     if (a.ipv4) parts.push(`"ipv4":${str(a.ipv4)}`);
+    if (a.ipv6) parts.push(`"ipv6":${str(a.ipv6)}`);
     parts.push(`"allocationTimestamp":${/^\d+$/.test(a.allocationTimestampNs) ? a.allocationTimestampNs : '0'}`);
     const m: string[] = [];
     if (a.metadata.k8sPodNamespace) m.push(`"k8sPodNamespace":${str(a.metadata.k8sPodNamespace)}`);
@@ -41,7 +42,7 @@ export function encodeCheckpoint(allocs: readonly AllocationRecord[]): string {
   return `{"version":${str(CHECKPOINT_VERSION)},"allocations":[${entries.join(',')}]}`;
 }
 
-/** Decode and validate; throws `CheckpointError` for a corrupt file or an unknown version. IPv6-only entries are kept out (IPv4 datastore). */
+/** Decode and validate; throws `CheckpointError` for a corrupt file or an unknown version. Entries with no address are skipped. */
 export function decodeCheckpoint(path: string, text: string): AllocationRecord[] {
   // Keep nanosecond timestamps exact: quote them before JSON.parse turns them into doubles.
   const quoted = text.replace(/("allocationTimestamp"\s*:\s*)(-?\d+)/g, '$1"$2"');
@@ -68,13 +69,15 @@ export function decodeCheckpoint(path: string, text: string): AllocationRecord[]
     for (const f of ['networkName', 'containerID', 'ifName'] as const) {
       if (typeof e[f] !== 'string') throw new CheckpointError(path, `allocation ${i}: "${f}" missing or not a string`);
     }
-    if (e.ipv4 !== undefined && typeof e.ipv4 !== 'string')
-      throw new CheckpointError(path, `allocation ${i}: "ipv4" is not a string`);
-    if (!e.ipv4) continue;
+    for (const f of ['ipv4', 'ipv6'] as const)
+      if (e[f] !== undefined && typeof e[f] !== 'string')
+        throw new CheckpointError(path, `allocation ${i}: "${f}" is not a string`);
+    if (!e.ipv4 && !e.ipv6) continue;
     const md = (e.metadata && typeof e.metadata === 'object' ? e.metadata : {}) as Record<string, unknown>;
     out.push({
       key: { networkName: e.networkName as string, containerId: e.containerID as string, ifName: e.ifName as string },
-      ipv4: e.ipv4 as string,
+      ipv4: (e.ipv4 as string | undefined) ?? '',
+      ...(e.ipv6 ? { ipv6: e.ipv6 as string } : {}),
       allocationTimestampNs: typeof e.allocationTimestamp === 'string' ? e.allocationTimestamp : '0',
       metadata: {
         ...(typeof md.k8sPodNamespace === 'string' && md.k8sPodNamespace

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import { CheckpointWriter, type Checkpoint } from '../checkpoint';
 import type { IpamdConfig } from '../config';
-import { Datastore } from '../datastore';
+import { Datastore, statsOf } from '../datastore';
 import { lookupInstanceLimits, type InstanceLimits } from '../limits';
 import { PoolManager, type NodeInfo } from '../pool';
-import type { Clock, Ec2Api, HostNetwork, Imds, Logger, Metrics, NodeStatus } from '../ports';
+import type { Clock, Ec2Api, EniPlacement, HostNetwork, Imds, Logger, Metrics, NodeStatus } from '../ports';
 import { IpamdGrpcServer } from '../server';
 import { IpamService, type PodHooks } from '../service';
 import type { BranchPods } from '../sgp';
@@ -31,8 +31,11 @@ export interface IpamdDaemonDeps {
    * ENIs a crash left `available`). Must not reject for EC2 trouble.
    */
   readonly cleanUpLeakedEnis?: (node: NodeInfo) => Promise<void>;
-  /** Subnets for new ENIs, best first, once the node is known (ENABLE_SUBNET_DISCOVERY); absent = primary subnet. */
-  readonly eniSubnetsFor?: (node: NodeInfo) => () => Promise<readonly string[]>;
+  /**
+   * Placement of new ENIs and exclusion of ENIs for pods, once the node is known (subnet discovery, custom
+   * networking); absent = the primary subnet, nothing excluded.
+   */
+  readonly placementFor?: (node: NodeInfo) => EniPlacement;
   /** After-acknowledgement side effects of ADD/DEL (ANNOTATE_POD_IP). */
   readonly podHooks?: PodHooks;
   /** ENABLE_POD_ENI: branch-ENI pods answered from their annotation, given the pool (which knows the trunk ENI). */
@@ -64,10 +67,6 @@ export class IpamdDaemon {
   async start(): Promise<void> {
     const { config, clock } = this.d;
     const t0 = clock.now();
-    if (config.ipv6)
-      throw new StartupError(
-        'ENABLE_IPv6=true: IPv6 mode (one /80 prefix per ENI) is not implemented in this ipamd yet; run with ENABLE_IPv4=true',
-      );
     const saved = await this.d.checkpoint.load();
     const node = await this.describeNode();
     this.log.info(
@@ -90,9 +89,14 @@ export class IpamdDaemon {
         throw new StartupError(`host networking: ${(e as Error).message}`, { cause: e });
       });
 
+    if (config.ipv6 && !node.limits.nitro)
+      throw new StartupError(
+        `ENABLE_IPv6=true needs prefix delegation, which ${node.identity.instanceType} (hypervisor ${node.limits.hypervisor || 'unknown'}, not Nitro) does not support`,
+      );
     const datastore = new Datastore({
-      prefixMode: config.pool.prefixDelegation && node.limits.nitro,
+      prefixMode: config.ipv6 || (config.pool.prefixDelegation && node.limits.nitro),
       cooldownMs: config.pool.ipCooldownSeconds * 1000,
+      family: config.ipv6 ? 6 : 4,
     });
     const writer = new CheckpointWriter(this.d.checkpoint, () => datastore.allocations());
     const commit = () => writer.commit();
@@ -103,10 +107,12 @@ export class IpamdDaemon {
       node,
       datastore,
       commit,
-      eniSubnets: this.d.eniSubnetsFor?.(node),
+      placement: this.d.placementFor?.(node),
       waitingPods: () => late.service?.waitingPods() ?? 0,
     });
-    await pool.discover();
+    await pool.discover().catch((e) => {
+      throw e instanceof StartupError ? e : new StartupError((e as Error).message, { cause: e });
+    });
     await this.d.cleanUpLeakedEnis?.(node);
 
     let restored = 0;
@@ -123,6 +129,12 @@ export class IpamdDaemon {
     await pool
       .tick()
       .catch((e) => this.log.warn({ err: (e as Error).message }, 'pre-scaling failed; the pool loop retries'));
+    if (config.hostNetwork.customNetwork && statsOf(datastore.snapshot(clock.now())).total === 0) {
+      // Upstream's rule: under custom networking a node whose pool is still empty never turns Ready.
+      const why = pool.blockReason()?.detail ?? 'no ENI in the ENIConfig subnet could be attached';
+      await pool.stop();
+      throw new StartupError(`custom networking: no address for pods after pre-scaling: ${why}`);
+    }
 
     const service = new IpamService(
       datastore,

@@ -20,6 +20,8 @@ export interface Eni {
   readonly secondaryIps: readonly string[];
   /** Delegated IPv4 prefixes, CIDR notation (`10.0.1.16/28`). */
   readonly ipv4Prefixes: readonly string[];
+  /** Delegated IPv6 prefixes (/80, IPv6 mode), CIDR notation. */
+  readonly ipv6Prefixes?: readonly string[];
   readonly isPrimary: boolean;
   readonly isTrunk?: boolean;
   readonly isEfa?: boolean;

@@ -195,6 +195,7 @@ export class PoolManager {
     }
     this.targets = this.makeTargets();
     await this.applyExclusions(this.d.datastore.eniIds());
+    if (this.d.config.ipv6) await this.ensureIpv6Prefixes();
     if (toTag.length && !this.d.config.pool.disableNetworkResourceProvisioning)
       await tagManagedEnis(toTag, this.managedTags(), {
         api: { createTags: (id, tags) => this.d.ec2.createTags([id], tags) },
@@ -243,6 +244,29 @@ export class PoolManager {
     }
   }
 
+  /**
+   * IPv6 mode (notes 4.6): every ENI that gives pod addresses carries one /80 prefix; ask EC2 for one where there is
+   * none. That is the whole pool: 2^48 addresses per ENI, no warm targets, no ENI growth.
+   */
+  private async ensureIpv6Prefixes(): Promise<void> {
+    for (const e of this.d.datastore.snapshot(this.d.clock.now()).enis) {
+      if (e.excluded || e.prefixCount > 0) continue;
+      try {
+        const got = await this.d.ec2.assignIpv6Prefixes(e.id, 1);
+        for (const p of got) this.d.datastore.addCidr(e.id, p, true);
+        this.log.info({ eni: e.id, prefixes: got }, 'IPv6 mode: assigned a /80 prefix to the ENI');
+      } catch (err) {
+        this.countError(err);
+        throw new Error(
+          `IPv6 mode: EC2 did not give ENI ${e.id} its /80 prefix (${(err as Error).message}); the subnet needs an IPv6 CIDR and the node's role ec2:AssignIpv6Addresses`,
+          { cause: err },
+        );
+      }
+    }
+    if (!this.d.datastore.snapshot(this.d.clock.now()).enis.some((e) => !e.excluded && e.prefixCount > 0))
+      throw new Error('IPv6 mode: no ENI has a /80 prefix for pods');
+  }
+
   /** Tags every ENI ipamd manages carries (instance, cluster, ADDITIONAL_ENI_TAGS). */
   private managedTags(): Record<string, string> {
     return managedEniTags({
@@ -269,6 +293,10 @@ export class PoolManager {
       primaryIp,
       deviceNumber: i.deviceNumber,
     });
+    if (this.d.config.ipv6) {
+      for (const p of eni?.ipv6Prefixes ?? []) this.d.datastore.addCidr(i.eniId, p, true);
+      return;
+    }
     const ips = eni ? eni.secondaryIps : i.localIpv4s.slice(1);
     const prefixes = eni ? eni.ipv4Prefixes : i.ipv4Prefixes;
     for (const ip of ips) if (ip !== primaryIp) this.d.datastore.addCidr(i.eniId, ip, false);
@@ -342,6 +370,8 @@ export class PoolManager {
     const now = this.d.clock.now();
     const { timing, pool } = this.d.config;
     let report: TickReport = { increased: 0, released: 0, reconciled: false };
+    // IPv6: the /80 per ENI given at start-up is the pool; nothing to grow, release or reconcile (notes 4.6).
+    if (this.d.config.ipv6) return { ...report, skipped: 'IPv6 mode: one /80 prefix per ENI, no warm pool' };
     const cordoned = !pool.manageEnisNonSchedulable && this.d.nodeStatus?.isSchedulable() === false;
     if (cordoned) report = { ...report, skipped: 'node is unschedulable and AWS_MANAGE_ENIS_NON_SCHEDULABLE=false' };
     if (!pool.disableNetworkResourceProvisioning && !cordoned) {

@@ -42,6 +42,8 @@ export interface Ec2Api {
     eniId: string,
     req: { readonly ips?: readonly string[]; readonly prefixes?: readonly string[] },
   ): Promise<void>;
+  /** AssignIpv6Addresses with `Ipv6PrefixCount`: /80 prefixes for IPv6 mode. Returns the prefixes added. */
+  assignIpv6Prefixes(eniId: string, count: number): Promise<string[]>;
   createTags(resourceIds: readonly string[], tags: Readonly<Record<string, string>>): Promise<void>;
   /** Limits of an instance type (fallback when the vendored table lacks it). */
   describeInstanceType(instanceType: string): Promise<InstanceLimits | undefined>;

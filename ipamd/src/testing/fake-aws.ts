@@ -19,6 +19,7 @@ interface FakeEni {
   primaryIp: string;
   secondaryIps: string[];
   prefixes: string[];
+  ipv6Prefixes: string[];
   deviceIndex?: number;
   attachmentId?: string;
   status: 'available' | 'in-use';
@@ -152,6 +153,7 @@ export class FakeAws implements Ec2Api {
       primaryIp: primaryIp!,
       secondaryIps: [],
       prefixes: [],
+      ipv6Prefixes: [],
       status: 'available',
       deleteOnTermination: false,
       description,
@@ -183,6 +185,7 @@ export class FakeAws implements Ec2Api {
       primaryIp: e.primaryIp,
       secondaryIps: [...e.secondaryIps],
       ipv4Prefixes: [...e.prefixes],
+      ipv6Prefixes: [...e.ipv6Prefixes],
       isPrimary: e.deviceIndex === 0,
       attachmentId: e.attachmentId,
       deleteOnTermination: e.deleteOnTermination,
@@ -292,6 +295,15 @@ export class FakeAws implements Ec2Api {
     this.freeAddressBudget += 1 + e.secondaryIps.length + e.prefixes.length * 16;
     this.enis.delete(eniId);
   }
+  private nextV6 = 1;
+  async assignIpv6Prefixes(eniId: string, count: number): Promise<string[]> {
+    this.call('AssignIpv6Addresses');
+    const e = this.mustEni(eniId, 'AssignIpv6Addresses');
+    const got = Array.from({ length: count }, () => `2600:1f14:0:ff00:${(this.nextV6++).toString(16)}::/80`);
+    e.ipv6Prefixes.push(...got);
+    return got;
+  }
+
   async assignPrivateIpAddresses(
     eniId: string,
     req: { ipCount?: number; prefixCount?: number },

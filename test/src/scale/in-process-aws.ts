@@ -12,6 +12,7 @@ import {
 import type { Simulator } from '../simulator';
 import { Ec2Error as SimError } from '../simulator/ec2-error';
 import { formatCidr4, formatIpv4 } from '../simulator/ipv4';
+import { formatIpv6 } from '../simulator/ipv6';
 import type { Eni as SimEni } from '../simulator/model';
 
 /** The simulator's ENI in ipamd's domain shape (what the SDK adapter's `toEni` yields from the XML). */
@@ -26,6 +27,7 @@ export function toDomainEni(e: SimEni): DomainEni {
     primaryIp: formatIpv4(e.primaryIp),
     secondaryIps: e.secondaryIps.map(formatIpv4),
     ipv4Prefixes: e.ipv4Prefixes.map((p) => `${formatIpv4(p)}/28`),
+    ipv6Prefixes: e.ipv6Prefixes.map((p) => `${formatIpv6(p)}/80`),
     isPrimary: att?.deviceIndex === 0,
     isTrunk: e.interfaceType === 'trunk',
     isEfa: e.interfaceType === 'efa' || e.interfaceType === 'efa-only',
@@ -153,6 +155,12 @@ export class InProcessEc2 implements Ec2Api {
       );
       return { ips: r.addresses.map(formatIpv4), prefixes: r.prefixes.map((p) => `${formatIpv4(p)}/28`) };
     });
+  }
+
+  assignIpv6Prefixes(eniId: string, count: number): Promise<string[]> {
+    return this.run('AssignIpv6Addresses', 'mutating', () =>
+      this.sim.world.assignIpv6Addresses(eniId, { prefixCount: count }).prefixes.map((p) => `${formatIpv6(p)}/80`),
+    );
   }
 
   unassignPrivateIpAddresses(

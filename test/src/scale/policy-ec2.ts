@@ -31,6 +31,7 @@ const MUTATING = new Set([
   'deleteNetworkInterface',
   'assignPrivateIpAddresses',
   'unassignPrivateIpAddresses',
+  'assignIpv6Prefixes',
   'createTags',
 ]);
 
@@ -137,6 +138,10 @@ export class PolicyEc2 implements Ec2Api {
   deleteNetworkInterface(eniId: string) {
     return this.call('deleteNetworkInterface', () => this.inner.deleteNetworkInterface(eniId));
   }
+  assignIpv6Prefixes(eniId: string, count: number): Promise<string[]> {
+    return this.call('assignIpv6Prefixes', () => this.inner.assignIpv6Prefixes(eniId, count));
+  }
+
   assignPrivateIpAddresses(
     eniId: string,
     req: { readonly ipCount?: number; readonly prefixCount?: number },

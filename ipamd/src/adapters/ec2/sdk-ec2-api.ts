@@ -12,6 +12,7 @@ import {
   EC2Client,
   ModifyNetworkInterfaceAttributeCommand,
   UnassignPrivateIpAddressesCommand,
+  AssignIpv6AddressesCommand,
   type NetworkInterface,
   type Tag,
 } from '@aws-sdk/client-ec2';
@@ -57,6 +58,7 @@ export function toEni(n: NetworkInterface): Eni {
     primaryIp: n.PrivateIpAddress ?? '',
     secondaryIps: secondaries,
     ipv4Prefixes: (n.Ipv4Prefixes ?? []).map((p) => p.Ipv4Prefix!).filter(Boolean),
+    ipv6Prefixes: (n.Ipv6Prefixes ?? []).map((p) => p.Ipv6Prefix!).filter(Boolean),
     isPrimary: n.Attachment?.DeviceIndex === 0,
     isTrunk: n.InterfaceType === 'trunk',
     isEfa: n.InterfaceType === 'efa' || n.InterfaceType === 'efa-only',
@@ -249,6 +251,13 @@ export class SdkEc2Api implements Ec2Api {
       ips: (r.AssignedPrivateIpAddresses ?? []).map((a) => a.PrivateIpAddress!).filter(Boolean),
       prefixes: (r.AssignedIpv4Prefixes ?? []).map((p) => p.Ipv4Prefix!).filter(Boolean),
     };
+  }
+
+  async assignIpv6Prefixes(eniId: string, count: number): Promise<string[]> {
+    const r = await this.call('AssignIpv6Addresses', () =>
+      this.client.send(new AssignIpv6AddressesCommand({ NetworkInterfaceId: eniId, Ipv6PrefixCount: count })),
+    );
+    return (r.AssignedIpv6Prefixes ?? []).filter(Boolean);
   }
 
   async unassignPrivateIpAddresses(
