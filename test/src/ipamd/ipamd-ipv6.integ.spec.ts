@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 
 import type { Scenario, Simulator } from '../simulator';
 import { parseIpv6 } from '../simulator/ipv6';
-import { IpamdProcess, callDelta, ensureBundle, ipamdFor, simulator } from './harness';
+import { type IpamdProcess, callDelta, ensureBundle, ipamdFor, simulator } from './harness';
 
 jest.setTimeout(90_000);
 
