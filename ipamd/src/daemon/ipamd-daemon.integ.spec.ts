@@ -117,11 +117,30 @@ describe('IpamdDaemon', () => {
     }
   });
 
-  it('refuses IPv6 mode with a clear message', async () => {
+  it('IPv6 mode: one /80 on the primary ENI, pods get /128s in IPv6Addr', async () => {
     const s = setup({ ENABLE_IPv6: 'true', ENABLE_PREFIX_DELEGATION: 'true' });
     try {
-      await expect(s.daemon.start()).rejects.toThrow(StartupError);
-      await expect(s.daemon.start()).rejects.toThrow(/IPv6 mode .* not implemented/);
+      await s.daemon.start();
+      expect(s.aws.count('AssignIpv6Addresses')).toBe(1);
+      expect(s.aws.count('AssignPrivateIpAddresses')).toBe(0);
+      const c = createIpamdClient(s.socket);
+      const r = await c.add({ ContainerID: 'a', IfName: 'eth0', NetworkName: 'aws-cni' });
+      expect(r.IPAllocationMetadata[0]).toMatchObject({ IPv4Addr: '', IPv6Addr: '2600:1f14:0:ff00:1::' });
+      c.close();
+      expect(await s.daemon.poolManager!.tick()).toMatchObject({ skipped: expect.stringMatching(/IPv6 mode/) });
+    } finally {
+      await s.daemon.stop();
+      s.cleanup();
+    }
+  });
+
+  it('IPv6 mode on a type without prefix delegation stops start-up naming the type', async () => {
+    const s = setup({ ENABLE_IPv6: 'true', ENABLE_PREFIX_DELEGATION: 'true' }, { instanceType: 'm4.large' });
+    try {
+      const err = await s.daemon.start().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StartupError);
+      expect((err as Error).message).toMatch(/ENABLE_IPv6=true needs prefix delegation, which m4\.large .* not Nitro/);
+      expect(s.aws.count('AssignIpv6Addresses')).toBe(0);
     } finally {
       s.cleanup();
     }
