@@ -217,10 +217,11 @@ export class PoolManager {
    * then released by the planner; pods already on them keep their addresses).
    */
   private async applyExclusions(eniIds: readonly string[]): Promise<void> {
-    const enis = eniIds.map((id) => {
-      const v = this.d.datastore.snapshot(this.d.clock.now()).enis.find((e) => e.id === id)!;
-      return { id, subnetId: v.subnetId, isPrimary: v.isPrimary };
-    });
+    const wanted = new Set(eniIds);
+    const enis = this.d.datastore
+      .snapshot(this.d.clock.now())
+      .enis.filter((e) => wanted.has(e.id))
+      .map((e) => ({ id: e.id, subnetId: e.subnetId, isPrimary: e.isPrimary }));
     if (!enis.length) return;
     let excluded: ReadonlySet<string>;
     try {
